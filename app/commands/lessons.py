@@ -1,0 +1,63 @@
+"""``kurslotse lektionen pruefen|liste``: check lesson files, list the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("lektionen", help="Lektionen prüfen oder auflisten")
+    sub = parser.add_subparsers(dest="lektionen_befehl", metavar="BEFEHL", required=True)
+    check = sub.add_parser("pruefen", help="Lektionsdateien prüfen (Meldungen als datei:zeile: Meldung)")
+    check.add_argument("pfade", nargs="*", metavar="PFAD", help="Lektionsordner oder Ordner mit Lektionen (Standard: alle geladenen)")
+    check.add_argument("--streng", action="store_true", help="auch Warnungen zählen als Fehler")
+    check.set_defaults(func=run_check)
+    listing = sub.add_parser("liste", help="geladene Lektionen auflisten")
+    listing.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    listing.set_defaults(func=run_list)
+
+
+def _library(paths_given: list[str]):
+    from app import paths
+    from app.lessons.library import load_library
+    from app.settings import Settings
+
+    if paths_given:
+        return load_library([Path(p) for p in paths_given])
+    return load_library([paths.shipped_lessons_dir()], Settings.load().user_lesson_dirs())
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from app.domain.lesson import Severity
+
+    library = _library(args.pfade)
+    problems = library.all_problems()
+    for problem in problems:
+        print(problem.format())
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    print(
+        f"Geprüft: {len(library.lessons)} Lektionen, {errors} Fehler, {warnings} Warnungen.",
+        file=sys.stderr,
+    )
+    if errors or (args.streng and warnings):
+        return 1
+    if not library.lessons and not problems:
+        print("Keine Lektionen gefunden (ein Lektionsordner enthält eine Datei lektion.md).", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    library = _library([])
+    if args.json:
+        json.dump([lesson.summary() for lesson in library.lessons], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for lesson in library.lessons:
+        mark = "  [FEHLER]" if lesson.is_broken else ""
+        print(f"{lesson.id:<32} {lesson.title} ({len(lesson.steps)} Schritte, {lesson.duration_minutes} min){mark}")
+    return 0

@@ -1,0 +1,90 @@
+"""Check a picture referenced by a lesson: inside the folder, a known format, not too big, readable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Protocol
+
+from app.domain.lesson import Picture
+
+ALLOWED_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+MAX_PICTURE_BYTES = 5_000_000
+MAX_SVG_BYTES = 1_000_000
+MAX_PICTURE_SIDE = 4000
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+class ProblemSink(Protocol):
+    def error(self, line: int, message: str) -> None: ...
+
+
+def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content: bool = True) -> Picture | None:
+    """Return *picture* with an absolute path inside *folder*, or None after recording why not."""
+    ref = str(picture.path)
+    line = picture.line
+    if _SCHEME.match(ref) or ref.startswith("//"):
+        problems.error(line, f"Bilder aus dem Internet oder von anderen Adressen werden nicht geladen: »{ref}«. Bitte die Datei in den Ordner »bilder« legen.")
+        return None
+    if PurePosixPath(ref).is_absolute() or PureWindowsPath(ref).is_absolute() or "\\" in ref:
+        problems.error(line, f"Der Bildpfad »{ref}« muss relativ zum Lektionsordner sein, z. B. »bilder/datei.svg«.")
+        return None
+    root = folder.resolve()
+    target = (folder / ref).resolve()
+    if not target.is_relative_to(root):
+        problems.error(line, f"Der Bildpfad »{ref}« verlässt den Lektionsordner; Bilder müssen im Lektionsordner liegen.")
+        return None
+    if target.suffix.lower() not in ALLOWED_SUFFIXES:
+        problems.error(line, f"Bildformat von »{ref}« wird nicht unterstützt (erlaubt: {', '.join(ALLOWED_SUFFIXES)}).")
+        return None
+    if not target.is_file():
+        problems.error(line, f"Das Bild »{ref}« fehlt.")
+        return None
+    try:
+        size = target.stat().st_size
+    except OSError as error:
+        problems.error(line, f"Das Bild »{ref}« ist nicht lesbar ({error.strerror}).")
+        return None
+    limit = MAX_SVG_BYTES if target.suffix.lower() == ".svg" else MAX_PICTURE_BYTES
+    if size > limit:
+        problems.error(line, f"Das Bild »{ref}« ist mit {size / 1_000_000:.1f} MB zu groß (höchstens {limit // 1_000_000} MB).")
+        return None
+    if check_content:
+        message = _content_problem(target)
+        if message:
+            problems.error(line, f"Das Bild »{ref}« {message}")
+            return None
+    return Picture(path=target, alt=picture.alt, line=line)
+
+
+def _content_problem(path: Path) -> str | None:
+    if path.suffix.lower() == ".svg":
+        return _svg_problem(path)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:  # reads the header only
+            width, height = image.size
+            if width > MAX_PICTURE_SIDE or height > MAX_PICTURE_SIDE:
+                return f"ist mit {width}×{height} Pixeln zu groß (höchstens {MAX_PICTURE_SIDE}×{MAX_PICTURE_SIDE})."
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        return "ist kein lesbares Bild (beschädigt oder falsches Format)."
+    except (OSError, SyntaxError, ValueError):
+        return "ist kein lesbares Bild (beschädigt oder unvollständig)."
+    return None
+
+
+def _svg_problem(path: Path) -> str | None:
+    import xml.etree.ElementTree as ElementTree
+
+    data = path.read_bytes()
+    if b"<!ENTITY" in data or b"<!entity" in data:
+        return "enthält Entity-Definitionen und wird aus Sicherheitsgründen nicht geladen."
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        return f"ist keine gültige SVG-Datei (Zeile {error.position[0]})."
+    if not root.tag.endswith("svg"):
+        return "ist keine SVG-Datei (das äußerste Element ist nicht <svg>)."
+    return None
