@@ -62,6 +62,9 @@ def _content_problem(path: Path) -> str | None:
         return _svg_problem(path)
     from PIL import Image, UnidentifiedImageError
 
+    # Our own side limit below is checked from the header before anything is decoded,
+    # so Pillow's bomb guard (which refuses without telling the size) is not needed here.
+    Image.MAX_IMAGE_PIXELS = None
     try:
         with Image.open(path) as image:  # reads the header only
             width, height = image.size

@@ -1,0 +1,312 @@
+"""Realistic demo data: Ortsgemeinden in Kreis Kusel, courses, Sprechstunden, people, attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from app.domain.attendance import (
+    DEFAULT_TOPICS,
+    AttendanceStatus,
+    ConsentKind,
+    CourseFormat,
+    DeviceType,
+    Gender,
+    TerminStatus,
+    normalise_name,
+)
+from app.services import events
+from app.storage.database import Database
+from app.storage.models import (
+    SYNCED_MODELS,
+    Attendance,
+    Consent,
+    Course,
+    CourseLesson,
+    CourseTrainer,
+    Enrolment,
+    LocalMeta,
+    Municipality,
+    Organisation,
+    Participant,
+    Termin,
+    TerminLesson,
+    TopicTally,
+    Trainer,
+)
+
+TOWNS = (
+    ("Nanzdietschweiler", "Dorfgemeinschaftshaus"),
+    ("Glan-Münchweiler", "Bürgerhaus"),
+    ("Schönenberg-Kübelberg", "Pfarrheim St. Valentin"),
+)
+TRAINERS = ("Erika Lang", "Hans-Peter Becker", "Monika Schäfer", "Walter Klein")
+FIRST_F = ("Anna", "Brigitte", "Christa", "Doris", "Edith", "Elfriede", "Gisela", "Hannelore", "Helga",
+           "Ilse", "Ingrid", "Irmgard", "Karin", "Liesel", "Margot", "Marianne", "Renate", "Rosemarie",
+           "Ruth", "Sieglinde", "Ursula", "Waltraud")
+FIRST_M = ("Alfred", "Bernd", "Dieter", "Erich", "Ernst", "Friedhelm", "Gerhard", "Günter", "Heinz",
+           "Helmut", "Horst", "Karl-Heinz", "Klaus", "Manfred", "Otto", "Rainer", "Rudolf", "Werner",
+           "Willi", "Wolfgang")
+LAST = ("Bauer", "Becker", "Brandt", "Dietz", "Fischer", "Frank", "Hahn", "Hoffmann", "Jung", "Keller",
+        "Klein", "Koch", "Krämer", "Kunz", "Lang", "Mayer", "Müller", "Neumann", "Petry", "Reichert",
+        "Ritter", "Roth", "Schäfer", "Schmitt", "Schneider", "Schwarz", "Seibert", "Stein", "Wagner",
+        "Weber", "Werle", "Wolf", "Zimmer")
+COURSE_TITLES = (
+    "Smartphone-Grundkurs Android", "Smartphone-Grundkurs iPhone", "WhatsApp, Fotos & Videoanrufe",
+    "Sicher im Internet", "Apps für den Alltag", "Smartphone-Aufbaukurs",
+)
+EVENT_TITLES = ("Online-Termine beim Amt", "Notfall-Apps und Gesundheitskarte", "Bahn und Bus mit dem Handy")
+FALLBACK_LESSONS = (
+    "smartphone-kennenlernen", "einstellungen-schrift-gross", "whatsapp-nachrichten", "fotos-teilen",
+    "qr-codes-scannen", "sicher-im-internet", "apps-installieren", "online-termine-amt",
+)
+PEOPLE_PER_YEAR = 60
+DEMO_META_KEY = "demo_data"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """How much demo data was written."""
+
+    municipalities: int
+    courses: int
+    termine: int
+    participants: int
+    attendances: int
+
+
+def existing_data(db: Database) -> tuple[int, int]:
+    """How many live courses and participants the database already holds."""
+    with db.sessions() as session:
+        courses = session.scalar(select(func.count()).select_from(Course).where(Course.deleted.is_(False)))
+        people = session.scalar(
+            select(func.count()).select_from(Participant).where(Participant.deleted.is_(False))
+        )
+    return int(courses or 0), int(people or 0)
+
+
+def wipe(db: Database) -> None:
+    """Remove every record (used only after a backup, for ``demo --erzwingen``)."""
+    with db.transaction() as session:
+        for model in reversed(SYNCED_MODELS):
+            session.execute(delete(model))
+        session.execute(delete(LocalMeta))
+    events.notify(*events.EVERYTHING)
+
+
+def fill(db: Database, years: int = 2, seed: int = 4711, today: dt.date | None = None,
+         lesson_ids: list[str] | None = None) -> DemoSummary:
+    """Write *years* of demo data ending a few weeks after *today*; deterministic for a seed."""
+    builder = _DemoBuilder(random.Random(seed), today or dt.date.today(), years, lesson_ids)
+    with db.transaction() as session:
+        summary = builder.build(session)
+        session.add(LocalMeta(key=DEMO_META_KEY, value="1"))
+    events.notify(*events.EVERYTHING)
+    return summary
+
+
+def demo_logo_png() -> bytes:
+    """A small round logo for the demo organisation."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 240), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, 232, 232), fill=(0, 84, 140, 255))
+    draw.rectangle((80, 60, 160, 180), fill=(255, 255, 255, 255))
+    draw.rectangle((92, 76, 148, 152), fill=(0, 84, 140, 255))
+    draw.ellipse((112, 160, 128, 176), fill=(0, 84, 140, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+class _DemoBuilder:
+    """Builds the demo records in one session; all randomness comes from one seeded generator."""
+
+    def __init__(self, rng: random.Random, today: dt.date, years: int, lesson_ids: list[str] | None) -> None:
+        self.rng = rng
+        self.today = today
+        self.years = max(1, years)
+        self.lessons = list(lesson_ids or _lesson_ids())
+        self.people: list[Participant] = []
+        self.next_new = 0
+        self.counts = {"termine": 0, "attendances": 0}
+
+    def build(self, session) -> DemoSummary:  # type: ignore[no-untyped-def]
+        session.add(Organisation(
+            name="Digitallotsen Kreis Kusel (Demo)",
+            funding_line="Gefördert im Rahmen des Beispielprogramms »Smarte Dörfer« – Demo-Daten",
+            contact="Projektbüro, Trierer Straße 1, 66869 Kusel · Tel. 06381 000000",
+            logo_png=demo_logo_png(),
+        ))
+        towns = [Municipality(name=name) for name, _ in TOWNS]
+        trainers = [Trainer(name=name) for name in TRAINERS]
+        session.add_all(towns + trainers)
+        self._make_people(session)
+        start = self.today - dt.timedelta(days=365 * self.years - 30)
+        for index, (town, (_, place)) in enumerate(zip(towns[:2], TOWNS[:2], strict=True)):
+            self._drop_in(session, town, place, trainers[index], start, every_days=14 if index else 28)
+        for year in range(self.years):
+            year_start = start + dt.timedelta(days=365 * year)
+            for slot in range(2):
+                town_index = (year * 2 + slot) % len(TOWNS)
+                title = COURSE_TITLES[(year * 2 + slot) % len(COURSE_TITLES)]
+                self._course(session, towns[town_index], TOWNS[town_index][1], title,
+                             trainers[(year + slot) % len(trainers)], year_start + dt.timedelta(days=40 + slot * 170))
+            self._event(session, towns[year % len(TOWNS)], TOWNS[year % len(TOWNS)][1],
+                        EVENT_TITLES[year % len(EVENT_TITLES)], trainers[(year + 2) % len(trainers)],
+                        year_start + dt.timedelta(days=120))
+        # The current course has a Termin today, so "open today's Termin" can be tried at once.
+        self._course(session, towns[0], TOWNS[0][1], "Smartphone-Kurs aktuell", trainers[0],
+                     self.today - dt.timedelta(days=14), weekly=True)
+        session.flush()
+        courses = session.scalar(select(func.count()).select_from(Course))
+        return DemoSummary(len(towns), int(courses or 0), self.counts["termine"], len(self.people),
+                           self.counts["attendances"])
+
+    # ------------------------------------------------------------------ people
+
+    def _make_people(self, session) -> None:  # type: ignore[no-untyped-def]
+        rng = self.rng
+        used: set[str] = set()
+        while len(self.people) < PEOPLE_PER_YEAR * self.years:
+            female = rng.random() < 0.62
+            name = f"{rng.choice(FIRST_F if female else FIRST_M)} {rng.choice(LAST)}"
+            if name in used:
+                continue
+            used.add(name)
+            device = rng.choices(list(DeviceType), weights=(58, 32, 6, 4))[0]
+            person = Participant(
+                name=name, name_key=normalise_name(name),
+                birth_year=rng.randint(1936, 1963) if rng.random() < 0.8 else None,
+                gender=(Gender.FEMALE if female else Gender.MALE).value if rng.random() < 0.9 else None,
+                device=device.value,
+                phone=f"0638{rng.randint(1, 6)} {rng.randint(1000, 99999)}" if rng.random() < 0.5 else "",
+            )
+            self.people.append(person)
+        session.add_all(self.people)
+        session.flush()
+
+    def _pick_people(self, count: int) -> list[Participant]:
+        chosen: list[Participant] = []
+        while len(chosen) < count:
+            if self.next_new < len(self.people) and self.rng.random() > 0.12:
+                person = self.people[self.next_new]
+                self.next_new += 1
+            else:
+                person = self.rng.choice(self.people)
+            if person not in chosen:
+                chosen.append(person)
+        return chosen
+
+    def _enrol(self, session, course: Course, person: Participant, on: dt.date, walk_in: bool = False) -> None:  # type: ignore[no-untyped-def]
+        session.add(Enrolment(course_id=course.id, participant_id=person.id, enrolled_on=on, walk_in=walk_in))
+        given = session.info.setdefault("consented", set())
+        if person.id not in given:
+            given.add(person.id)
+            session.add(Consent(participant_id=person.id, kind=ConsentKind.DATA_STORAGE.value, given_on=on,
+                                wording_version="2024-1"))
+            if self.rng.random() < 0.4:
+                withdrawn = on + dt.timedelta(days=90) if self.rng.random() < 0.1 else None
+                session.add(Consent(participant_id=person.id, kind=ConsentKind.PHOTOS.value, given_on=on,
+                                    wording_version="2024-1",
+                                    withdrawn_on=withdrawn if withdrawn and withdrawn < self.today else None))
+            if self.rng.random() < 0.5:
+                session.add(Consent(participant_id=person.id, kind=ConsentKind.CONTACT.value, given_on=on,
+                                    wording_version="2024-1"))
+
+    # ------------------------------------------------------------------ courses
+
+    def _new_course(self, session, town: Municipality, place: str, title: str, trainer: Trainer,  # type: ignore[no-untyped-def]
+                    fmt: CourseFormat, first: dt.date, last: dt.date, lessons: list[str]) -> Course:
+        course = Course(title=title, format=fmt.value, municipality=town, place=place,
+                        start_date=first, end_date=last)
+        course.trainer_links.append(CourseTrainer(trainer=trainer))
+        for position, lesson_id in enumerate(lessons):
+            course.lesson_links.append(CourseLesson(lesson_id=lesson_id, position=position))
+        session.add(course)
+        session.flush()
+        return course
+
+    def _termin(self, session, course: Course, day: dt.date, start: dt.time, end: dt.time,  # type: ignore[no-untyped-def]
+                lessons: list[str]) -> Termin:
+        if day < self.today:
+            status = TerminStatus.CANCELLED if self.rng.random() < 0.05 else TerminStatus.HELD
+        else:
+            status = TerminStatus.PLANNED
+        termin = Termin(course_id=course.id, date=day, start_time=start, end_time=end, place=course.place,
+                        status=status.value,
+                        note="Beamer defekt, ausgefallen" if status is TerminStatus.CANCELLED else "")
+        for position, lesson_id in enumerate(lessons):
+            termin.lesson_links.append(TerminLesson(lesson_id=lesson_id, position=position))
+        session.add(termin)
+        session.flush()
+        self.counts["termine"] += 1
+        return termin
+
+    def _mark(self, session, termin: Termin, people: list[Participant]) -> None:  # type: ignore[no-untyped-def]
+        if termin.status != TerminStatus.HELD.value:
+            return
+        for person in people:
+            roll = self.rng.random()
+            status = (AttendanceStatus.PRESENT if roll < 0.84
+                      else AttendanceStatus.EXCUSED if roll < 0.94 else AttendanceStatus.ABSENT)
+            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status=status.value))
+            self.counts["attendances"] += 1
+
+    def _course(self, session, town: Municipality, place: str, title: str, trainer: Trainer,  # type: ignore[no-untyped-def]
+                first: dt.date, weekly: bool = True) -> None:
+        count = 6 if weekly else 4
+        offset = self.rng.randrange(len(self.lessons))
+        plan = [self.lessons[(offset + i) % len(self.lessons)] for i in range(count)]
+        last = first + dt.timedelta(days=7 * (count - 1))
+        course = self._new_course(session, town, place, title, trainer, CourseFormat.COURSE, first, last, plan)
+        people = self._pick_people(self.rng.randint(11, 16))
+        for person in people:
+            self._enrol(session, course, person, first - dt.timedelta(days=self.rng.randint(3, 20)))
+        for index in range(count):
+            day = first + dt.timedelta(days=7 * index)
+            termin = self._termin(session, course, day, dt.time(14, 0), dt.time(16, 0), plan[index:index + 1])
+            self._mark(session, termin, people)
+            if termin.status == TerminStatus.HELD.value and self.rng.random() < 0.25:
+                guest = self._pick_people(1)[0]
+                if guest not in people:
+                    people.append(guest)
+                    self._enrol(session, course, guest, day, walk_in=True)
+                    session.add(Attendance(termin_id=termin.id, participant_id=guest.id, status="present"))
+                    self.counts["attendances"] += 1
+
+    def _event(self, session, town: Municipality, place: str, title: str, trainer: Trainer, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+        plan = [self.lessons[-1]]
+        course = self._new_course(session, town, place, title, trainer, CourseFormat.EVENT, day, day, plan)
+        people = self._pick_people(self.rng.randint(18, 26))
+        for person in people:
+            self._enrol(session, course, person, day - dt.timedelta(days=7))
+        termin = self._termin(session, course, day, dt.time(18, 0), dt.time(20, 0), plan)
+        self._mark(session, termin, people)
+
+    def _drop_in(self, session, town: Municipality, place: str, trainer: Trainer, first: dt.date,  # type: ignore[no-untyped-def]
+                 every_days: int) -> None:
+        last = self.today + dt.timedelta(days=60)
+        course = self._new_course(session, town, place, f"Smartphone-Sprechstunde {town.name}", trainer,
+                                  CourseFormat.DROP_IN, first, last, [])
+        day = first
+        while day <= last:
+            termin = self._termin(session, course, day, dt.time(10, 0), dt.time(12, 0), [])
+            if termin.status == TerminStatus.HELD.value:
+                termin.head_count = self.rng.randint(2, 11)
+                for topic in self.rng.sample(DEFAULT_TOPICS, self.rng.randint(1, 4)):
+                    session.add(TopicTally(termin_id=termin.id, topic=topic, count=self.rng.randint(1, 3)))
+            day += dt.timedelta(days=every_days)
+
+
+def _lesson_ids() -> list[str]:
+    """Lesson ids for course plans: installed lessons first, then typical ids as placeholders."""
+    from app.services.lesson_titles import catalogue
+
+    ids = sorted(catalogue())
+    return ids + [lesson_id for lesson_id in FALLBACK_LESSONS if lesson_id not in ids]

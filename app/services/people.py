@@ -1,0 +1,230 @@
+"""Use cases for Teilnehmende: record, enrol, duplicates, consents (Einwilligungen)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.attendance import (
+    ConsentKind,
+    DeviceType,
+    Gender,
+    InputError,
+    ParticipantInput,
+    ParticipantView,
+    format_date,
+    normalise_name,
+    validate_participant,
+)
+from app.services import events
+from app.services.courses import live_course
+from app.storage.database import Database
+from app.storage.models import Consent, Enrolment, Participant
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    """One Einwilligung as listed in the person dialog."""
+
+    id: int
+    kind: ConsentKind
+    given_on: dt.date
+    wording_version: str
+    withdrawn_on: dt.date | None
+
+    @property
+    def text(self) -> str:
+        text = f"{self.kind.label}: erteilt am {format_date(self.given_on)} (Fassung {self.wording_version})"
+        if self.withdrawn_on:
+            text += f", widerrufen am {format_date(self.withdrawn_on)}"
+        return text
+
+
+def participant_view(person: Participant, walk_in: bool = False) -> ParticipantView:
+    return ParticipantView(
+        id=person.id, name=person.name, phone=person.phone, email=person.email,
+        birth_year=person.birth_year, age_band=person.age_band,
+        gender=Gender(person.gender) if person.gender else None,
+        device=DeviceType(person.device) if person.device else None, note=person.note, walk_in=walk_in,
+    )
+
+
+def live_participant(session: Session, participant_id: int) -> Participant:
+    person = session.get(Participant, participant_id)
+    if person is None or person.deleted:
+        raise InputError(["Diese Person existiert nicht mehr (vielleicht wurde sie gelöscht)."])
+    return person
+
+
+def check_participant(data: ParticipantInput, today: dt.date | None = None) -> None:
+    errors = validate_participant(data, today or dt.date.today())
+    if errors:
+        raise InputError(errors)
+
+
+def likely_duplicates(db: Database, data: ParticipantInput, ignore_id: int | None = None) -> list[ParticipantView]:
+    """People with the same name and (if both known) the same birth year — to point out, not to refuse."""
+    key = normalise_name(data.name)
+    if not key:
+        return []
+    with db.sessions() as session:
+        found = session.scalars(
+            select(Participant).where(Participant.name_key == key, Participant.deleted.is_(False))
+        ).all()
+        return [
+            participant_view(p) for p in found
+            if p.id != ignore_id
+            and (data.birth_year is None or p.birth_year is None or p.birth_year == data.birth_year)
+        ]
+
+
+def _apply(person: Participant, data: ParticipantInput) -> None:
+    person.name = " ".join(data.name.split())
+    person.name_key = normalise_name(data.name)
+    person.phone = data.phone.strip()
+    person.email = data.email.strip()
+    person.birth_year = data.birth_year
+    person.age_band = data.age_band
+    person.gender = data.gender.value if data.gender else None
+    person.device = data.device.value if data.device else None
+    person.note = data.note.strip()
+
+
+def create_participant(
+    db: Database, data: ParticipantInput, course_id: int | None = None, today: dt.date | None = None
+) -> int:
+    """Record a person (and enrol them in *course_id*); bad input raises InputError, nothing saved."""
+    check_participant(data, today)
+    with db.transaction() as session:
+        person = Participant()
+        _apply(person, data)
+        session.add(person)
+        session.flush()
+        if course_id is not None:
+            live_course(session, course_id)
+            session.add(Enrolment(course_id=course_id, participant_id=person.id, enrolled_on=today or dt.date.today()))
+        person_id = person.id
+    events.notify(events.PARTICIPANTS, course_id=course_id)
+    return person_id
+
+
+def update_participant(db: Database, participant_id: int, data: ParticipantInput) -> None:
+    check_participant(data)
+    with db.transaction() as session:
+        _apply(live_participant(session, participant_id), data)
+    events.notify(events.PARTICIPANTS, events.ATTENDANCE)
+
+
+def get_participant(db: Database, participant_id: int) -> ParticipantView:
+    with db.sessions() as session:
+        return participant_view(live_participant(session, participant_id))
+
+
+def enrol(db: Database, course_id: int, participant_id: int, today: dt.date | None = None) -> None:
+    """Enrol a person in a course (reviving an earlier, cancelled enrolment)."""
+    with db.transaction() as session:
+        live_course(session, course_id)
+        live_participant(session, participant_id)
+        enrolment_for(session, course_id, participant_id, today or dt.date.today(), walk_in=False)
+    events.notify(events.PARTICIPANTS, course_id=course_id)
+
+
+def enrolment_for(
+    session: Session, course_id: int, participant_id: int, today: dt.date, walk_in: bool
+) -> Enrolment:
+    """The enrolment of the person in the course, created or revived."""
+    row = session.scalars(
+        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.participant_id == participant_id)
+    ).first()
+    if row is None:
+        row = Enrolment(course_id=course_id, participant_id=participant_id, enrolled_on=today, walk_in=walk_in)
+        session.add(row)
+    elif row.deleted:
+        row.deleted = False
+        row.enrolled_on = today
+        row.walk_in = walk_in
+    return row
+
+
+def unenrol(db: Database, course_id: int, participant_id: int) -> None:
+    """Take a person off a course list; their past attendance stays recorded."""
+    with db.transaction() as session:
+        row = session.scalars(
+            select(Enrolment).where(
+                Enrolment.course_id == course_id, Enrolment.participant_id == participant_id,
+                Enrolment.deleted.is_(False),
+            )
+        ).first()
+        if row is None:
+            raise InputError(["Diese Person ist in dem Kurs nicht angemeldet."])
+        row.deleted = True
+    events.notify(events.PARTICIPANTS, course_id=course_id)
+
+
+def search_participants(db: Database, text: str, limit: int = 20) -> list[ParticipantView]:
+    """People whose name contains *text* (for enrolling someone who is already recorded)."""
+    needle = " ".join(text.split()).casefold()
+    if not needle:
+        return []
+    with db.sessions() as session:
+        people = session.scalars(
+            select(Participant).where(Participant.deleted.is_(False)).order_by(Participant.name)
+        ).all()
+        return [participant_view(p) for p in people if needle in p.name.casefold()][:limit]
+
+
+# --------------------------------------------------------------------------- consents
+
+def consents(db: Database, participant_id: int) -> list[ConsentView]:
+    with db.sessions() as session:
+        rows = session.scalars(
+            select(Consent).where(Consent.participant_id == participant_id, Consent.deleted.is_(False))
+            .order_by(Consent.given_on, Consent.id)
+        ).all()
+        return [
+            ConsentView(c.id, ConsentKind(c.kind), c.given_on, c.wording_version, c.withdrawn_on) for c in rows
+        ]
+
+
+def give_consent(
+    db: Database, participant_id: int, kind: ConsentKind, given_on: dt.date, wording_version: str
+) -> int:
+    """Record an Einwilligung with the date and the version of the wording that was signed."""
+    errors = []
+    if not wording_version.strip():
+        errors.append("Fassung: Bitte angeben, welche Fassung des Einwilligungstextes unterschrieben wurde.")
+    if given_on > dt.date.today():
+        errors.append(f"Datum: Der {format_date(given_on)} liegt in der Zukunft.")
+    if errors:
+        raise InputError(errors)
+    with db.transaction() as session:
+        live_participant(session, participant_id)
+        row = Consent(
+            participant_id=participant_id, kind=kind.value, given_on=given_on,
+            wording_version=wording_version.strip(),
+        )
+        session.add(row)
+        session.flush()
+        consent_id = row.id
+    events.notify(events.PARTICIPANTS)
+    return consent_id
+
+
+def withdraw_consent(db: Database, consent_id: int, withdrawn_on: dt.date) -> None:
+    """Record the withdrawal of an Einwilligung (the record itself stays as proof)."""
+    with db.transaction() as session:
+        row = session.get(Consent, consent_id)
+        if row is None or row.deleted:
+            raise InputError(["Diese Einwilligung gibt es nicht mehr."])
+        if row.withdrawn_on is not None:
+            raise InputError([f"Diese Einwilligung wurde schon am {format_date(row.withdrawn_on)} widerrufen."])
+        if withdrawn_on < row.given_on:
+            raise InputError([
+                f"Datum: Der Widerruf ({format_date(withdrawn_on)}) liegt vor der Einwilligung "
+                f"({format_date(row.given_on)})."
+            ])
+        row.withdrawn_on = withdrawn_on
+    events.notify(events.PARTICIPANTS)

@@ -1,0 +1,155 @@
+"""Open the Kurslotse database: SQLite pragmas, version check, migrations, start backup."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.storage import backups, migrations
+from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message is German and says what to do."""
+
+
+class NewerSchemaError(DatabaseError):
+    """The file was written by a newer Kurslotse; it is refused and left untouched."""
+
+
+@dataclass
+class Database:
+    """An open database: engine, session factory and (for SQLite files) the file path."""
+
+    url: str
+    engine: Engine
+    path: Path | None
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, ``None`` for in-memory or other databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser().resolve()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy, not the driver, open transactions, so DDL in migrations is transactional.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before the tap is confirmed, even if the laptop loses power.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN")
+
+
+def inspect_sqlite_file(path: Path) -> int | None:
+    """Read the schema version without changing a byte; raise DatabaseError for foreign files."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError as error:
+        raise DatabaseError(f"Die Datenbank {path} kann nicht gelesen werden: {error}") from error
+    if header != b"SQLite format 3\x00":
+        raise DatabaseError(
+            f"Die Datei {path} ist keine Kurslotse-Datenbank (keine SQLite-Datei). Sie wurde nicht verändert."
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None
+            if TABLE_SCHEMA_INFO not in tables:
+                raise DatabaseError(
+                    f"Die Datei {path} ist keine Kurslotse-Datenbank (es fehlt die Versionstabelle). "
+                    "Sie wurde nicht verändert."
+                )
+            row = conn.execute(f"SELECT version FROM {TABLE_SCHEMA_INFO} WHERE id = 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"Die Datenbank {path} ist beschädigt oder gesperrt: {error}") from error
+    return int(row[0]) if row else None
+
+
+def refuse_newer(version: int | None, where: str) -> None:
+    if version is not None and version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"Die Datenbank {where} stammt aus einer neueren Kurslotse-Version "
+            f"(Datenbank-Version {version}, dieses Programm kennt bis Version {SCHEMA_VERSION}). "
+            "Bitte Kurslotse aktualisieren. Die Datenbank wurde nicht verändert."
+        )
+
+
+def open_database(url: str, *, start_backup: bool = False) -> Database:
+    """Open (and create or migrate) the database at *url*; optionally take the rolling start backup."""
+    path = sqlite_path(url)
+    if path is not None:
+        version = inspect_sqlite_file(path)
+        refuse_newer(version, str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if start_backup and version is not None:
+            backups.rolling_start_backup(path)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    try:
+        with engine.connect() as conn:
+            version = migrations.read_version(conn)
+        refuse_newer(version, url if path is None else str(path))
+        if version is None:
+            migrations.create_fresh(engine)
+        elif version < SCHEMA_VERSION:
+            migrations.upgrade(engine, path, version)
+    except (SQLAlchemyError, migrations.MigrationError, backups.BackupError) as error:
+        engine.dispose()
+        if isinstance(error, SQLAlchemyError):
+            raise DatabaseError(f"Die Datenbank {path or url} kann nicht geöffnet werden: {error}") from error
+        raise DatabaseError(str(error)) from error
+    except DatabaseError:
+        engine.dispose()
+        raise
+    return Database(url=url, engine=engine, path=path)
+
+
+def integrity_ok(db: Database) -> bool:
+    """``PRAGMA integrity_check`` says ok (always true for non-SQLite databases)."""
+    if db.engine.dialect.name != "sqlite":
+        return True
+    with db.engine.connect() as conn:
+        return conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"

@@ -1,0 +1,107 @@
+"""Start the window program: QApplication, large font, error handling, optional direct presentation."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from types import TracebackType
+
+from app import __app_name__, __version__, paths
+
+log = logging.getLogger(__name__)
+BENCH_EXIT_ENV = "KURSLOTSE_BENCH_EXIT_NACH_ZEICHNEN"
+
+
+def apply_ui_font(point_size: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    font = QApplication.font()
+    font.setPointSize(point_size)
+    QApplication.setFont(font)
+
+
+def _install_excepthook() -> None:
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.error("Unerwarteter Fehler:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        try:
+            from PySide6.QtWidgets import QApplication, QMessageBox
+
+            if QApplication.instance() is not None:
+                QMessageBox.critical(
+                    None,
+                    "Unerwarteter Fehler",
+                    "Etwas ist schiefgegangen. Ihre gespeicherten Daten sind nicht betroffen.\n"
+                    f"Einzelheiten stehen in der Datei:\n{paths.log_file()}",
+                )
+        except Exception:  # noqa: BLE001 - never let the hook itself fail
+            pass
+
+    sys.excepthook = hook
+
+
+def run_gui(present: str | None = None, device: str | None = None, start_step: int = 1) -> int:
+    from app.qt_check import gui_problem
+
+    problem = gui_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.settings import Settings
+    from app.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(__app_name__)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("kurslotse")
+    _install_excepthook()
+    settings = Settings.load()
+    apply_ui_font(settings.ui_font_pt)
+    if device:
+        settings.device = device
+    window = MainWindow(settings, load_now=bool(present))
+    if os.environ.get(BENCH_EXIT_ENV):
+        _exit_after_first_paint(window)
+    window.show()
+    if present:
+        lesson = window.library.by_id(present)
+        if lesson is None:
+            from pathlib import Path
+
+            from app.lessons.parser import parse_lesson
+
+            folder = Path(present)
+            lesson = parse_lesson(folder) if (folder / "lektion.md").exists() else None
+        if lesson is None:
+            print(f"Kurslotse: Lektion »{present}« nicht gefunden (ID oder Ordner).", file=sys.stderr)
+            return 1
+        if lesson.is_broken:
+            for p in lesson.errors:
+                print(p.format(), file=sys.stderr)
+            print(f"Kurslotse: Lektion »{present}« ist fehlerhaft und kann nicht gezeigt werden.", file=sys.stderr)
+            return 1
+        window.select_lesson(lesson.id)
+        QTimer.singleShot(0, lambda: window.start_presentation(lesson, max(start_step - 1, 0)))
+    return app.exec()
+
+
+def _exit_after_first_paint(window) -> None:
+    """Benchmark hook: print the time of the first paint of the main window, then quit."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and obj is window:
+                obj.removeEventFilter(self)
+                QTimer.singleShot(0, lambda: (print(f"painted {time.time():.6f}", flush=True), QApplication.quit()))
+            return False
+
+    window._first_paint_filter = FirstPaint(window)
+    window.installEventFilter(window._first_paint_filter)

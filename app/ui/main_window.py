@@ -1,0 +1,420 @@
+"""Main window: the lesson library with search, filters and preview; starts the presenter."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __app_name__, __version__, paths
+from app.domain.lesson import LEVELS, Device, Lesson
+from app.lessons.library import Library, load_library
+from app.settings import Settings
+from app.ui.lesson_preview import lesson_preview_html
+from app.ui.library_model import LessonFilter, LessonListModel
+
+log = logging.getLogger(__name__)
+ALL = "Alle"
+
+KEY_HELP = """<h2>Tastenkürzel</h2>
+<h3>Hauptfenster</h3>
+<table cellpadding="4">
+<tr><td><b>F5</b></td><td>gewählte Lektion präsentieren</td></tr>
+<tr><td><b>Strg+F</b></td><td>Suche</td></tr>
+<tr><td><b>Strg+P</b></td><td>Handout drucken oder als PDF speichern</td></tr>
+<tr><td><b>Strg+R</b></td><td>Lektionen neu laden</td></tr>
+<tr><td><b>Strg+,</b></td><td>Einstellungen</td></tr>
+</table>
+<h3>Während der Präsentation (auch mit Präsentationsfernbedienung)</h3>
+<table cellpadding="4">
+<tr><td><b>Weiter</b></td><td>Pfeil rechts/unten, Bild runter, Leertaste, Eingabe, N</td></tr>
+<tr><td><b>Zurück</b></td><td>Pfeil links/oben, Bild hoch, Rücktaste, P</td></tr>
+<tr><td><b>B</b> oder <b>.</b></td><td>schwarzes Bild (nochmal: zurück)</td></tr>
+<tr><td><b>W</b> oder <b>,</b></td><td>weißes Bild</td></tr>
+<tr><td><b>Pos1 / Ende</b></td><td>erster / letzter Schritt</td></tr>
+<tr><td><b>G</b> oder <b>Zahl + Eingabe</b></td><td>zu einem Schritt springen</td></tr>
+<tr><td><b>Z</b></td><td>Bild vergrößert zeigen</td></tr>
+<tr><td><b>A</b></td><td>zwischen Android und iPhone wechseln</td></tr>
+<tr><td><b>S</b></td><td>Bildschirme tauschen</td></tr>
+<tr><td><b>Tab</b></td><td>nur ein Bildschirm: zwischen Wand und Lotsenansicht wechseln</td></tr>
+<tr><td><b>Strg+Plus / Strg+Minus</b></td><td>Schrift größer / kleiner</td></tr>
+<tr><td><b>Esc</b></td><td>Präsentation beenden</td></tr>
+</table>"""
+
+
+class MainWindow(QMainWindow):
+    """Library on the left, preview on the right, a large button to start presenting."""
+
+    library_loaded = Signal()
+
+    def __init__(self, settings: Settings | None = None, load_now: bool = False) -> None:
+        super().__init__()
+        self.settings = settings or Settings.load()
+        self.library = Library()
+        self.session = None
+        self._courses_page: QWidget | None = None
+        self.setWindowTitle(__app_name__)
+        self.setMinimumSize(900, 600)
+
+        self.model = LessonListModel(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Lektion suchen …")
+        self.search.setAccessibleName("Lektion suchen")
+        self.search.setClearButtonEnabled(True)
+        self.topic_box = self._combo("Thema")
+        self.level_box = self._combo("Stufe")
+        self.device_filter = self._combo("Gerät")
+        self.device_filter.addItems([ALL, "Android", "iPhone"])
+        self.level_box.addItems([ALL, *LEVELS])
+        self.topic_box.addItem(ALL)
+
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setAccessibleName("Lektionen")
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setSpacing(2)
+        self.list_view.activated.connect(lambda _index: self.start_presentation())
+        self.list_view.selectionModel().currentChanged.connect(lambda *_: self._show_preview())
+
+        self.preview = QTextBrowser()
+        self.preview.setAccessibleName("Vorschau der Lektion")
+        self.preview.setOpenLinks(False)
+
+        self.present_device = QComboBox()
+        self.present_device.setAccessibleName("Gerät für die Projektion")
+        self.present_device.addItem("Projektion für Android", Device.ANDROID.value)
+        self.present_device.addItem("Projektion für iPhone", Device.IPHONE.value)
+        self.present_device.setCurrentIndex(0 if self.settings.device != "iphone" else 1)
+        self.present_button = QPushButton("▶  Präsentation starten (F5)")
+        self.present_button.setAccessibleName("Präsentation starten")
+        self.present_button.setMinimumHeight(64)
+        big = self.present_button.font()
+        big.setPointSizeF(big.pointSizeF() * 1.3)
+        big.setBold(True)
+        self.present_button.setFont(big)
+        self.present_button.clicked.connect(self.start_presentation)
+        self.handout_button = QPushButton("Handout …")
+        self.handout_button.setAccessibleName("Handout drucken oder als PDF speichern")
+        self.handout_button.setMinimumHeight(64)
+        self.handout_button.clicked.connect(self.open_handout)
+
+        self.status_label = QLabel("Lektionen werden geladen …")
+        self.statusBar().addWidget(self.status_label, 1)
+
+        self.setCentralWidget(self._build_central())
+        self._build_menus()
+        self.search.textChanged.connect(self.apply_filter)
+        for box in (self.topic_box, self.level_box, self.device_filter):
+            box.currentIndexChanged.connect(self.apply_filter)
+        self._restore_geometry()
+        if load_now:
+            self.reload_library()
+        else:
+            QTimer.singleShot(0, self.reload_library)  # paint the window first, then read lessons
+
+    # --- construction ---------------------------------------------------------------------
+    def _combo(self, name: str) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(f"Filter {name}")
+        box.setToolTip(f"Nach {name} filtern")
+        return box
+
+    def _build_central(self) -> QWidget:
+        filters = QHBoxLayout()
+        for label, box in (("&Thema:", self.topic_box), ("St&ufe:", self.level_box), ("&Gerät:", self.device_filter)):
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            filters.addWidget(caption)
+            filters.addWidget(box, 1)
+        search_label = QLabel("&Suche:")
+        search_label.setBuddy(self.search)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(search_label)
+        left_layout.addWidget(self.search)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.list_view, 1)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.preview, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.present_device)
+        buttons.addWidget(self.handout_button)
+        buttons.addWidget(self.present_button, 1)
+        right_layout.addLayout(buttons)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Bereiche")
+        self.tabs.addTab(splitter, "&Lektionen")
+        if importlib.util.find_spec("app.ui.courses") is not None:
+            self._courses_placeholder = QWidget()
+            self.tabs.addTab(self._courses_placeholder, "&Kurse")
+            self.tabs.currentChanged.connect(self._ensure_courses_page)
+        return self.tabs
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Datei")
+        self._action(file_menu, "&Einstellungen …", "Ctrl+,", self.open_settings)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Beenden", QKeySequence.StandardKey.Quit, self.close)
+        lessons = self.menuBar().addMenu("&Lektionen")
+        self._action(lessons, "&Präsentieren", "F5", self.start_presentation)
+        self._action(lessons, "&Handout …", QKeySequence.StandardKey.Print, self.open_handout)
+        self._action(lessons, "&Suchen", QKeySequence.StandardKey.Find, self._focus_search)
+        self._action(lessons, "Lektionen &prüfen …", "", self.show_problems)
+        self._action(lessons, "&Neu laden", "Ctrl+R", self.reload_library)
+        help_menu = self.menuBar().addMenu("&Hilfe")
+        self._action(help_menu, "&Tastenkürzel", "F1", self.show_keys)
+        self._action(help_menu, f"Ü&ber {__app_name__}", "", self.show_about)
+
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _ensure_courses_page(self, index: int) -> None:
+        if self._courses_page is not None or self.tabs.widget(index) is not self._courses_placeholder:
+            return
+        try:
+            from app.ui.courses.page import CoursesPage
+
+            page = CoursesPage(self)
+        except Exception:  # noqa: BLE001 - the lesson part must keep working
+            log.exception("Kursbereich konnte nicht geöffnet werden")
+            QMessageBox.warning(self, "Kurse", f"Der Kursbereich konnte nicht geöffnet werden.\nEinzelheiten: {paths.log_file()}")
+            return
+        if hasattr(page, "present_requested"):
+            page.present_requested.connect(self.present_lessons)
+        self._courses_page = page
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, "&Kurse")
+        self.tabs.setCurrentIndex(index)
+        self.tabs.blockSignals(False)
+        self._courses_placeholder.deleteLater()
+
+    # --- library --------------------------------------------------------------------------
+    def reload_library(self) -> None:
+        current = self.current_lesson()
+        self.library = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs())
+        topic = self.topic_box.currentText()
+        self.topic_box.blockSignals(True)
+        self.topic_box.clear()
+        self.topic_box.addItems([ALL, *self.library.topics])
+        self.topic_box.setCurrentText(topic if topic in self.library.topics else ALL)
+        self.topic_box.blockSignals(False)
+        self.apply_filter()
+        if current is not None:
+            self.select_lesson(current.id)
+        broken = sum(1 for lesson in self.library.lessons if lesson.is_broken)
+        text = f"{len(self.library.lessons)} Lektionen geladen"
+        if broken:
+            text += f", davon {broken} mit Fehlern (Menü Lektionen → Lektionen prüfen)"
+        for problem in self.library.problems:
+            text += f" · {problem.path}: {problem.message}"
+        self.status_label.setText(text)
+        self.library_loaded.emit()
+
+    def current_filter(self) -> LessonFilter:
+        device = {"Android": Device.ANDROID, "iPhone": Device.IPHONE}.get(self.device_filter.currentText())
+        topic = self.topic_box.currentText()
+        level = self.level_box.currentText()
+        return LessonFilter(self.search.text(), "" if topic == ALL else topic, "" if level == ALL else level, device)
+
+    def apply_filter(self) -> None:
+        current = self.current_lesson()
+        rule = self.current_filter()
+        self.model.set_rows([lesson for lesson in self.library.lessons if rule.accepts(lesson)])
+        if current is not None and self.model.row_of(current.id) >= 0:
+            self.select_lesson(current.id)
+        elif self.model.rowCount() > 0:
+            self.list_view.setCurrentIndex(self.model.index(0))
+        self._show_preview()
+
+    def select_lesson(self, lesson_id: str) -> bool:
+        row = self.model.row_of(lesson_id)
+        if row < 0:
+            return False
+        self.list_view.selectionModel().setCurrentIndex(
+            self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        return True
+
+    def current_lesson(self) -> Lesson | None:
+        index = self.list_view.currentIndex()
+        return self.model.lesson(index.row()) if index.isValid() else None
+
+    def _show_preview(self) -> None:
+        lesson = self.current_lesson()
+        if lesson is None:
+            self.preview.setHtml("<p>Keine Lektion passt zur Suche.</p>" if self.library.lessons else "")
+            self.present_button.setEnabled(False)
+            self.handout_button.setEnabled(False)
+            return
+        self.preview.setHtml(lesson_preview_html(lesson))
+        self.present_button.setEnabled(not lesson.is_broken)
+        self.handout_button.setEnabled(not lesson.is_broken)
+
+    # --- presenting -----------------------------------------------------------------------
+    def start_presentation(self, lesson: Lesson | None = None, start_index: int = 0) -> bool:
+        lesson = lesson or self.current_lesson()
+        if lesson is None:
+            return False
+        if lesson.is_broken:
+            QMessageBox.information(self, "Lektion fehlerhaft",
+                                    f"Die Lektion »{lesson.title}« hat Fehler und kann nicht gezeigt werden.\n"
+                                    "Einzelheiten stehen in der Vorschau.")
+            return False
+        if self.session is not None:
+            self.session.end()
+        from app.ui.presenter.session import PresentationSession
+
+        device = Device(self.present_device.currentData())
+        self.session = PresentationSession(
+            lesson,
+            device=device,
+            theme=self.settings.theme,
+            font_scale=self.settings.font_scale,
+            start_index=start_index,
+            preferred_audience=self.settings.audience_screen,
+            swapped=self.settings.swap_screens,
+            parent=self,
+        )
+        self.session.finished.connect(self._presentation_finished)
+        self.session.screen_choice_changed.connect(self._remember_screens)
+        self.session.start()
+        self.settings.device = device.value
+        return True
+
+    def present_lessons(self, lesson_ids: list) -> None:
+        """Called from a course's Termin: present the first planned lesson that exists."""
+        for lesson_id in lesson_ids:
+            lesson = self.library.by_id(str(lesson_id))
+            if lesson is not None and not lesson.is_broken:
+                self.tabs.setCurrentIndex(0)
+                self.select_lesson(lesson.id)
+                self.start_presentation(lesson)
+                return
+        QMessageBox.information(self, "Keine Lektion", "Für diesen Termin ist keine vorhandene Lektion geplant.")
+
+    def _remember_screens(self, name: str, swapped: bool) -> None:
+        if self.session and self.session.placement and not self.session.placement.single_screen:
+            self.settings.audience_screen = name if not swapped else self.settings.audience_screen
+            self.settings.swap_screens = swapped
+
+    def _presentation_finished(self) -> None:
+        session = self.session
+        self.session = None
+        if session is not None:
+            self.settings.font_scale = session.controller.font_scale
+            session.deleteLater()
+        self._save_settings()
+        self.raise_()
+        self.activateWindow()
+
+    # --- dialogs --------------------------------------------------------------------------
+    def open_handout(self) -> None:
+        lesson = self.current_lesson()
+        if lesson is None or lesson.is_broken:
+            return
+        try:
+            from app.ui.handout_dialog import open_handout_dialog
+        except ModuleNotFoundError:
+            QMessageBox.information(self, "Handout", "Handouts sind in dieser Version noch nicht verfügbar.")
+            return
+        open_handout_dialog(self, [lesson])
+
+    def open_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            dialog.apply_to(self.settings)
+            self._save_settings()
+            from app.ui.application import apply_ui_font
+
+            apply_ui_font(self.settings.ui_font_pt)
+            self.reload_library()
+
+    def show_problems(self) -> None:
+        problems = self.library.all_problems()
+        if not problems:
+            QMessageBox.information(self, "Lektionen prüfen", "Alle Lektionen sind in Ordnung.")
+            return
+        from app.ui.problems_dialog import ProblemsDialog
+
+        ProblemsDialog(problems, self).exec()
+
+    def show_keys(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Tastenkürzel")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(KEY_HELP)
+        box.exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"Über {__app_name__}",
+            f"<h2>{__app_name__} {__version__}</h2><p>Begleiter für Smartphone-Kurse mit Seniorinnen und Senioren: "
+            "Lektionen projizieren, Handouts drucken, Anwesenheit festhalten.</p>"
+            f"<p>Datenordner: {paths.data_dir()}</p>",
+        )
+
+    # --- settings -------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        if self.settings.window_geometry:
+            try:
+                self.restoreGeometry(QByteArray.fromHex(self.settings.window_geometry.encode()))
+                return
+            except (ValueError, TypeError):
+                pass
+        self.resize(1200, 800)
+
+    def _save_settings(self) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toHex()).decode()
+        self.settings.device = self.present_device.currentData()
+        try:
+            self.settings.save()
+        except OSError as error:
+            log.warning("Einstellungen nicht gespeichert: %s", error)
+            self.status_label.setText(f"Einstellungen konnten nicht gespeichert werden: {error.strerror}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.session is not None:
+            self.session.end()
+        self._save_settings()
+        super().closeEvent(event)

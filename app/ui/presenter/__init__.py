@@ -1,0 +1,1 @@
+"""The presenter: audience window on the projector, console on the laptop."""

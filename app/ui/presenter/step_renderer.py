@@ -1,0 +1,333 @@
+"""Paints one lesson step for the wall: title, text, picture, Übung and Merksatz, as large as fits.
+
+Used by the audience window and (scaled) by the console previews, so the trainer sees exactly
+what the audience sees. Trainer notes are never part of what this paints.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QImage,
+    QImageReader,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCursor,
+    QTextBlockFormat,
+    QTextDocument,
+)
+from PySide6.QtSvg import QSvgRenderer
+
+from app.domain import projection
+from app.domain.contrast import Theme
+from app.domain.lesson import Device, Picture, Step
+
+log = logging.getLogger(__name__)
+
+MAX_PICTURE_SIDE = 4000
+FOOTER_FRACTION = 0.032
+
+
+def projection_font_family() -> str:
+    from app.ui.fonts import projection_family
+
+    return projection_family()
+
+
+def make_document(markdown: str, pixel_size: float, colour: str, width: float, bold: bool = False) -> QTextDocument:
+    """A laid-out QTextDocument for *markdown*; raw HTML is shown as text, never interpreted."""
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    font = QFont(projection_font_family())
+    font.setPixelSize(max(1, round(pixel_size)))
+    font.setBold(bold)
+    document.setDefaultFont(font)
+    document.setMarkdown(
+        markdown,
+        QTextDocument.MarkdownFeature.MarkdownNoHTML | QTextDocument.MarkdownFeature.MarkdownDialectGitHub,
+    )
+    cursor = QTextCursor(document)
+    cursor.select(QTextCursor.SelectionType.Document)
+    block_format = QTextBlockFormat()
+    block_format.setLineHeight(projection.LINE_SPACING * 100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+    block_format.setBottomMargin(pixel_size * 0.35)
+    cursor.mergeBlockFormat(block_format)
+    char_format = cursor.charFormat()
+    char_format.setForeground(QColor(colour))
+    cursor.mergeCharFormat(char_format)
+    document.setTextWidth(width)
+    return document
+
+
+def draw_document(painter: QPainter, document: QTextDocument, x: float, y: float, colour: str, clip: QRectF | None = None) -> None:
+    painter.save()
+    painter.translate(x, y)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.palette.setColor(QPalette.ColorRole.Text, QColor(colour))
+    if clip is not None:
+        context.clip = clip.translated(-x, -y)
+        painter.setClipRect(context.clip)
+    document.documentLayout().draw(painter, context)
+    painter.restore()
+
+
+class PictureCache:
+    """Pictures decoded once per size; oversized or broken files become None (placeholder)."""
+
+    def __init__(self) -> None:
+        self._images: dict[tuple[str, int, int], QImage | None] = {}
+        self._sizes: dict[str, QSizeF | None] = {}
+
+    def natural_size(self, path: Path) -> QSizeF | None:
+        key = str(path)
+        if key not in self._sizes:
+            self._sizes[key] = self._read_size(path)
+        return self._sizes[key]
+
+    @staticmethod
+    def _read_size(path: Path) -> QSizeF | None:
+        if path.suffix.lower() == ".svg":
+            renderer = QSvgRenderer(str(path))
+            if not renderer.isValid():
+                return None
+            size = renderer.viewBoxF().size()
+            if size.isEmpty():
+                size = QSizeF(renderer.defaultSize())
+            return size if not size.isEmpty() else None
+        reader = QImageReader(str(path))
+        size = reader.size()
+        if not size.isValid() or size.width() > MAX_PICTURE_SIDE or size.height() > MAX_PICTURE_SIDE:
+            return None
+        return QSizeF(size)
+
+    def image(self, path: Path, target: QSize) -> QImage | None:
+        key = (str(path), target.width(), target.height())
+        if key not in self._images:
+            self._images[key] = self._render(path, target)
+        return self._images[key]
+
+    @staticmethod
+    def _render(path: Path, target: QSize) -> QImage | None:
+        if target.isEmpty():
+            return None
+        if path.suffix.lower() == ".svg":
+            renderer = QSvgRenderer(str(path))
+            if not renderer.isValid():
+                return None
+            image = QImage(target, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            renderer.render(painter)
+            painter.end()
+            return image
+        reader = QImageReader(str(path))
+        size = reader.size()
+        if not size.isValid() or size.width() > MAX_PICTURE_SIDE or size.height() > MAX_PICTURE_SIDE:
+            return None
+        reader.setScaledSize(target)
+        image = reader.read()
+        if image.isNull():
+            log.warning("Bild nicht lesbar: %s (%s)", path, reader.errorString())
+            return None
+        return image
+
+
+@dataclass
+class StepLayout:
+    """Where everything of one step goes at one screen size; computed once and cached."""
+
+    body_px: float
+    overflow: bool
+    title: QTextDocument
+    body: QTextDocument | None
+    boxes: list[tuple[str, QTextDocument]]  # ("uebung"|"merksatz", document)
+    picture_rect: QRectF | None
+    picture: Picture | None
+    text_x: float
+    text_width: float
+    content: QRectF
+
+
+class StepRenderer:
+    """Lays out and paints steps; caches layouts per step, device, size, scale and theme."""
+
+    def __init__(self) -> None:
+        self.pictures = PictureCache()
+        self._layouts: dict[tuple, StepLayout] = {}
+
+    def clear(self) -> None:
+        self._layouts.clear()
+
+    def layout(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme) -> StepLayout:
+        key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name)
+        cached = self._layouts.get(key)
+        if cached is None:
+            cached = self._compute(step, device, size, scale, theme)
+            if len(self._layouts) > 400:
+                self._layouts.clear()
+            self._layouts[key] = cached
+        return cached
+
+    def _compute(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme) -> StepLayout:
+        width, height = size.width(), size.height()
+        margin = height * projection.MARGIN_FRACTION
+        footer = height * FOOTER_FRACTION * 1.6
+        content = QRectF(margin, margin, width - 2 * margin, height - 2 * margin - footer)
+        min_px = projection.min_text_px(height)
+        target_px = max(min_px, height * projection.MAX_TEXT_HEIGHT_FRACTION * scale)
+        picture = step.picture_for(device)
+        picture_size = self.pictures.natural_size(picture.path) if picture else None
+        has_picture_column = picture is not None
+        body_md = step.text_for(device)
+
+        def attempt(px: float) -> tuple[bool, StepLayout]:
+            text_width = content.width() * (projection.TEXT_SHARE_WITH_PICTURE if has_picture_column and body_md else 1.0)
+            title = make_document(step.title, px * projection.TITLE_SCALE, theme.accent_text, content.width(), bold=True)
+            body = make_document(body_md, px, theme.text, text_width) if body_md else None
+            boxes = []
+            pad = px * 0.45
+            if step.exercise:
+                boxes.append(("uebung", make_document(_boxed("Übung", step.exercise), px, theme.exercise_text, content.width() - 2 * pad)))
+            if step.key_sentence:
+                boxes.append(("merksatz", make_document(_boxed("Merksatz", step.key_sentence), px, theme.box_text, content.width() - 2 * pad)))
+            title_h = title.size().height()
+            gap = px * 0.6
+            boxes_h = sum(doc.size().height() + 2 * pad + gap for _, doc in boxes)
+            body_top = content.top() + title_h + gap
+            body_area_h = content.bottom() - boxes_h - body_top
+            body_h = body.size().height() if body else 0.0
+            fits = body_h <= body_area_h + 0.5 and body_area_h > 0
+            picture_rect = None
+            if picture is not None:
+                if body:
+                    px_left = content.left() + text_width + content.width() * 0.03
+                    area = QRectF(px_left, body_top, content.right() - px_left, max(body_area_h, 0))
+                else:
+                    area = QRectF(content.left(), body_top, content.width(), max(body_area_h, 0))
+                picture_rect = _fit_rect(picture_size, area)
+            return fits, StepLayout(px, not fits, title, body, boxes, picture_rect, picture, content.left(), text_width, content)
+
+        fits, best = attempt(target_px)
+        if not fits:
+            low, high = min_px, target_px
+            fits_low, layout_low = attempt(low)
+            if not fits_low:
+                best = layout_low  # overflow at the minimum: never smaller than legible
+            else:
+                best = layout_low
+                for _ in range(7):
+                    mid = (low + high) / 2
+                    ok, candidate = attempt(mid)
+                    if ok:
+                        low, best = mid, candidate
+                    else:
+                        high = mid
+                    if high - low < 1.0:
+                        break
+        return best
+
+    def paint(
+        self,
+        painter: QPainter,
+        step: Step,
+        device: Device,
+        size: QSize,
+        scale: float,
+        theme: Theme,
+        footer_text: str = "",
+    ) -> StepLayout:
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor(theme.background))
+        layout = self.layout(step, device, size, scale, theme)
+        content = layout.content
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        draw_document(painter, layout.title, content.left(), content.top(), theme.accent_text)
+        gap = layout.body_px * 0.6
+        body_top = content.top() + layout.title.size().height() + gap
+        pad = layout.body_px * 0.45
+        boxes_h = sum(doc.size().height() + 2 * pad + gap for _, doc in layout.boxes)
+        if layout.body is not None:
+            clip = QRectF(content.left(), body_top, layout.text_width, max(content.bottom() - boxes_h - body_top, 0))
+            draw_document(painter, layout.body, layout.text_x, body_top, theme.text, clip if layout.overflow else None)
+        if layout.picture is not None and layout.picture_rect is not None:
+            self._paint_picture(painter, layout.picture, layout.picture_rect, theme)
+        y = content.bottom() - boxes_h + gap
+        for kind, document in layout.boxes:
+            box_h = document.size().height() + 2 * pad
+            background = theme.box_background if kind == "merksatz" else theme.exercise_background
+            colour = theme.box_text if kind == "merksatz" else theme.exercise_text
+            rect = QRectF(content.left(), y, content.width(), box_h)
+            painter.setPen(QPen(QColor(colour), max(2.0, layout.body_px * 0.06)))
+            painter.setBrush(QColor(background))
+            painter.drawRoundedRect(rect, pad, pad)
+            draw_document(painter, document, rect.left() + pad, rect.top() + pad, colour)
+            y += box_h + gap
+        if footer_text:
+            font = QFont(projection_font_family())
+            font.setPixelSize(max(10, round(size.height() * FOOTER_FRACTION)))
+            painter.setFont(font)
+            painter.setPen(QColor(theme.muted_text))
+            footer_rect = QRectF(content.left(), size.height() - size.height() * projection.MARGIN_FRACTION * 0.5 - font.pixelSize() * 1.4,
+                                 content.width(), font.pixelSize() * 1.4)
+            painter.drawText(footer_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, footer_text)
+        return layout
+
+    def _paint_picture(self, painter: QPainter, picture: Picture, rect: QRectF, theme: Theme) -> None:
+        target = QSize(max(1, round(rect.width())), max(1, round(rect.height())))
+        image = self.pictures.image(picture.path, target)
+        if image is None:
+            self.paint_placeholder(painter, rect, picture, theme)
+            return
+        painter.drawImage(rect, image)
+
+    def paint_zoomed_picture(self, painter: QPainter, picture: Picture | None, size: QSize, theme: Theme) -> None:
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor(theme.background))
+        if picture is None:
+            return
+        margin = size.height() * 0.03
+        area = QRectF(margin, margin, size.width() - 2 * margin, size.height() - 2 * margin)
+        rect = _fit_rect(self.pictures.natural_size(picture.path), area)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        self._paint_picture(painter, picture, rect, theme)
+
+    @staticmethod
+    def paint_placeholder(painter: QPainter, rect: QRectF, picture: Picture, theme: Theme) -> None:
+        painter.save()
+        painter.setPen(QPen(QColor(theme.text), 3, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        font = QFont(projection_font_family())
+        font.setPixelSize(max(12, round(rect.height() * 0.06)))
+        painter.setFont(font)
+        painter.drawText(rect.adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                         f"Bild nicht verfügbar:\n{picture.path.name}")
+        painter.restore()
+
+
+def _boxed(label: str, markdown: str) -> str:
+    """Box text with its label: inline before a sentence, on its own line before a list."""
+    first = markdown.lstrip().split("\n", 1)[0]
+    if first.startswith(("- ", "* ", "+ ")) or first[:3].rstrip(".)").isdigit():
+        return f"**{label}:**\n\n{markdown}"
+    return f"**{label}:** {markdown}"
+
+
+def _fit_rect(natural: QSizeF | None, area: QRectF) -> QRectF:
+    """Largest rect with the picture's aspect ratio inside *area*, centred."""
+    if area.width() <= 0 or area.height() <= 0:
+        return QRectF(area.topLeft(), QSizeF(0, 0))
+    if natural is None or natural.isEmpty():
+        side = min(area.width(), area.height())
+        return QRectF(area.center().x() - side / 2, area.top(), side, side * 0.75)
+    scale = min(area.width() / natural.width(), area.height() / natural.height())
+    w, h = natural.width() * scale, natural.height() * scale
+    return QRectF(area.left() + (area.width() - w) / 2, area.top() + (area.height() - h) / 2, w, h)
