@@ -6,10 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_QPA_FONTDIR", "")  # silence "font directory" warnings on bare machines
-if not os.environ["QT_QPA_FONTDIR"]:
-    del os.environ["QT_QPA_FONTDIR"]
+# Two virtual screens (a laptop and a projector), so the presenter's screen handling runs for real.
+_SCREENS = Path(__file__).resolve().parent / "two_screens.json"
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREENS}"
 
 import pytest
 

@@ -135,6 +135,7 @@ class _DemoBuilder:
         self.people: list[Participant] = []
         self.next_new = 0
         self.counts = {"termine": 0, "attendances": 0}
+        self.drop_in_termine: list[Termin] = []
 
     def build(self, session) -> DemoSummary:  # type: ignore[no-untyped-def]
         session.add(Organisation(
@@ -154,15 +155,19 @@ class _DemoBuilder:
             year_start = start + dt.timedelta(days=365 * year)
             for slot in range(2):
                 town_index = (year * 2 + slot) % len(TOWNS)
+                town, place = towns[town_index], TOWNS[town_index][1]
+                trainer = trainers[(year + slot) % len(trainers)]
+                if year == self.years - 1 and slot == 1:
+                    # The current course has a Termin today, so "open today's Termin" can be tried at once.
+                    self._course(session, town, place, "Smartphone-Kurs aktuell", trainer,
+                                 self.today - dt.timedelta(days=14))
+                    continue
                 title = COURSE_TITLES[(year * 2 + slot) % len(COURSE_TITLES)]
-                self._course(session, towns[town_index], TOWNS[town_index][1], title,
-                             trainers[(year + slot) % len(trainers)], year_start + dt.timedelta(days=40 + slot * 170))
+                self._course(session, town, place, title, trainer, year_start + dt.timedelta(days=40 + slot * 170))
             self._event(session, towns[year % len(TOWNS)], TOWNS[year % len(TOWNS)][1],
                         EVENT_TITLES[year % len(EVENT_TITLES)], trainers[(year + 2) % len(trainers)],
                         year_start + dt.timedelta(days=120))
-        # The current course has a Termin today, so "open today's Termin" can be tried at once.
-        self._course(session, towns[0], TOWNS[0][1], "Smartphone-Kurs aktuell", trainers[0],
-                     self.today - dt.timedelta(days=14), weekly=True)
+        self._named_visitors(session)
         session.flush()
         courses = session.scalar(select(func.count()).select_from(Course))
         return DemoSummary(len(towns), int(courses or 0), self.counts["termine"], len(self.people),
@@ -233,9 +238,10 @@ class _DemoBuilder:
         return course
 
     def _termin(self, session, course: Course, day: dt.date, start: dt.time, end: dt.time,  # type: ignore[no-untyped-def]
-                lessons: list[str]) -> Termin:
+                lessons: list[str], may_fail: bool = True) -> Termin:
         if day < self.today:
-            status = TerminStatus.CANCELLED if self.rng.random() < 0.05 else TerminStatus.HELD
+            failed = may_fail and self.rng.random() < 0.05
+            status = TerminStatus.CANCELLED if failed else TerminStatus.HELD
         else:
             status = TerminStatus.PLANNED
         termin = Termin(course_id=course.id, date=day, start_time=start, end_time=end, place=course.place,
@@ -259,8 +265,7 @@ class _DemoBuilder:
             self.counts["attendances"] += 1
 
     def _course(self, session, town: Municipality, place: str, title: str, trainer: Trainer,  # type: ignore[no-untyped-def]
-                first: dt.date, weekly: bool = True) -> None:
-        count = 6 if weekly else 4
+                first: dt.date, count: int = 6) -> None:
         offset = self.rng.randrange(len(self.lessons))
         plan = [self.lessons[(offset + i) % len(self.lessons)] for i in range(count)]
         last = first + dt.timedelta(days=7 * (count - 1))
@@ -286,7 +291,7 @@ class _DemoBuilder:
         people = self._pick_people(self.rng.randint(18, 26))
         for person in people:
             self._enrol(session, course, person, day - dt.timedelta(days=7))
-        termin = self._termin(session, course, day, dt.time(18, 0), dt.time(20, 0), plan)
+        termin = self._termin(session, course, day, dt.time(18, 0), dt.time(20, 0), plan, may_fail=False)
         self._mark(session, termin, people)
 
     def _drop_in(self, session, town: Municipality, place: str, trainer: Trainer, first: dt.date,  # type: ignore[no-untyped-def]
@@ -298,10 +303,26 @@ class _DemoBuilder:
         while day <= last:
             termin = self._termin(session, course, day, dt.time(10, 0), dt.time(12, 0), [])
             if termin.status == TerminStatus.HELD.value:
+                self.drop_in_termine.append(termin)
                 termin.head_count = self.rng.randint(2, 11)
                 for topic in self.rng.sample(DEFAULT_TOPICS, self.rng.randint(1, 4)):
                     session.add(TopicTally(termin_id=termin.id, topic=topic, count=self.rng.randint(1, 3)))
             day += dt.timedelta(days=every_days)
+
+    def _named_visitors(self, session) -> None:  # type: ignore[no-untyped-def]
+        """People not in any course came to a Sprechstunde and gave their name."""
+        if not self.drop_in_termine:
+            return
+        for person in self.people[self.next_new:]:
+            termin = self.rng.choice(self.drop_in_termine)
+            course = session.get(Course, termin.course_id)
+            if session.scalars(select(Enrolment).where(
+                Enrolment.course_id == course.id, Enrolment.participant_id == person.id
+            )).first() is None:
+                self._enrol(session, course, person, termin.date, walk_in=True)
+            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status="present"))
+            self.counts["attendances"] += 1
+        self.next_new = len(self.people)
 
 
 def _lesson_ids() -> list[str]:

@@ -23,7 +23,7 @@ REASON_LABELS = {
     "demo": "vor Demo-Daten",
     "manual": "von Hand",
 }
-_NAME_RE = re.compile(r"^kurslotse-(\d{8}-\d{6})(?:-(\d+))?-([a-z]+)\.sqlite3$")
+_NAME_RE = re.compile(r"^kurslotse-(\d{8}-\d{6}-\d{6})-([a-z]+)\.sqlite3$")
 
 
 class BackupError(Exception):
@@ -38,7 +38,6 @@ class BackupInfo:
     created: dt.datetime
     reason: str
     size_bytes: int
-    sequence: int = 1
 
     @property
     def reason_label(self) -> str:
@@ -47,6 +46,12 @@ class BackupInfo:
     @property
     def created_text(self) -> str:
         return self.created.strftime("%d.%m.%Y %H:%M:%S")
+
+
+def connect_read_only(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection (a URI, so odd characters in Windows paths are escaped properly)."""
+    uri = path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
+    return sqlite3.connect(uri, uri=True)
 
 
 def backup_dir_for(db_path: Path) -> Path:
@@ -62,7 +67,7 @@ def copy_database(source: Path, dest: Path) -> None:
     """
     tmp = dest.with_name(dest.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = connect_read_only(source)
     try:
         dst = sqlite3.connect(tmp)
         try:
@@ -83,12 +88,12 @@ def create_backup(db_path: Path, reason: str, now: dt.datetime | None = None) ->
     """Copy *db_path* into its backup folder, named by time and *reason*."""
     folder = backup_dir_for(db_path)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    dest = folder / f"kurslotse-{stamp}-{reason}.sqlite3"
-    counter = 1
-    while dest.exists():
-        counter += 1
-        dest = folder / f"kurslotse-{stamp}-{counter}-{reason}.sqlite3"
+    when = now or dt.datetime.now()
+    # Microseconds in the name keep the order of several backups within one second.
+    newest = max((info.created for info in list_backups(db_path)), default=None)
+    if newest is not None and when <= newest:
+        when = newest + dt.timedelta(microseconds=1)
+    dest = folder / f"kurslotse-{when.strftime('%Y%m%d-%H%M%S-%f')}-{reason}.sqlite3"
     try:
         copy_database(db_path, dest)
     except (sqlite3.Error, OSError) as error:
@@ -103,7 +108,7 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     if not folder.is_dir():
         return []
     infos = [info for path in folder.iterdir() if (info := _info(path)) is not None]
-    return sorted(infos, key=lambda info: (info.created, info.sequence), reverse=True)
+    return sorted(infos, key=lambda info: info.created, reverse=True)
 
 
 def prune_backups(db_path: Path, reason: str = "start", keep: int = KEEP_START_BACKUPS) -> list[Path]:
@@ -131,7 +136,7 @@ def check_backup(path: Path) -> str | None:
         with open(path, "rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
                 return f"{path.name} ist keine Kurslotse-Sicherung (keine SQLite-Datenbank)."
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_read_only(path)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
@@ -162,7 +167,7 @@ def restore_backup(backup: Path, db_path: Path) -> BackupInfo | None:
         raise BackupError(problem)
     safety = create_backup(db_path, "restore") if db_path.exists() else None
     try:
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        src = connect_read_only(backup)
         try:
             dst = sqlite3.connect(db_path)
             try:
@@ -182,8 +187,5 @@ def _info(path: Path) -> BackupInfo | None:
     match = _NAME_RE.match(path.name)
     if not match or not path.is_file():
         return None
-    created = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
-    return BackupInfo(
-        path=path, created=created, reason=match.group(3), size_bytes=path.stat().st_size,
-        sequence=int(match.group(2) or 1),
-    )
+    created = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S-%f")
+    return BackupInfo(path=path, created=created, reason=match.group(2), size_bytes=path.stat().st_size)

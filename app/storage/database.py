@@ -88,8 +88,10 @@ def inspect_sqlite_file(path: Path) -> int | None:
         raise DatabaseError(
             f"Die Datei {path} ist keine Kurslotse-Datenbank (keine SQLite-Datei). Sie wurde nicht verändert."
         )
+    # Without a pending WAL file, open as immutable: even the -shm/-wal side files are not created.
+    wal = path.with_name(path.name + "-wal")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = backups.connect_read_only(path, immutable=not wal.exists())
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
@@ -135,7 +137,7 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
         if version is None:
             migrations.create_fresh(engine)
         elif version < SCHEMA_VERSION:
-            migrations.upgrade(engine, path, version)
+            migrations.upgrade(engine, path, version, SCHEMA_VERSION)
     except (SQLAlchemyError, migrations.MigrationError, backups.BackupError) as error:
         engine.dispose()
         if isinstance(error, SQLAlchemyError):

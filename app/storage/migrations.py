@@ -57,8 +57,9 @@ def create_fresh(engine: Engine) -> None:
         )
 
 
-def upgrade(engine: Engine, db_path: Path | None, current: int, target: int = SCHEMA_VERSION) -> list[int]:
-    """Run every step from *current* + 1 to *target*; copy the file before each. Returns the steps run."""
+def upgrade(engine: Engine, db_path: Path | None, current: int, target: int | None = None) -> list[int]:
+    """Run every step from *current* + 1 to *target* (default: newest); copy the file before each."""
+    target = SCHEMA_VERSION if target is None else target
     applied = []
     for version in range(current + 1, target + 1):
         step = MIGRATIONS.get(version)

@@ -67,7 +67,7 @@ CTRL_ACTIONS: dict[int, Action] = {
 
 def action_for(event: QKeyEvent) -> Action | None:
     """The presenter action a key press means (remote controls send these keys)."""
-    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    modifiers = event.modifiers()  # (no "~" on Qt flags: PySide6 6.12 miscounts references there)
     if modifiers & Qt.KeyboardModifier.ControlModifier:
         return CTRL_ACTIONS.get(event.key())
     if modifiers & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):

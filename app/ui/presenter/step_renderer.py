@@ -183,7 +183,6 @@ class StepRenderer:
         footer = height * FOOTER_FRACTION * 1.6
         content = QRectF(margin, margin, width - 2 * margin, height - 2 * margin - footer)
         min_px = projection.min_text_px(height)
-        target_px = max(min_px, height * projection.MAX_TEXT_HEIGHT_FRACTION * scale)
         picture = step.picture_for(device)
         picture_size = self.pictures.natural_size(picture.path) if picture else None
         has_picture_column = picture is not None
@@ -216,23 +215,22 @@ class StepRenderer:
                 picture_rect = _fit_rect(picture_size, area)
             return fits, StepLayout(px, not fits, title, body, boxes, picture_rect, picture, content.left(), text_width, content)
 
-        fits, best = attempt(target_px)
+        # Largest size that fits, up to the normal maximum (further if the trainer enlarged it).
+        upper = max(min_px, height * projection.MAX_TEXT_HEIGHT_FRACTION * max(scale, 1.0))
+        fits, best = attempt(upper)
         if not fits:
-            low, high = min_px, target_px
-            fits_low, layout_low = attempt(low)
-            if not fits_low:
-                best = layout_low  # overflow at the minimum: never smaller than legible
-            else:
-                best = layout_low
-                for _ in range(7):
+            fits_low, best = attempt(min_px)
+            if fits_low:  # otherwise: overflow at the minimum, never smaller than legible
+                low, high = min_px, upper
+                while high - low > 0.5:
                     mid = (low + high) / 2
                     ok, candidate = attempt(mid)
                     if ok:
                         low, best = mid, candidate
                     else:
                         high = mid
-                    if high - low < 1.0:
-                        break
+        if scale < 1.0 and best.body_px > min_px:
+            best = attempt(max(min_px, best.body_px * scale))[1]
         return best
 
     def paint(

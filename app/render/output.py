@@ -1,0 +1,194 @@
+"""Paint a laid-out document onto any QPagedPaintDevice, and write PDF files safely.
+
+The same :func:`paint` serves QPdfWriter (files), QPrinter (printing) and the printer of a
+QPrintPreviewDialog — there is no second code path for preview or print.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
+from PySide6.QtGui import QPageLayout, QPagedPaintDevice, QPageSize, QPainter, QPdfWriter
+
+from app import __app_name__, __version__
+from app.render.document import Cancelled, Document, Layout, PageInfo, PaintContext, Progress, RenderCancelled
+from app.render.units import UNITS_PER_INCH, pt
+
+log = logging.getLogger(__name__)
+
+
+class OutputError(Exception):
+    """A German message for the person: the PDF could not be written or the printer refused."""
+
+
+def a4_layout() -> QPageLayout:
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                       QPageLayout.Unit.Millimeter)
+
+
+def page_size(device: QPagedPaintDevice) -> tuple[float, float]:
+    """The paper size of *device* in layout units (orientation included)."""
+    rect = device.pageLayout().fullRect(QPageLayout.Unit.Point)
+    return pt(rect.width()), pt(rect.height())
+
+
+def layout_for(document: Document, device: QPagedPaintDevice, progress: Progress | None = None,
+               cancelled: Cancelled | None = None) -> Layout:
+    width, height = page_size(device)
+    return document.layout(width, height, progress, cancelled)
+
+
+def paint(layout: Layout, device: QPagedPaintDevice, progress: Progress | None = None,
+          cancelled: Cancelled | None = None) -> int:
+    """Paint every page of *layout* on *device*; returns the number of pages.
+
+    A QPrinter must have ``setFullPage(True)`` (see :func:`prepare_printer`) so that the
+    painter's origin is the paper's corner, as it is for our QPdfWriter.
+    """
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OutputError("Das Ausgabegerät (Drucker oder PDF-Datei) ließ sich nicht öffnen.")
+    scale_x = device.logicalDpiX() / UNITS_PER_INCH
+    scale_y = device.logicalDpiY() / UNITS_PER_INCH
+    body = layout.body
+    total = layout.page_count
+    try:
+        for index, page in enumerate(layout.pages):
+            if cancelled is not None and cancelled():
+                raise RenderCancelled
+            if index and not device.newPage():
+                raise OutputError("Für die nächste Seite konnte kein neues Blatt begonnen werden.")
+            info = PageInfo(index + 1, total, page.section, page.plain)
+            context = PaintContext(info, layout.anchors)
+            painter.save()
+            painter.scale(scale_x, scale_y)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            style = layout.style
+            if style.header is not None:
+                style.header(painter, style.header_rect(layout.page_width), info)
+            if style.footer is not None:
+                style.footer(painter, style.footer_rect(layout.page_width, layout.page_height), info)
+            for placed in page.placed:
+                placed.block.paint(painter, body.left(), body.top() + placed.y, context)
+            painter.restore()
+            if progress is not None:
+                progress(index + 1, total)
+    finally:
+        painter.end()
+    return total
+
+
+def prepare_pdf_writer(writer: QPdfWriter, title: str = "") -> None:
+    """A4 portrait without device margins at the layout resolution (no scaling needed)."""
+    writer.setResolution(int(UNITS_PER_INCH))
+    writer.setPageLayout(a4_layout())
+    writer.setTitle(title)
+    writer.setCreator(f"{__app_name__} {__version__}")
+
+
+def prepare_printer(printer) -> None:  # QPrinter; not imported here to keep QtPrintSupport optional
+    """Paint from the paper's corner; our margins are larger than any printer's unprintable border."""
+    printer.setFullPage(True)
+
+
+def render_pdf_bytes(document: Document, progress: Progress | None = None,
+                     cancelled: Cancelled | None = None) -> tuple[bytes, Layout]:
+    """Lay out and paint *document* into an in-memory PDF (A4)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    prepare_pdf_writer(writer, document.title)
+    layout = layout_for(document, writer, _part(progress, 0, 2), cancelled)
+    paint(layout, writer, _part(progress, 1, 2), cancelled)
+    del writer
+    buffer.close()
+    return bytes(data.data()), layout
+
+
+def write_pdf(document: Document, target: Path, progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> Layout:
+    """Write *document* as PDF to *target*: temp file in the same folder, then rename.
+
+    Either the complete file is there afterwards or nothing (an older file stays untouched).
+    Raises :class:`OutputError` with a German message, or :class:`RenderCancelled`.
+    """
+    target = Path(target)
+    check_target(target)
+    data, layout = render_pdf_bytes(document, progress, cancelled)
+    if cancelled is not None and cancelled():
+        raise RenderCancelled
+    write_atomically(target, data)
+    return layout
+
+
+def check_target(target: Path) -> None:
+    """Refuse early what cannot work, before any rendering time is spent."""
+    folder = target.parent
+    if target.is_dir():
+        raise OutputError(f"»{target}« ist ein Ordner. Bitte einen Dateinamen angeben, z. B. {target / 'handout.pdf'}.")
+    if not folder.exists():
+        raise OutputError(f"Der Ordner »{folder}« existiert nicht.")
+    if not folder.is_dir():
+        raise OutputError(f"»{folder}« ist kein Ordner.")
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    target = Path(target)
+    check_target(target)
+    temp_name = None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+        temp_name = None
+    except OSError as error:
+        raise OutputError(describe_os_error(error, target)) from error
+    finally:
+        if temp_name is not None:
+            try:
+                os.unlink(temp_name)
+            except OSError:
+                log.warning("Temporäre Datei %s konnte nicht gelöscht werden", temp_name)
+
+
+def describe_os_error(error: OSError, target: Path) -> str:
+    """German explanation of why *target* could not be written."""
+    folder = target.parent
+    if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", -1):
+        return f"Auf dem Datenträger ist nicht genug Platz für »{target.name}«. Bitte Platz schaffen oder einen anderen Ort wählen."
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"Keine Berechtigung, in »{folder}« zu schreiben. Bitte einen anderen Ordner wählen (z. B. »Dokumente«)."
+    if error.errno == errno.EROFS:
+        return f"»{folder}« ist schreibgeschützt (z. B. ein gesperrter USB-Stick). Bitte einen anderen Ort wählen."
+    if error.errno == errno.ENOENT:
+        return f"Der Ordner »{folder}« existiert nicht."
+    if error.errno == errno.ENAMETOOLONG:
+        return f"Der Dateiname »{target.name}« ist zu lang."
+    reason = error.strerror or str(error)
+    return f"Die Datei »{target}« konnte nicht geschrieben werden ({reason})."
+
+
+def _part(progress: Progress | None, index: int, parts: int) -> Progress | None:
+    """Map the progress of phase *index* of *parts* phases onto 0…1000."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        progress(int(1000 * (index + share) / parts), 1000)
+
+    return report
+
+
+PrinterFactory = Callable[[], object]

@@ -1,0 +1,208 @@
+"""Pictures on paper: SVG stays vector, PNG/JPEG is read downscaled; a bad file becomes a placeholder.
+
+Only QImage and raw SVG bytes are kept (no QPixmap), so pictures load in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import xml.etree.ElementTree as ElementTree
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from app.render.blocks import BLACK, pen
+from app.render.document import Block, PaintContext
+from app.render.text import BODY, Text
+from app.render.units import mm
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 5_000_000
+MAX_SVG_BYTES = 1_000_000
+MAX_SIDE_PX = 4000
+PRINT_SIDE_PX = 1400  # longest side kept for print: ~300 dpi at 12 cm
+_CACHE_SIZE = 48
+
+
+@dataclass(frozen=True)
+class LoadedPicture:
+    """A picture ready to paint, or a ``problem`` (German) that turns it into a placeholder."""
+
+    name: str
+    alt: str = ""
+    width: float = 4.0  # natural size; only the aspect ratio matters
+    height: float = 3.0
+    image: QImage | None = None
+    svg: bytes | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+_cache: OrderedDict[tuple, LoadedPicture] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def load_picture(path: Path, alt: str = "") -> LoadedPicture:
+    """Read *path* once per process (cached by path, size and modification time)."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return LoadedPicture(path.name, alt, problem="Die Bilddatei fehlt.")
+    except OSError as error:
+        return LoadedPicture(path.name, alt, problem=f"Die Bilddatei ist nicht lesbar ({error.strerror}).")
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return LoadedPicture(cached.name, alt, cached.width, cached.height, cached.image, cached.svg, cached.problem)
+    loaded = _read(path, alt, stat.st_size)
+    with _cache_lock:
+        _cache[key] = loaded
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return loaded
+
+
+def load_image_bytes(data: bytes, name: str) -> LoadedPicture:
+    """A picture from memory (e.g. an organisation logo stored in the database)."""
+    image = QImage.fromData(QByteArray(data))
+    if image.isNull():
+        return LoadedPicture(name, problem="Das Bild ist beschädigt oder hat ein unbekanntes Format.")
+    return LoadedPicture(name, "", image.width(), image.height(), image=image)
+
+
+def _read(path: Path, alt: str, size: int) -> LoadedPicture:
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        if size > MAX_SVG_BYTES:
+            return LoadedPicture(path.name, alt, problem="Die SVG-Datei ist zu groß.")
+        return _read_svg(path, alt)
+    if size > MAX_FILE_BYTES:
+        return LoadedPicture(path.name, alt, problem="Die Bilddatei ist zu groß.")
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    natural = reader.size()
+    if not reader.canRead() or not natural.isValid():
+        return LoadedPicture(path.name, alt, problem="Das Bild ist beschädigt oder hat ein unbekanntes Format.")
+    if natural.width() > MAX_SIDE_PX or natural.height() > MAX_SIDE_PX:
+        return LoadedPicture(path.name, alt, problem=f"Das Bild ist mit {natural.width()}×{natural.height()} Pixeln zu groß.")
+    longest = max(natural.width(), natural.height())
+    if longest > PRINT_SIDE_PX:
+        factor = PRINT_SIDE_PX / longest
+        reader.setScaledSize(QSize(max(1, round(natural.width() * factor)), max(1, round(natural.height() * factor))))
+    image = reader.read()
+    if image.isNull():
+        return LoadedPicture(path.name, alt, problem=f"Das Bild ist beschädigt ({reader.errorString()}).")
+    if image.hasAlphaChannel():
+        flattened = QImage(image.size(), QImage.Format.Format_RGB32)
+        flattened.fill(QColor("#ffffff"))
+        painter = QPainter(flattened)
+        painter.drawImage(0, 0, image)
+        painter.end()
+        image = flattened
+    return LoadedPicture(path.name, alt, image.width(), image.height(), image=image)
+
+
+def _read_svg(path: Path, alt: str) -> LoadedPicture:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return LoadedPicture(path.name, alt, problem=f"Die Bilddatei ist nicht lesbar ({error.strerror}).")
+    # Check with Python first: Qt would print warnings for broken files, and entities are refused.
+    if b"<!ENTITY" in data.upper():
+        return LoadedPicture(path.name, alt, problem="Die SVG-Datei enthält Entity-Definitionen.")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return LoadedPicture(path.name, alt, problem="Die SVG-Datei ist beschädigt.")
+    if not root.tag.endswith("svg"):
+        return LoadedPicture(path.name, alt, problem="Die Datei ist kein SVG-Bild.")
+    renderer = QSvgRenderer(QByteArray(data))
+    if not renderer.isValid():
+        return LoadedPicture(path.name, alt, problem="Die SVG-Datei ist beschädigt.")
+    box = renderer.viewBoxF()
+    width, height = (box.width(), box.height()) if box.isValid() and not box.isEmpty() else (
+        renderer.defaultSize().width(), renderer.defaultSize().height())
+    if width <= 0 or height <= 0:
+        return LoadedPicture(path.name, alt, problem="Das SVG-Bild hat keine Größe.")
+    return LoadedPicture(path.name, alt, width, height, svg=data)
+
+
+def paint_picture(painter: QPainter, picture: LoadedPicture, rect: QRectF) -> None:
+    """Draw *picture* scaled into *rect* (aspect ratio is the caller's business)."""
+    if picture.image is not None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(rect, picture.image)
+        painter.restore()
+    elif picture.svg is not None:
+        renderer = QSvgRenderer(QByteArray(picture.svg))
+        renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        painter.save()
+        painter.setClipRect(rect)
+        renderer.render(painter, rect)
+        painter.restore()
+
+
+class PictureBlock(Block):
+    """A picture that is never split: it shrinks to fit the page instead."""
+
+    def __init__(self, picture: LoadedPicture, *, max_width: float = mm(150), max_height: float = mm(110),
+                 frame: bool = True, centred: bool = True) -> None:
+        self.picture = picture
+        self.max_width = max_width
+        self.max_height = max_height
+        self.frame = frame and picture.image is not None
+        self.centred = centred
+        self.space_before = self.space_after = mm(4)
+        self.placeholder: Text | None = None
+        self.draw_width = 0.0
+
+    def measure(self, width: float, page_height: float) -> float:
+        self.width = width
+        if not self.picture.ok:
+            label = f"**Bild fehlt:** {self.picture.name}"
+            if self.picture.alt:
+                label += f"\n\n{self.picture.alt}"
+            self.placeholder = Text(label, BODY, is_markdown=True, space_before=0, space_after=0)
+            self.draw_width = min(width, mm(120))
+            self.placeholder.measure(self.draw_width - 2 * mm(5), page_height)
+            self.height = self.placeholder.height + 2 * mm(5)
+            return self.height
+        limit_w = min(width, self.max_width)
+        limit_h = min(self.max_height, page_height * 0.8)
+        scale = min(limit_w / self.picture.width, limit_h / self.picture.height)
+        self.draw_width = self.picture.width * scale
+        self.height = self.picture.height * scale
+        return self.height
+
+    def paint(self, painter: QPainter, x: float, y: float, context: PaintContext) -> None:
+        left = x + ((self.width - self.draw_width) / 2 if self.centred else 0.0)
+        rect = QRectF(left, y, self.draw_width, self.height)
+        if self.placeholder is not None:
+            half = mm(0.3)
+            painter.save()
+            painter.setPen(pen(1.5, BLACK, Qt.PenStyle.DashLine))
+            painter.drawRect(rect.adjusted(half, half, -half, -half))
+            painter.restore()
+            self.placeholder.paint(painter, left + mm(5), y + mm(5), context)
+            return
+        paint_picture(painter, self.picture, rect)
+        if self.frame:
+            half = mm(0.15)
+            painter.save()
+            painter.setPen(pen(0.75, QColor("#666666")))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(half, half, -half, -half))
+            painter.restore()

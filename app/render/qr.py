@@ -1,0 +1,99 @@
+"""QR codes that scan on the first try: error correction M, 4-module quiet zone, ≥ 25 mm, vector.
+
+The code is drawn as one filled path (no seams between modules at any zoom), with its title
+and the address printed beside it so it can also be typed in.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath
+
+from app.render.document import Block, PaintContext
+from app.render.text import BODY, Text, TextStyle
+from app.render.units import mm
+
+QUIET_ZONE_MODULES = 4
+MIN_CODE_MM = 25.0
+DEFAULT_CODE_MM = 32.0
+LINK_TITLE = TextStyle(size=16, bold=True, line_height=1.3, paragraph_gap=0.2)
+URL_STYLE = TextStyle(size=14, line_height=1.35)
+
+
+def qr_modules(data: str) -> list[list[bool]]:
+    """The dark/light modules of *data* (without quiet zone), error correction level M or better."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+def qr_path(modules: list[list[bool]], module_size: float) -> QPainterPath:
+    """One path of all dark modules; runs of a row become one rectangle."""
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.WindingFill)
+    for row_index, row in enumerate(modules):
+        column = 0
+        while column < len(row):
+            if not row[column]:
+                column += 1
+                continue
+            start = column
+            while column < len(row) and row[column]:
+                column += 1
+            path.addRect(QRectF(start * module_size, row_index * module_size, (column - start) * module_size, module_size))
+    return path
+
+
+class QrCode(Block):
+    """A QR code with quiet zone on the left, title, address and a hint on the right; never split."""
+
+    def __init__(self, url: str, title: str = "", *, hint: str = "", code_mm: float = DEFAULT_CODE_MM) -> None:
+        if not url.lower().startswith("https://"):
+            raise ValueError(f"Nur https-Adressen werden als QR-Code gedruckt: {url}")
+        self.url = url
+        self.title = title
+        self.modules = qr_modules(url)
+        count = len(self.modules)
+        self.module_size = mm(max(code_mm, MIN_CODE_MM)) / count
+        self.side = self.module_size * (count + 2 * QUIET_ZONE_MODULES)
+        self.texts: list[Text] = []
+        if title:
+            self.texts.append(Text(title, LINK_TITLE, space_before=0, space_after=mm(1)))
+        self.texts.append(Text(url, URL_STYLE, space_before=0, space_after=mm(1)))
+        if hint:
+            self.texts.append(Text(hint, BODY, space_before=0, space_after=0))
+        self.space_before = self.space_after = mm(3)
+
+    @property
+    def code_size(self) -> float:
+        """Printed side of the code without quiet zone, in layout units."""
+        return self.module_size * len(self.modules)
+
+    def measure(self, width: float, page_height: float) -> float:
+        self.width = width
+        text_width = width - self.side - mm(2)
+        total = self.quiet
+        for text in self.texts:
+            total += text.measure(text_width, page_height) + text.space_after
+        self.height = max(self.side, total)
+        return self.height
+
+    @property
+    def quiet(self) -> float:
+        return self.module_size * QUIET_ZONE_MODULES
+
+    def paint(self, painter: QPainter, x: float, y: float, context: PaintContext) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.fillRect(QRectF(x, y, self.side, self.side), QColor("#ffffff"))
+        painter.translate(x + self.quiet, y + self.quiet)
+        painter.fillPath(qr_path(self.modules, self.module_size), QColor("#000000"))
+        painter.restore()
+        top = y + self.quiet
+        for text in self.texts:
+            text.paint(painter, x + self.side + mm(2), top, context)
+            top += text.height + text.space_after

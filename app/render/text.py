@@ -1,0 +1,229 @@
+"""Text in the flow: paragraphs (plain or small Markdown) laid out line by line with QTextLayout.
+
+QTextLayout (not QTextDocument) because it is no QObject — layout may run in a worker thread
+and the result be painted in the GUI thread — and because every size and gap stays under our
+control: nothing can print smaller than the style says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTextCharFormat, QTextLayout, QTextOption
+
+from app.render import markdown
+from app.render.document import EPSILON, Block, PaintContext
+from app.render.fonts import font
+from app.render.units import mm, pt
+
+MIN_BODY_PT = 14.0
+MIN_HEADING_PT = 18.0
+LIST_INDENT_MM = 8.0
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """Size in points; line height and paragraph gap as multiples of the size."""
+
+    size: float = MIN_BODY_PT
+    bold: bool = False
+    italic: bool = False
+    line_height: float = 1.45
+    paragraph_gap: float = 0.6
+    item_gap: float = 0.25
+    color: str = "#000000"
+
+    def with_(self, **changes: object) -> TextStyle:
+        return replace(self, **changes)
+
+
+BODY = TextStyle()
+STRONG = TextStyle(bold=True)
+KEY_SENTENCE = TextStyle(size=16, bold=True, line_height=1.4)
+TITLE = TextStyle(size=26, bold=True, line_height=1.2, paragraph_gap=0.3)
+HEADING = TextStyle(size=20, bold=True, line_height=1.25, paragraph_gap=0.3)
+SUBHEADING = TextStyle(size=MIN_HEADING_PT, bold=True, line_height=1.3, paragraph_gap=0.3)
+
+
+@dataclass
+class _Line:
+    layout: QTextLayout
+    index: int
+    top: float
+    bottom: float
+    marker: QTextLayout | None = None
+
+
+class TextLines:
+    """Paragraphs broken into lines at one width; knows where the lines start and end."""
+
+    def __init__(self, paragraphs: Sequence[markdown.Paragraph], style: TextStyle, width: float) -> None:
+        self.style = style
+        self.lines: list[_Line] = []
+        base = font(style.size, bold=style.bold, italic=style.italic)
+        metrics = QFontMetricsF(base)
+        advance = max(pt(style.size * style.line_height), metrics.height())
+        half_leading = (advance - metrics.height()) / 2
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        option.setUseDesignMetrics(True)
+        y = 0.0
+        previous: markdown.Paragraph | None = None
+        for paragraph in paragraphs:
+            if previous is not None:
+                both_items = bool(previous.marker and paragraph.marker)
+                y += pt(style.size * (style.item_gap if both_items else style.paragraph_gap))
+            indent = mm(LIST_INDENT_MM) * (paragraph.level + 1) if paragraph.marker else 0.0
+            layout = QTextLayout(paragraph.text, base)
+            layout.setTextOption(option)
+            layout.setFormats(_formats(paragraph, style))
+            layout.setCacheEnabled(True)
+            layout.beginLayout()
+            first = True
+            while True:
+                line = layout.createLine()
+                if not line.isValid():
+                    break
+                line.setLineWidth(max(width - indent, mm(10)))
+                line.setPosition(QPointF(indent, y + half_leading))
+                marker = _marker(paragraph.marker, base, indent) if first and paragraph.marker else None
+                if marker is not None:
+                    marker.lineAt(0).setPosition(QPointF(marker.lineAt(0).x(), y + half_leading))
+                self.lines.append(_Line(layout, line.lineNumber(), y, y + advance, marker))
+                y += advance
+                first = False
+            layout.endLayout()
+            previous = paragraph
+        self.height = y
+
+    def cuts(self) -> list[float]:
+        """Positions where a page may end: the top of every line but the first."""
+        return [line.top for line in self.lines[1:]]
+
+    def paint(self, painter: QPainter, x: float, y: float, top: float, bottom: float) -> None:
+        """Paint the lines lying within [*top*, *bottom*] with their top at *y*."""
+        painter.save()
+        painter.setPen(QColor(self.style.color))
+        origin = QPointF(x, y - top)
+        for line in self.lines:
+            if line.top < top - EPSILON or line.bottom > bottom + EPSILON:
+                continue
+            line.layout.lineAt(line.index).draw(painter, origin)
+            if line.marker is not None:
+                line.marker.lineAt(0).draw(painter, origin)
+        painter.restore()
+
+
+def _formats(paragraph: markdown.Paragraph, style: TextStyle) -> list[QTextLayout.FormatRange]:
+    ranges = []
+    start = 0
+    for run in paragraph.runs:
+        length = len(run.text)
+        bold = run.bold or paragraph.bold
+        if length and (bold != style.bold or (run.italic and not style.italic)):
+            char_format = QTextCharFormat()
+            char_format.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
+            if run.italic:
+                char_format.setFontItalic(True)
+            fmt = QTextLayout.FormatRange()
+            fmt.start, fmt.length, fmt.format = start, length, char_format
+            ranges.append(fmt)
+        start += length
+    return ranges
+
+
+def _marker(text: str, base: QFont, indent: float) -> QTextLayout:
+    """The bullet or number of a list item, right-aligned in the hanging indent."""
+    layout = QTextLayout(text, base)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(mm(20))
+    width = line.naturalTextWidth()
+    line.setPosition(QPointF(indent - width - mm(2), 0))
+    layout.endLayout()
+    return layout
+
+
+def paragraphs_of(content: str | Sequence[markdown.Paragraph], is_markdown: bool) -> list[markdown.Paragraph]:
+    if not isinstance(content, str):
+        return list(content)
+    if is_markdown:
+        return markdown.parse(content)
+    return [markdown.Paragraph([markdown.Run(part)]) for part in content.split("\n\n") if part.strip()] or [
+        markdown.Paragraph([markdown.Run("")])
+    ]
+
+
+class Text(Block):
+    """Paragraphs of text; may be cut between lines, keeping at least two lines on each side."""
+
+    def __init__(
+        self,
+        content: str | Sequence[markdown.Paragraph],
+        style: TextStyle = BODY,
+        *,
+        is_markdown: bool = False,
+        keep_with_next: bool = False,
+        indent: float = 0.0,
+        space_before: float | None = None,
+        space_after: float | None = None,
+    ) -> None:
+        self.paragraphs = paragraphs_of(content, is_markdown)
+        self.style = style
+        self.keep_with_next = keep_with_next
+        self.indent = indent
+        self.space_before = pt(style.size * 0.6) if space_before is None else space_before
+        self.space_after = pt(style.size * 0.6) if space_after is None else space_after
+        self.lines: TextLines | None = None
+        self.top = 0.0
+        self.bottom = 0.0
+
+    def measure(self, width: float, page_height: float) -> float:
+        self.width = width
+        self.lines = TextLines(self.paragraphs, self.style, width - self.indent)
+        self.top, self.bottom = 0.0, self.lines.height
+        self.height = self.bottom - self.top
+        return self.height
+
+    def _cuts(self) -> list[float]:
+        assert self.lines is not None
+        return [c for c in self.lines.cuts() if self.top + EPSILON < c < self.bottom - EPSILON]
+
+    def split(self, available: float) -> tuple[Block, Block] | None:
+        cuts = self._cuts()
+        if not cuts:
+            return None
+        keep = 2 if len(cuts) >= 3 else 1  # no single orphan or widow line when avoidable
+        allowed = cuts[keep - 1: len(cuts) - keep + 1]
+        fitting = [c for c in allowed if c - self.top <= available + EPSILON]
+        if not fitting:
+            return None
+        return self._slice(self.top, fitting[-1]), self._slice(fitting[-1], self.bottom)
+
+    def min_head(self) -> float:
+        cuts = self._cuts()
+        if len(cuts) < 3:
+            return self.height
+        return cuts[1] - self.top
+
+    def _slice(self, top: float, bottom: float) -> Text:
+        part = self.clone()
+        assert isinstance(part, Text)
+        part.top, part.bottom = top, bottom
+        part.height = bottom - top
+        if top > self.top:
+            part.space_before = 0.0
+        return part
+
+    def paint(self, painter: QPainter, x: float, y: float, context: PaintContext) -> None:
+        if self.lines is not None:
+            self.lines.paint(painter, x + self.indent, y, self.top, self.bottom)
+
+
+def heading(text: str, level: int = 2, *, space_before: float | None = None) -> Text:
+    """A heading (level 1 title, 2 step title, 3 sub-heading) that never ends a page alone."""
+    style = {1: TITLE, 2: HEADING}.get(level, SUBHEADING)
+    before = pt({1: 0, 2: 22}.get(level, 14)) if space_before is None else space_before
+    return Text(text, style, keep_with_next=True, space_before=before, space_after=pt(6))

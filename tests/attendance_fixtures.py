@@ -1,0 +1,66 @@
+"""Fixtures and builders for the attendance tests: a real SQLite file in the test's data directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from app.domain.attendance import CourseFormat, CourseInput, ParticipantInput, TerminInput
+from app.services import context, courses, events, people
+from app.storage.database import Database
+
+TODAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def db(data_dir) -> Iterator[Database]:  # noqa: ANN001 - data_dir comes from conftest
+    """The process database, opened fresh on this test's data directory and closed afterwards."""
+    context.close()
+    database = context.database()
+    yield database
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_listeners() -> Iterator[None]:
+    """Views must unsubscribe from the change notifier when they are destroyed."""
+    before = len(events.changes._listeners)
+    yield
+    context.close()
+    assert len(events.changes._listeners) == before
+
+
+@dataclass
+class CourseWithPeople:
+    """A small course: three Termine and three enrolled people."""
+
+    course_id: int
+    termin_ids: list[int]
+    person_ids: list[int]
+
+
+def make_course(
+    db: Database,
+    title: str = "Smartphone-Grundkurs",
+    names: tuple[str, ...] = ("Anna Müller", "Bernd Schmidt", "Clara Weber"),
+    fmt: CourseFormat = CourseFormat.COURSE,
+    first: dt.date = TODAY,
+    count: int = 3,
+    lessons: tuple[str, ...] = ("smartphone-kennenlernen", "whatsapp-nachrichten", "fotos-teilen"),
+) -> CourseWithPeople:
+    course_id = courses.create_course(db, CourseInput(
+        title=title, format=fmt, municipality="Nanzdietschweiler", place="Dorfgemeinschaftshaus",
+        start_date=first - dt.timedelta(days=7), end_date=first + dt.timedelta(days=90),
+        trainers=["Erika Lang"], planned_lessons=list(lessons),
+    ))
+    termin_ids = courses.add_weekly_termine(
+        db, course_id, TerminInput(date=first, start=dt.time(14, 0), end=dt.time(16, 0)), count
+    )
+    person_ids = [
+        people.create_participant(db, ParticipantInput(name=name), course_id=course_id, today=TODAY)
+        for name in names
+    ]
+    return CourseWithPeople(course_id, termin_ids, person_ids)
