@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,11 @@ def no_leaked_listeners() -> Iterator[None]:
     before = len(events.changes._listeners)
     yield
     context.close()
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:  # widgets closed by pytest-qt are deleted later
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert len(events.changes._listeners) == before
 
 
@@ -64,3 +71,6 @@ def make_course(
         for name in names
     ]
     return CourseWithPeople(course_id, termin_ids, person_ids)
+
+
+PROJECT_ROOT_FOR_SUBPROCESS = Path(__file__).resolve().parent.parent

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 
 import pytest
@@ -16,7 +18,7 @@ from app.services.checkin import CheckInDesk
 from app.storage import backups
 from app.storage.database import open_database
 from app.storage.models import Course
-from tests.attendance_fixtures import db, make_course, no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS, db, make_course, no_leaked_listeners  # noqa: F401
 
 
 def _titles(path) -> list[str]:  # noqa: ANN001
@@ -152,3 +154,21 @@ def test_backup_taken_while_writing_is_consistent_and_restorable(db):
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Course)) == 1
     assert CheckInDesk(database, setup.termin_ids[0]).state().present >= walk_ins_seen[2]
+
+
+def test_program_start_backup_needs_no_sqlalchemy_and_runs_once(db):
+    courses.create_course(db, CourseInput(title="Kurs"))
+    context.close()
+    code = (
+        "import sys; from app.storage.start_backup import take_start_backup; "
+        "info = take_start_backup(); again = take_start_backup(); "
+        "print(info.reason, again, 'sqlalchemy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ}, cwd=str(PROJECT_ROOT_FOR_SUBPROCESS))
+    assert result.stdout.split() == ["start", "None", "False"]
+    from app.storage.start_backup import take_start_backup
+
+    assert take_start_backup() is not None
+    context.database(start_backup=True)  # the courses page opening later takes no second one
+    assert len([b for b in backups.list_backups(db.path) if b.reason == "start"]) == 2

@@ -46,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
             if db.path is not None:
                 saved = backups.create_backup(db.path, "demo")
                 print(f"Sicherung der bisherigen Daten: {saved.path}")
-            demo.wipe(db)
-        summary = demo.fill(db, years=args.jahre)
+        summary = demo.fill(db, years=args.jahre, replace=bool(courses or people))
     except (DatabaseError, backups.BackupError, InputError) as error:
         print(f"Kurslotse: {error}", file=sys.stderr)
         return 1

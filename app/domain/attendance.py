@@ -341,6 +341,7 @@ class ParticipantView:
     device: DeviceType | None = None
     note: str = ""
     walk_in: bool = False
+    enrolled: bool = True  # False: no longer on the course list, shown for past attendance
 
 
 @dataclass(frozen=True)
@@ -423,3 +424,49 @@ def compute_stats(
         devices=dict(sorted(devices.items(), key=lambda item: -item[1])),
         top_topics=tuple(sorted(topics.items(), key=lambda item: (-item[1], item[0]))[:5]),
     )
+
+
+# --------------------------------------------------------------------------- printed documents
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Organisation details printed on every sheet and certificate."""
+
+    organisation: str
+    funding_line: str = ""
+    contact: str = ""
+    logo_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class SignatureSheetData:
+    """Everything the Anwesenheitsliste of one Termin prints."""
+
+    letterhead: Letterhead
+    course_title: str
+    course_format: CourseFormat
+    date: dt.date
+    time_text: str
+    place: str
+    municipality: str
+    trainers: tuple[str, ...]
+    lesson_titles: tuple[str, ...]
+    names: tuple[str, ...]
+    empty_rows: int
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """One Teilnahmebescheinigung: who, which course, the dates attended, the topics covered."""
+
+    letterhead: Letterhead
+    person_name: str
+    course_title: str
+    course_format: CourseFormat
+    municipality: str
+    place: str
+    dates_attended: tuple[dt.date, ...]
+    termine_held: int
+    topics: tuple[str, ...]
+    trainers: tuple[str, ...]
+    issued_on: dt.date

@@ -21,8 +21,18 @@ TITLE_SCALE = 1.35
 LINE_SPACING = 1.3
 #: Width of the text column when the step has a picture beside it.
 TEXT_SHARE_WITH_PICTURE = 0.55
-#: Average glyph advance relative to the font's pixel size (sans-serif, German text).
-AVERAGE_CHAR_WIDTH = 0.52
+#: Average glyph advance relative to the pixel size (Atkinson Hyperlegible measures 0.44 for
+#: German sentences, bold 0.48; the margin covers word-wrap waste and bold words).
+AVERAGE_CHAR_WIDTH = 0.50
+TITLE_CHAR_WIDTH = 0.53
+#: Space below each paragraph, and padding/gaps around Übung and Merksatz boxes (× pixel size).
+BLOCK_SPACING = 0.35
+BOX_PADDING = 0.45
+GAP = 0.6
+FOOTER_FRACTION = 0.032
+#: Real text layout (list indents, bold words, line breaks) needs a little more than the estimate;
+#: tests/test_projection_fit.py checks that "fits" here never overflows in the presenter.
+ESTIMATE_SAFETY = 1.15
 #: The checker measures against a common 16:10 beamer; wider screens only have more room.
 REFERENCE_SCREEN = (1280, 800)
 
@@ -85,34 +95,51 @@ class FitEstimate:
         return self.lines_needed <= self.lines_available
 
 
+def boxed_markdown(label: str, markdown: str) -> str:
+    """Box text with its label: inline before a sentence, on its own line before a list."""
+    first = markdown.lstrip().split("\n", 1)[0]
+    if re.match(r"^([-*+]|\d+[.)])\s", first):
+        return f"**{label}:**\n\n{markdown}"
+    return f"**{label}:** {markdown}"
+
+
+def _chars(width: float, px: float, factor: float = AVERAGE_CHAR_WIDTH) -> int:
+    return max(8, int(width / (px * factor)))
+
+
+def _text_height(markdown: str, width: float, px: float) -> float:
+    blocks = plain_lines(markdown)
+    lines = sum(wrapped_line_count(block, _chars(width, px)) for block in blocks)
+    return lines * px * LINE_SPACING + len(blocks) * px * BLOCK_SPACING
+
+
 def estimate_fit(
+    title: str,
     body_markdown: str,
-    extra_blocks: list[str],
+    boxes: list[tuple[str, str]],
     has_picture: bool,
     screen: tuple[int, int] = REFERENCE_SCREEN,
 ) -> FitEstimate:
-    """Estimate whether body text plus boxes (Übung, Merksatz) fit at the minimum size."""
+    """Estimate whether a step fits on *screen* at the minimum text size.
+
+    Mirrors the presenter's layout (title, body beside the picture, Übung/Merksatz boxes
+    across the full width) without needing Qt, so the checker can run anywhere.
+    """
     width, height = screen
     px = min_text_px(height)
     margin = height * MARGIN_FRACTION
-    text_width = width - 2 * margin
-    if has_picture:
-        text_width *= TEXT_SHARE_WITH_PICTURE
-    chars = int(text_width / (px * AVERAGE_CHAR_WIDTH))
-    line_height = px * LINE_SPACING
-    title_height = px * TITLE_SCALE * LINE_SPACING
-    footer = px * 0.8
-    usable = height - 2 * margin - title_height - px * 0.6 - footer
-    available = usable / line_height
-    needed = 0.0
-    blocks = plain_lines(body_markdown)
-    for block in blocks:
-        needed += wrapped_line_count(block, chars)
-    needed += 0.4 * max(0, len(blocks) - 1)
-    for extra in extra_blocks:
-        extra_lines = plain_lines(extra)
-        if not extra_lines:
-            continue
-        # a box: padding above/below plus its lines (box text is not beside the picture)
-        needed += 0.8 + sum(wrapped_line_count(b, int((width - 2 * margin) / (px * AVERAGE_CHAR_WIDTH)) - 4) for b in extra_lines)
-    return FitEstimate(lines_needed=round(needed, 1), lines_available=round(available, 1))
+    content_w = width - 2 * margin
+    content_h = height - 2 * margin - height * FOOTER_FRACTION * 1.6
+    title_px = px * TITLE_SCALE
+    title_lines = wrapped_line_count(title, _chars(content_w, title_px, TITLE_CHAR_WIDTH))
+    used = title_lines * title_px * LINE_SPACING + title_px * BLOCK_SPACING + px * GAP
+    if body_markdown.strip():
+        body_w = content_w * TEXT_SHARE_WITH_PICTURE if has_picture else content_w
+        used += _text_height(body_markdown, body_w, px)
+    for label, markdown in boxes:
+        if markdown.strip():
+            inner = content_w - 2 * px * BOX_PADDING
+            used += _text_height(boxed_markdown(label, markdown), inner, px) + 2 * px * BOX_PADDING + px * GAP
+    line = px * LINE_SPACING
+    used *= ESTIMATE_SAFETY
+    return FitEstimate(lines_needed=round(used / line, 1), lines_available=round(content_h / line, 1))

@@ -375,13 +375,13 @@ def _build_step(draft: _StepDraft, lesson: Lesson, problems: _Problems, check_pi
     has_own_picture = any(
         s.picture is not None for name, s in draft.sections.items() if name in ("text", "android", "iphone")
     )
-    if not step.text and not step.differs_by_device and not has_own_picture:
-        problems.error(draft.line, f"Leerer Schritt »{draft.title}«: es gibt nichts zu zeigen (Text oder Bild fehlt).")
+    if not (step.text or step.differs_by_device or has_own_picture or step.exercise or step.key_sentence):
+        problems.error(draft.line, f"Leerer Schritt »{draft.title}«: es gibt nichts zu zeigen (Text, Bild, Übung oder Merksatz fehlt).")
         return step
     for device in lesson.devices:
-        extra = [step.exercise, step.key_sentence]
+        boxes = [("Übung", step.exercise), ("Merksatz", step.key_sentence)]
         has_picture = step.picture_for(device) is not None or _section_has_picture(draft, device)
-        fit = estimate_fit(step.text_for(device), extra, has_picture)
+        fit = estimate_fit(step.title, step.text_for(device), boxes, has_picture)
         if not fit.fits:
             device_note = f" ({device.label})" if step.differs_by_device else ""
             problems.warning(

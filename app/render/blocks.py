@@ -107,6 +107,7 @@ class Rows(Block):
     """A block made of rows: may be cut between rows; an optional header repeats on every page."""
 
     row_gap = 0.0
+    min_rows = 1  # fewest rows left on either side of a cut (2 avoids a lone item on a page)
 
     def __init__(self) -> None:
         self.heights: list[float] = []
@@ -135,8 +136,9 @@ class Rows(Block):
         return self.height
 
     def split(self, available: float) -> tuple[Block, Block] | None:
+        keep = self.min_rows if self.last - self.first >= 2 * self.min_rows else 1
         count = 0
-        for end in range(self.first + 1, self.last):
+        for end in range(self.first + keep, self.last - keep + 1):
             if self._height(self.first, end) <= available + EPSILON:
                 count = end - self.first
             else:
@@ -146,7 +148,8 @@ class Rows(Block):
         return self._slice(self.first, self.first + count), self._slice(self.first + count, self.last)
 
     def min_head(self) -> float:
-        return self._height(self.first, min(self.first + 1, self.last))
+        keep = self.min_rows if self.last - self.first >= 2 * self.min_rows else 1
+        return self._height(self.first, min(self.first + keep, self.last))
 
     def _slice(self, first: int, last: int) -> Rows:
         part = self.clone()
@@ -175,6 +178,7 @@ class Checklist(Rows):
         self.box = mm(6)
         self.texts = [Text(item, style, is_markdown=is_markdown, space_before=0, space_after=0) for item in items]
         self.row_gap = mm(3)
+        self.min_rows = 2
         self.space_before = self.space_after = mm(3)
 
     def measure_rows(self, width: float) -> list[float]:
@@ -207,6 +211,9 @@ class Lines(Rows):
     def measure_rows(self, width: float) -> list[float]:
         return [self.spacing] * self.count
 
+    def min_head(self) -> float:
+        return self._height(self.first, self.last) if self.fill_page else super().min_head()
+
     def grow(self, available: float) -> None:
         count = max(self.count, int((available + EPSILON) // self.spacing))
         self.heights = [self.spacing] * count
@@ -235,7 +242,7 @@ class Table(Rows):
         self.padding = padding
         self.min_row_height = min_row_height
         self.header_cells = [Text(h, style.with_(bold=True), space_before=0, space_after=0) for h in headers]
-        self.cells = [[Text(c, style, space_before=0, space_after=0) for c in row] + [] for row in rows]
+        self.cells = [[Text(c, style, space_before=0, space_after=0) for c in row] for row in rows]
         self.space_before = self.space_after = mm(3)
         self.column_x: list[float] = []
 

@@ -1,4 +1,4 @@
-"""The course booklet (Kursheft): cover page, contents with page numbers, then each lesson's handout."""
+"""The course booklet (Kursheft): cover page with the contents (page numbers), then each lesson's handout."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from app.domain.lesson import Lesson
 from app.render.blocks import Rule, Spacer, TableOfContents
-from app.render.document import Document, PageBreak, PlainPage, RenderCancelled, Section
+from app.render.document import Document, PlainPage, RenderCancelled, Section
 from app.render.handout import HandoutOptions, add_lesson
 from app.render.markdown import Paragraph, Run
 from app.render.pictures import PictureBlock
@@ -24,27 +24,28 @@ def build_booklet(lessons: Sequence[Lesson], options: HandoutOptions | None = No
                   cancelled: Callable[[], bool] | None = None) -> Document:
     """All *lessons* in one document; the contents list the page where each lesson starts."""
     options = options or HandoutOptions()
-    furniture = options.furniture()
-    document = Document(furniture.page_style(), title=booklet_title(options))
+    document = Document(title=booklet_title(options))
+    furniture = options.furniture(document.warnings)
+    document.style = furniture.page_style()
     keys = [f"lektion-{index}" for index in range(len(lessons))]
-    _add_cover(document, lessons, options, furniture.logo)
-    document.add(PageBreak(), Section("Inhalt"), heading("Inhalt", 1))
+    _add_cover(document, options, furniture.logo)
+    # the contents share the cover page: one sheet less for every participant
+    document.add(heading("Inhalt", 2), Section("Inhalt"))
     document.add(TableOfContents([(f"{index}. {lesson.title}", key)
                                   for index, (lesson, key) in enumerate(zip(lessons, keys), 1)]))
     for lesson, key in zip(lessons, keys):
         if cancelled is not None and cancelled():
             raise RenderCancelled
         add_lesson(document, lesson, options, show_meta=False, anchor=key, cancelled=cancelled)
-    document.warnings[:0] = options.warnings
     return document
 
 
-def _add_cover(document: Document, lessons: Sequence[Lesson], options: HandoutOptions, logo) -> None:
+def _add_cover(document: Document, options: HandoutOptions, logo) -> None:
     document.add(PlainPage(), Section(""))
     if logo is not None:
         document.add(PictureBlock(logo, max_width=mm(70), max_height=mm(35), frame=False, centred=False))
-    document.add(Text(options.organisation_name, BODY.with_(size=20, bold=True), space_before=mm(10)))
-    document.add(Spacer(mm(30)), Text(booklet_title(options), COVER_TITLE))
+    document.add(Text(options.organisation_name, BODY.with_(size=20, bold=True), space_before=mm(6)))
+    document.add(Spacer(mm(20)), Text(booklet_title(options), COVER_TITLE))
     details = [("Datum", options.date_text)]
     if options.trainer.strip():
         details.insert(0, ("Kursleitung", options.trainer.strip()))
@@ -53,5 +54,3 @@ def _add_cover(document: Document, lessons: Sequence[Lesson], options: HandoutOp
         document.add(Text([Paragraph([Run(f"{label}: ", bold=True), Run(value)])], BODY.with_(size=16),
                           space_before=pt(4), space_after=pt(4)))
     document.add(Rule(1.5, mm(8)))
-    document.add(Text("In diesem Heft:", BODY.with_(size=16, bold=True), keep_with_next=True))
-    document.add(Text([Paragraph([Run(lesson.title)], marker="•") for lesson in lessons], BODY.with_(size=16)))

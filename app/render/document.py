@@ -73,6 +73,10 @@ class Block:
         """Height of the smallest head :meth:`split` would produce (the block itself if atomic)."""
         return self.height
 
+    def shrink(self, available: float) -> bool:
+        """Atomic blocks that can get smaller (pictures) take *available* height and return True."""
+        return False
+
     def grow(self, available: float) -> None:
         """Only for ``fill_page`` blocks: take *available* height."""
 
@@ -241,17 +245,16 @@ class _Paginator:
     def run(self, blocks: list[Block]) -> tuple[list[Page], dict[str, int], list[str]]:
         self.new_page()
         queue: deque[Block] = deque(blocks)
-        originals = {id(block) for block in blocks}
-        done = 0
+        pending = {id(block) for block in blocks}
         while queue:
             block = queue.popleft()
             self.place(block, queue)
-            if id(block) in originals:
-                done += 1
+            pending.discard(id(block))
             if self.cancelled is not None and self.cancelled():
                 raise RenderCancelled
+            done = self.total - len(pending)
             if self.progress is not None and done % 8 == 0:
-                self.progress(min(done, self.total), self.total)
+                self.progress(done, self.total)
         if len(self.pages) > 1 and self.pages[-1].empty:
             self.pages.pop()
         for key in self.pending_anchors:
@@ -307,7 +310,7 @@ class _Paginator:
             self.new_page()
             queue.appendleft(block)
             return
-        if block.height <= available + EPSILON:
+        if block.height <= available + EPSILON or block.shrink(available):
             self.put(block, self.y + gap)
             return
         parts = block.split(available) if available > EPSILON else None

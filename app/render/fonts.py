@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from app import paths
 from app.render.units import pt
@@ -35,6 +35,8 @@ def load_fonts() -> str:
     with _lock:
         if _family is not None:
             return _family
+        if QGuiApplication.instance() is None:
+            raise RuntimeError("Für Schriften und PDF wird eine QGuiApplication gebraucht (zuerst anlegen).")
         family = None
         for name in FONT_FILES:
             path = paths.resource("schriften", name)

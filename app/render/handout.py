@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.lesson import Device, Lesson, Step
@@ -27,6 +27,7 @@ DEVICE_CHOICES: dict[str, tuple[Device, ...]] = {
     "iphone": (Device.IPHONE,),
     "beide": (Device.ANDROID, Device.IPHONE),
 }
+NOTE_LINES = 4  # at least; the lines run to the bottom of the last page
 QR_HINT = "Handy-Kamera auf den Code richten und die angezeigte Adresse antippen."
 
 
@@ -41,7 +42,6 @@ class HandoutOptions:
     course: str = ""
     date: dt.date | None = None
     trainer: str = ""
-    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def for_choice(cls, choice: str = "beide", **values: object) -> HandoutOptions:
@@ -60,12 +60,13 @@ class HandoutOptions:
         chosen = tuple(d for d in self.devices if d in lesson.devices)
         return chosen or self.devices
 
-    def furniture(self) -> StandardFurniture:
+    def furniture(self, warnings: list[str]) -> StandardFurniture:
+        """Header and footer for these options; a logo that cannot be read is reported in *warnings*."""
         logo = None
         if self.logo_path:
             logo = load_picture(Path(self.logo_path))
             if not logo.ok:
-                self.warnings.append(f"Das Logo »{Path(self.logo_path).name}« wurde nicht gedruckt: {logo.problem}")
+                warnings.append(f"Das Logo »{Path(self.logo_path).name}« wurde nicht gedruckt: {logo.problem}")
                 logo = None
         note = " · ".join(part for part in (self.course.strip(), self.date_text) if part)
         return StandardFurniture(self.organisation_name, logo, note)
@@ -75,10 +76,9 @@ def build_handout(lesson: Lesson, options: HandoutOptions | None = None,
                   cancelled: Callable[[], bool] | None = None) -> Document:
     """The handout of one lesson as a document (A4 portrait when painted on a PDF writer)."""
     options = options or HandoutOptions()
-    furniture = options.furniture()
-    document = Document(furniture.page_style(), title=lesson.title)
+    document = Document(title=lesson.title)
+    document.style = options.furniture(document.warnings).page_style()
     add_lesson(document, lesson, options, show_meta=True, cancelled=cancelled)
-    document.warnings[:0] = options.warnings
     return document
 
 
@@ -103,7 +103,7 @@ def add_lesson(document: Document, lesson: Lesson, options: HandoutOptions, *, s
             raise RenderCancelled
         _add_step(document, lesson, number, step, devices, options)
     _add_links(document, lesson)
-    document.add(heading("Meine Notizen", 2), Lines(5, fill=True))
+    document.add(heading("Meine Notizen", 2), Lines(NOTE_LINES, fill=True))
 
 
 def _meta_line(options: HandoutOptions, devices: tuple[Device, ...]) -> Text:

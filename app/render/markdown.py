@@ -152,7 +152,7 @@ def parse_inline(text: str, bold: bool = False, italic: bool = False) -> list[Ru
             i += 2
             continue
         if char == "`":
-            ticks = len(text) - len(text[i:].lstrip("`"))
+            ticks = len(text[i:]) - len(text[i:].lstrip("`"))
             closing = text.find("`" * ticks, i + ticks)
             if closing > i:
                 plain.append(text[i + ticks:closing].strip())
@@ -178,15 +178,18 @@ def parse_inline(text: str, bold: bool = False, italic: bool = False) -> list[Ru
                 i = auto.end()
                 continue
         if char in "*_":
-            delimiter = text[i:i + 2] if text[i:i + 2] in ("**", "__") else char
-            end = _closing(text, i, delimiter)
+            end = None
+            for delimiter in (char * 3, char * 2, char):
+                if text.startswith(delimiter, i):
+                    end = _closing(text, i, delimiter)
+                    if end is not None:
+                        break
             if end is not None:
                 emit_plain()
                 inner = text[i + len(delimiter):end]
-                if len(delimiter) == 2:
-                    runs.extend(parse_inline(inner, True, italic))
-                else:
-                    runs.extend(parse_inline(inner, bold, True))
+                strong = bold or len(delimiter) >= 2
+                slanted = italic or len(delimiter) != 2
+                runs.extend(parse_inline(inner, strong, slanted))
                 i = end + len(delimiter)
                 continue
         plain.append(char)
@@ -208,6 +211,12 @@ def _closing(text: str, start: int, delimiter: str) -> int | None:
         if end < 0:
             return None
         if end > after and not text[end - 1].isspace():
+            if text[end - 1] == delimiter[0]:
+                search = end + 1  # the tail of a longer run of markers
+                continue
+            if text[end + len(delimiter):end + len(delimiter) + 1] == delimiter[0] and len(delimiter) < 3:
+                search = end + 1  # a longer run of markers: this one closes further right
+                continue
             if len(delimiter) == 1 and text[end:end + 2] == delimiter * 2:
                 search = end + 2  # "**" inside a "*" span belongs to a bold span
                 continue

@@ -10,7 +10,6 @@ import errno
 import logging
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
@@ -21,6 +20,10 @@ from app.render.document import Cancelled, Document, Layout, PageInfo, PaintCont
 from app.render.units import UNITS_PER_INCH, pt
 
 log = logging.getLogger(__name__)
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK  # mkstemp creates 0600; a handout is an ordinary document
 
 
 class OutputError(Exception):
@@ -73,13 +76,18 @@ def paint(layout: Layout, device: QPagedPaintDevice, progress: Progress | None =
             style = layout.style
             if style.header is not None:
                 style.header(painter, style.header_rect(layout.page_width), info)
-            if style.footer is not None:
-                style.footer(painter, style.footer_rect(layout.page_width, layout.page_height), info)
             for placed in page.placed:
                 placed.block.paint(painter, body.left(), body.top() + placed.y, context)
+            if style.footer is not None:  # painted last: text extraction reads header, body, footer
+                style.footer(painter, style.footer_rect(layout.page_width, layout.page_height), info)
             painter.restore()
             if progress is not None:
                 progress(index + 1, total)
+    except RenderCancelled:
+        abort = getattr(device, "abort", None)  # QPrinter: drop the job instead of printing half
+        if abort is not None:
+            abort()
+        raise
     finally:
         painter.end()
     return total
@@ -146,6 +154,7 @@ def write_atomically(target: Path, data: bytes) -> None:
     temp_name = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+        os.chmod(temp_name, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -171,12 +180,12 @@ def describe_os_error(error: OSError, target: Path) -> str:
         return f"Keine Berechtigung, in »{folder}« zu schreiben. Bitte einen anderen Ordner wählen (z. B. »Dokumente«)."
     if error.errno == errno.EROFS:
         return f"»{folder}« ist schreibgeschützt (z. B. ein gesperrter USB-Stick). Bitte einen anderen Ort wählen."
-    if error.errno == errno.ENOENT:
+    if error.errno == errno.ENOENT and not folder.is_dir():
         return f"Der Ordner »{folder}« existiert nicht."
     if error.errno == errno.ENAMETOOLONG:
         return f"Der Dateiname »{target.name}« ist zu lang."
     reason = error.strerror or str(error)
-    return f"Die Datei »{target}« konnte nicht geschrieben werden ({reason})."
+    return f"Die Datei »{target}« konnte nicht geschrieben werden (Meldung des Systems: {reason})."
 
 
 def _part(progress: Progress | None, index: int, parts: int) -> Progress | None:
@@ -190,5 +199,3 @@ def _part(progress: Progress | None, index: int, parts: int) -> Progress | None:
 
     return report
 
-
-PrinterFactory = Callable[[], object]

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 from app.render.blocks import BLACK, pen
-from app.render.document import Block, PaintContext
+from app.render.document import EPSILON, Block, PaintContext
 from app.render.text import BODY, Text
 from app.render.units import mm
 
@@ -28,6 +28,8 @@ MAX_SVG_BYTES = 1_000_000
 MAX_SIDE_PX = 4000
 PRINT_SIDE_PX = 1400  # longest side kept for print: ~300 dpi at 12 cm
 _CACHE_SIZE = 48
+MIN_SHRINK = 0.6  # a picture may shrink to this share of its planned size to fit a page
+MIN_SHRUNK_MM = 45.0
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,20 @@ class PictureBlock(Block):
         self.draw_width = self.picture.width * scale
         self.height = self.picture.height * scale
         return self.height
+
+    def min_head(self) -> float:
+        if self.placeholder is not None:
+            return self.height
+        return min(self.height, max(mm(MIN_SHRUNK_MM), self.height * MIN_SHRINK))
+
+    def shrink(self, available: float) -> bool:
+        """Use the rest of a page rather than leaving it empty, down to 60 % of the planned size."""
+        if available + EPSILON < self.min_head() or available <= 0:
+            return False
+        factor = min(1.0, available / self.height)
+        self.height *= factor
+        self.draw_width *= factor
+        return True
 
     def paint(self, painter: QPainter, x: float, y: float, context: PaintContext) -> None:
         left = x + ((self.width - self.draw_width) / 2 if self.centred else 0.0)

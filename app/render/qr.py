@@ -60,6 +60,9 @@ class QrCode(Block):
         count = len(self.modules)
         self.module_size = mm(max(code_mm, MIN_CODE_MM)) / count
         self.side = self.module_size * (count + 2 * QUIET_ZONE_MODULES)
+        # the text column starts at the same place for every code: beside the widest quiet zone
+        smallest = 21  # modules of a version-1 code
+        self.text_x = mm(max(code_mm, MIN_CODE_MM)) * (smallest + 2 * QUIET_ZONE_MODULES) / smallest + mm(2)
         self.texts: list[Text] = []
         if title:
             self.texts.append(Text(title, LINK_TITLE, space_before=0, space_after=mm(1)))
@@ -75,7 +78,7 @@ class QrCode(Block):
 
     def measure(self, width: float, page_height: float) -> float:
         self.width = width
-        text_width = width - self.side - mm(2)
+        text_width = width - self.text_x
         total = self.quiet
         for text in self.texts:
             total += text.measure(text_width, page_height) + text.space_after
@@ -95,5 +98,5 @@ class QrCode(Block):
         painter.restore()
         top = y + self.quiet
         for text in self.texts:
-            text.paint(painter, x + self.side + mm(2), top, context)
+            text.paint(painter, x + self.text_x, top, context)
             top += text.height + text.space_after

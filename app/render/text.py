@@ -117,16 +117,16 @@ class TextLines:
 
 
 def _formats(paragraph: markdown.Paragraph, style: TextStyle) -> list[QTextLayout.FormatRange]:
+    """Every run gets an explicit weight and slant (the layout's base font alone is not enough)."""
     ranges = []
     start = 0
     for run in paragraph.runs:
         length = len(run.text)
-        bold = run.bold or paragraph.bold
-        if length and (bold != style.bold or (run.italic and not style.italic)):
+        if length:
             char_format = QTextCharFormat()
+            bold = run.bold or paragraph.bold or style.bold
             char_format.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
-            if run.italic:
-                char_format.setFontItalic(True)
+            char_format.setFontItalic(run.italic or style.italic)
             fmt = QTextLayout.FormatRange()
             fmt.start, fmt.length, fmt.format = start, length, char_format
             ranges.append(fmt)

@@ -250,9 +250,14 @@ class CheckInDesk:
         return new
 
     def finish(self) -> int:
-        """Close the Termin: status stattgefunden, everyone still unmarked becomes unentschuldigt."""
+        """Close the Termin: status stattgefunden, everyone still unmarked becomes unentschuldigt.
+
+        A Sprechstunde has no list of expected people, so there nobody is marked missing.
+        """
         state = self.state()
-        unmarked = [row.person.id for row in state.rows if row.status is None and not row.person.walk_in]
+        unmarked = [] if state.course_format is CourseFormat.DROP_IN else [
+            row.person.id for row in state.rows if row.status is None and not row.person.walk_in
+        ]
         with self.db.transaction() as session:
             termin = live_termin(session, self.termin_id)
             old_status = termin.status

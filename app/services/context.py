@@ -32,9 +32,18 @@ def close() -> None:
         _current = None
 
 
+def database_path() -> Path | None:
+    """The SQLite file this process uses, known even when it cannot be opened (for a restore)."""
+    if _current is not None:
+        return _current.path
+    from app.storage.start_backup import database_file
+
+    return database_file()
+
+
 def list_backups() -> list[backups.BackupInfo]:
-    """Backups of the current SQLite database, newest first (none for other databases)."""
-    path = database().path
+    """Backups of the SQLite database, newest first (works even if the database is damaged)."""
+    path = database_path()
     return backups.list_backups(path) if path else []
 
 
@@ -47,18 +56,26 @@ def backup_now() -> backups.BackupInfo:
 
 
 def restore(backup: Path) -> backups.BackupInfo | None:
-    """Replace the database by *backup* (the current state is backed up first), then reopen it."""
-    db = database()
-    if db.path is None:
+    """Replace the database by *backup* (the current state is backed up first), then open it.
+
+    An open Database object stays the same (views keep their reference); it gets a fresh engine.
+    This also works when the current file cannot be opened at all (damaged, foreign, newer).
+    """
+    global _current
+    path = database_path()
+    if path is None:
         raise DatabaseError("Sicherungen gibt es nur für eine SQLite-Datenbankdatei.")
     problem = backups.check_backup(backup)
     if problem:
         raise backups.BackupError(problem)
-    path = db.path
-    close()
-    try:
-        safety = backups.restore_backup(backup, path)
-    finally:
-        database()
+    if _current is not None:
+        _current.engine.dispose()
+    safety = backups.restore_backup(backup, path)
+    fresh = open_database(_current.url if _current is not None else paths.database_url())
+    if _current is None:
+        _current = fresh
+    else:
+        _current.engine, _current.sessions = fresh.engine, fresh.sessions
+    log.info("Sicherung %s wiederhergestellt", backup)
     events.notify(*events.EVERYTHING)
     return safety

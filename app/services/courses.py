@@ -41,14 +41,14 @@ def live_course(session: Session, course_id: int) -> Course:
     """The course *course_id*, or a German InputError if it is gone."""
     course = session.get(Course, course_id)
     if course is None or course.deleted:
-        raise InputError(["Dieser Kurs existiert nicht mehr (vielleicht wurde er gelöscht)."])
+        raise InputError([f"Den Kurs Nr. {course_id} gibt es nicht (mehr)."])
     return course
 
 
 def live_termin(session: Session, termin_id: int) -> Termin:
     termin = session.get(Termin, termin_id)
     if termin is None or termin.deleted:
-        raise InputError(["Dieser Termin existiert nicht mehr (vielleicht wurde er gelöscht)."])
+        raise InputError([f"Den Termin Nr. {termin_id} gibt es nicht (mehr)."])
     return termin
 
 
@@ -94,9 +94,7 @@ def get_course(db: Database, course_id: int) -> CourseDetail:
 
 
 def course_detail(session: Session, course: Course) -> CourseDetail:
-    trainers = tuple(
-        link.trainer.name for link in course.trainer_links if not link.deleted and not link.trainer.deleted
-    )
+    trainers = tuple(link.trainer.name for link in course.trainer_links if not link.deleted)
     lessons = tuple(link.lesson_id for link in course.lesson_links if not link.deleted)
     return CourseDetail(
         id=course.id, title=course.title, format=CourseFormat(course.format),

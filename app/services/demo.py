@@ -89,20 +89,18 @@ def existing_data(db: Database) -> tuple[int, int]:
     return int(courses or 0), int(people or 0)
 
 
-def wipe(db: Database) -> None:
-    """Remove every record (used only after a backup, for ``demo --erzwingen``)."""
-    with db.transaction() as session:
-        for model in reversed(SYNCED_MODELS):
-            session.execute(delete(model))
-        session.execute(delete(LocalMeta))
-    events.notify(*events.EVERYTHING)
-
-
 def fill(db: Database, years: int = 2, seed: int = 4711, today: dt.date | None = None,
-         lesson_ids: list[str] | None = None) -> DemoSummary:
-    """Write *years* of demo data ending a few weeks after *today*; deterministic for a seed."""
+         lesson_ids: list[str] | None = None, replace: bool = False) -> DemoSummary:
+    """Write *years* of demo data ending a few weeks after *today*; deterministic for a seed.
+
+    *replace* first removes every record, in the same transaction (``demo --erzwingen``, after a backup).
+    """
     builder = _DemoBuilder(random.Random(seed), today or dt.date.today(), years, lesson_ids)
     with db.transaction() as session:
+        if replace:
+            for model in reversed(SYNCED_MODELS):
+                session.execute(delete(model))
+            session.execute(delete(LocalMeta))
         summary = builder.build(session)
         session.add(LocalMeta(key=DEMO_META_KEY, value="1"))
     events.notify(*events.EVERYTHING)

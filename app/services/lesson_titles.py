@@ -23,7 +23,7 @@ _cache: dict[str, LessonInfo] | None = None
 
 
 def catalogue() -> dict[str, LessonInfo]:
-    """All known lessons (shipped and the trainer's own in ``<Daten>/lektionen``), by id."""
+    """All known lessons (shipped and the trainer's own folder from the settings), by id."""
     global _cache
     if _cache is None:
         _cache = _load()
@@ -45,11 +45,10 @@ def title(lesson_id: str) -> str:
 def _load() -> dict[str, LessonInfo]:
     try:
         from app.lessons.library import load_library
+        from app.settings import Settings
 
-        user_dir = paths.data_dir() / "lektionen"
-        library = load_library(
-            [paths.shipped_lessons_dir()], [user_dir] if user_dir.is_dir() else [], check_pictures=False
-        )
+        user_dirs = [folder for folder in Settings.load().user_lesson_dirs() if folder.is_dir()]
+        library = load_library([paths.shipped_lessons_dir()], user_dirs, check_pictures=False)
     except Exception:  # noqa: BLE001 - without a library, ids are shown instead of titles
         log.exception("Lektionsbibliothek konnte nicht gelesen werden")
         return {}

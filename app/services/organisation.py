@@ -33,8 +33,8 @@ def get_settings(db: Database) -> OrganisationSettings:
         return OrganisationSettings(row.name, row.funding_line, row.contact, row.logo_png)
 
 
-def save_settings(db: Database, settings: OrganisationSettings) -> None:
-    """Store the organisation settings; the logo must be a PNG of at most 2 MB."""
+def save_settings(db: Database, settings: OrganisationSettings, trainers: list[str] | None = None) -> None:
+    """Store the organisation settings (and the trainer list); the logo must be a PNG of at most 2 MB."""
     errors = []
     if len(settings.name.strip()) > 200:
         errors.append("Name der Organisation: höchstens 200 Zeichen.")
@@ -45,6 +45,7 @@ def save_settings(db: Database, settings: OrganisationSettings) -> None:
             errors.append("Logo: Das Bild ist größer als 2 MB. Bitte ein kleineres Bild wählen.")
     if errors:
         raise InputError(errors)
+    wanted = _clean_names(trainers, "Trainer") if trainers is not None else None
     with db.transaction() as session:
         row = _organisation_row(session, create=True)
         assert row is not None
@@ -52,7 +53,9 @@ def save_settings(db: Database, settings: OrganisationSettings) -> None:
         row.funding_line = settings.funding_line.strip()
         row.contact = settings.contact.strip()
         row.logo_png = settings.logo_png
-    events.notify(events.SETTINGS)
+        if wanted is not None:
+            _set_trainers(session, wanted)
+    events.notify(events.SETTINGS, events.COURSES)
 
 
 def _organisation_row(session: Session, create: bool) -> Organisation | None:
@@ -79,17 +82,14 @@ def municipality_names(db: Database) -> list[str]:
         ))
 
 
-def save_trainers(db: Database, names: list[str]) -> None:
-    """Make the trainer list exactly *names* (new ones added, missing ones soft-deleted)."""
-    wanted = _clean_names(names, "Trainer")
-    with db.transaction() as session:
-        existing = {t.name: t for t in session.scalars(select(Trainer))}
-        for name, trainer in existing.items():
-            trainer.deleted = name not in wanted
-        for name in wanted:
-            if name not in existing:
-                session.add(Trainer(name=name))
-    events.notify(events.SETTINGS, events.COURSES)
+def _set_trainers(session: Session, wanted: list[str]) -> None:
+    """Make the list of trainers exactly *wanted*; courses keep showing whoever led them."""
+    existing = {t.name: t for t in session.scalars(select(Trainer))}
+    for name, trainer in existing.items():
+        trainer.deleted = name not in wanted
+    for name in wanted:
+        if name not in existing:
+            session.add(Trainer(name=name))
 
 
 def trainer_for(session: Session, name: str) -> Trainer:

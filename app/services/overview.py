@@ -46,7 +46,7 @@ def course_overview(db: Database, course_id: int) -> CourseOverview:
             select(Participant).where(Participant.id.in_(person_ids), Participant.deleted.is_(False))
         ).all() if person_ids else []
         participants = tuple(sorted(
-            (participant_view(p, enrolled.get(p.id, False)) for p in people), key=_name_order
+            (participant_view(p, enrolled.get(p.id, False), p.id in enrolled) for p in people), key=_name_order
         ))
         live_ids = {p.id for p in participants}
         grid = {key: status for key, status in grid.items() if key[0] in live_ids}

@@ -43,19 +43,20 @@ class ConsentView:
         return text
 
 
-def participant_view(person: Participant, walk_in: bool = False) -> ParticipantView:
+def participant_view(person: Participant, walk_in: bool = False, enrolled: bool = True) -> ParticipantView:
     return ParticipantView(
         id=person.id, name=person.name, phone=person.phone, email=person.email,
         birth_year=person.birth_year, age_band=person.age_band,
         gender=Gender(person.gender) if person.gender else None,
         device=DeviceType(person.device) if person.device else None, note=person.note, walk_in=walk_in,
+        enrolled=enrolled,
     )
 
 
 def live_participant(session: Session, participant_id: int) -> Participant:
     person = session.get(Participant, participant_id)
     if person is None or person.deleted:
-        raise InputError(["Diese Person existiert nicht mehr (vielleicht wurde sie gelöscht)."])
+        raise InputError([f"Die Person Nr. {participant_id} gibt es nicht (mehr)."])
     return person
 
 
@@ -93,11 +94,16 @@ def _apply(person: Participant, data: ParticipantInput) -> None:
     person.note = data.note.strip()
 
 
+NewConsent = tuple[ConsentKind, dt.date, str]  # kind, date given, wording version
+
+
 def create_participant(
-    db: Database, data: ParticipantInput, course_id: int | None = None, today: dt.date | None = None
+    db: Database, data: ParticipantInput, course_id: int | None = None, today: dt.date | None = None,
+    new_consents: list[NewConsent] | None = None,
 ) -> int:
-    """Record a person (and enrol them in *course_id*); bad input raises InputError, nothing saved."""
+    """Record a person (enrolled in *course_id*, with consents); bad input raises InputError, nothing saved."""
     check_participant(data, today)
+    _check_consents(new_consents or [])
     with db.transaction() as session:
         person = Participant()
         _apply(person, data)
@@ -106,15 +112,20 @@ def create_participant(
         if course_id is not None:
             live_course(session, course_id)
             session.add(Enrolment(course_id=course_id, participant_id=person.id, enrolled_on=today or dt.date.today()))
+        _add_consents(session, person.id, new_consents or [])
         person_id = person.id
     events.notify(events.PARTICIPANTS, course_id=course_id)
     return person_id
 
 
-def update_participant(db: Database, participant_id: int, data: ParticipantInput) -> None:
+def update_participant(
+    db: Database, participant_id: int, data: ParticipantInput, new_consents: list[NewConsent] | None = None
+) -> None:
     check_participant(data)
+    _check_consents(new_consents or [])
     with db.transaction() as session:
         _apply(live_participant(session, participant_id), data)
+        _add_consents(session, participant_id, new_consents or [])
     events.notify(events.PARTICIPANTS, events.ATTENDANCE)
 
 
@@ -176,6 +187,18 @@ def search_participants(db: Database, text: str, limit: int = 20) -> list[Partic
         return [participant_view(p) for p in people if needle in p.name.casefold()][:limit]
 
 
+def known_people(db: Database, not_in_course: int | None = None) -> list[ParticipantView]:
+    """Everyone recorded (for the walk-in suggestions), without those already on *not_in_course*."""
+    with db.sessions() as session:
+        query = select(Participant).where(Participant.deleted.is_(False)).order_by(Participant.name)
+        if not_in_course is not None:
+            enrolled = select(Enrolment.participant_id).where(
+                Enrolment.course_id == not_in_course, Enrolment.deleted.is_(False)
+            )
+            query = query.where(Participant.id.not_in(enrolled))
+        return [participant_view(p) for p in session.scalars(query)]
+
+
 # --------------------------------------------------------------------------- consents
 
 def consents(db: Database, participant_id: int) -> list[ConsentView]:
@@ -193,24 +216,37 @@ def give_consent(
     db: Database, participant_id: int, kind: ConsentKind, given_on: dt.date, wording_version: str
 ) -> int:
     """Record an Einwilligung with the date and the version of the wording that was signed."""
-    errors = []
-    if not wording_version.strip():
-        errors.append("Fassung: Bitte angeben, welche Fassung des Einwilligungstextes unterschrieben wurde.")
-    if given_on > dt.date.today():
-        errors.append(f"Datum: Der {format_date(given_on)} liegt in der Zukunft.")
-    if errors:
-        raise InputError(errors)
+    _check_consents([(kind, given_on, wording_version)])
     with db.transaction() as session:
         live_participant(session, participant_id)
-        row = Consent(
-            participant_id=participant_id, kind=kind.value, given_on=given_on,
-            wording_version=wording_version.strip(),
-        )
-        session.add(row)
-        session.flush()
-        consent_id = row.id
+        [consent_id] = _add_consents(session, participant_id, [(kind, given_on, wording_version)])
     events.notify(events.PARTICIPANTS)
     return consent_id
+
+
+def _check_consents(items: list[NewConsent]) -> None:
+    errors = []
+    for kind, given_on, wording_version in items:
+        if not wording_version.strip():
+            errors.append(
+                f"Einwilligung {kind.label}: Bitte angeben, welche Fassung des Einwilligungstextes "
+                "unterschrieben wurde."
+            )
+        if given_on > dt.date.today():
+            errors.append(f"Einwilligung {kind.label}: Der {format_date(given_on)} liegt in der Zukunft.")
+    if errors:
+        raise InputError(errors)
+
+
+def _add_consents(session: Session, participant_id: int, items: list[NewConsent]) -> list[int]:
+    rows = [
+        Consent(participant_id=participant_id, kind=kind.value, given_on=given_on,
+                wording_version=wording_version.strip())
+        for kind, given_on, wording_version in items
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
 
 
 def withdraw_consent(db: Database, consent_id: int, withdrawn_on: dt.date) -> None:

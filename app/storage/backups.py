@@ -1,4 +1,7 @@
-"""Copies of the SQLite file through the backup API: rolling start backups, pre-migration copies, restore."""
+"""Copies of the SQLite file through the backup API: rolling start backups, pre-migration copies, restore.
+
+Only the standard library is imported at module level: the start backup runs before SQLAlchemy loads.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,6 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-from app.storage.models import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ def rolling_start_backup(db_path: Path) -> BackupInfo | None:
 
 def check_backup(path: Path) -> str | None:
     """A German reason why *path* cannot be restored, or ``None`` if it is a sound database."""
+    if not path.is_file():
+        return f"Die Sicherung {path} gibt es nicht (oder sie ist keine Datei)."
     try:
         with open(path, "rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
@@ -144,6 +147,8 @@ def check_backup(path: Path) -> str | None:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "schema_info" not in tables:
                 return f"{path.name} ist keine Kurslotse-Sicherung (es fehlt die Versionstabelle)."
+            from app.storage.models import SCHEMA_VERSION  # here, so a start backup needs no SQLAlchemy
+
             version = conn.execute("SELECT version FROM schema_info WHERE id = 1").fetchone()
             if version and version[0] > SCHEMA_VERSION:
                 return (
@@ -160,12 +165,21 @@ def check_backup(path: Path) -> str | None:
 def restore_backup(backup: Path, db_path: Path) -> BackupInfo | None:
     """Replace the content of *db_path* by *backup*; the current state is backed up first.
 
-    The caller must have closed every connection to *db_path*. Returns the safety backup.
+    The caller must have closed every connection to *db_path*. Returns the safety backup. A
+    damaged database file (not SQLite at all) cannot be copied; it is kept beside, renamed.
     """
     problem = check_backup(backup)
     if problem:
         raise BackupError(problem)
-    safety = create_backup(db_path, "restore") if db_path.exists() else None
+    safety = None
+    if db_path.exists() and not _is_sqlite(db_path):
+        kept = db_path.with_name(f"{db_path.name}.defekt-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(db_path, kept)
+        for suffix in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        log.warning("Beschädigte Datenbank beiseitegelegt: %s", kept)
+    elif db_path.exists():
+        safety = create_backup(db_path, "restore")
     try:
         src = connect_read_only(backup)
         try:
@@ -181,6 +195,14 @@ def restore_backup(backup: Path, db_path: Path) -> BackupInfo | None:
         raise BackupError(f"Die Wiederherstellung aus {backup.name} ist fehlgeschlagen: {error}") from error
     log.info("Datenbank aus %s wiederhergestellt (vorher gesichert: %s)", backup, safety and safety.path)
     return safety
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _info(path: Path) -> BackupInfo | None:

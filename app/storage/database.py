@@ -126,7 +126,10 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
         refuse_newer(version, str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
         if start_backup and version is not None:
-            backups.rolling_start_backup(path)
+            from app.storage.start_backup import _taken_for
+
+            if path not in _taken_for:  # the program may have taken it already at start
+                backups.rolling_start_backup(path)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

@@ -33,7 +33,7 @@ from app.domain.lesson import Device, Picture, Step
 log = logging.getLogger(__name__)
 
 MAX_PICTURE_SIDE = 4000
-FOOTER_FRACTION = 0.032
+FOOTER_FRACTION = projection.FOOTER_FRACTION
 
 
 def projection_font_family() -> str:
@@ -58,7 +58,7 @@ def make_document(markdown: str, pixel_size: float, colour: str, width: float, b
     cursor.select(QTextCursor.SelectionType.Document)
     block_format = QTextBlockFormat()
     block_format.setLineHeight(projection.LINE_SPACING * 100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-    block_format.setBottomMargin(pixel_size * 0.35)
+    block_format.setBottomMargin(pixel_size * projection.BLOCK_SPACING)
     cursor.mergeBlockFormat(block_format)
     char_format = cursor.charFormat()
     char_format.setForeground(QColor(colour))
@@ -162,20 +162,21 @@ class StepRenderer:
 
     def __init__(self) -> None:
         self.pictures = PictureCache()
-        self._layouts: dict[tuple, StepLayout] = {}
+        self._layouts: dict[tuple, tuple[Step, StepLayout]] = {}
 
     def clear(self) -> None:
         self._layouts.clear()
 
     def layout(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme) -> StepLayout:
         key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name)
-        cached = self._layouts.get(key)
-        if cached is None:
-            cached = self._compute(step, device, size, scale, theme)
+        entry = self._layouts.get(key)
+        # id() can be reused by a new Step after a reload; the stored object tells them apart
+        if entry is None or entry[0] is not step:
+            entry = (step, self._compute(step, device, size, scale, theme))
             if len(self._layouts) > 400:
                 self._layouts.clear()
-            self._layouts[key] = cached
-        return cached
+            self._layouts[key] = entry
+        return entry[1]
 
     def _compute(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme) -> StepLayout:
         width, height = size.width(), size.height()
@@ -193,13 +194,13 @@ class StepRenderer:
             title = make_document(step.title, px * projection.TITLE_SCALE, theme.accent_text, content.width(), bold=True)
             body = make_document(body_md, px, theme.text, text_width) if body_md else None
             boxes = []
-            pad = px * 0.45
+            pad = px * projection.BOX_PADDING
             if step.exercise:
-                boxes.append(("uebung", make_document(_boxed("Übung", step.exercise), px, theme.exercise_text, content.width() - 2 * pad)))
+                boxes.append(("uebung", make_document(projection.boxed_markdown("Übung", step.exercise), px, theme.exercise_text, content.width() - 2 * pad)))
             if step.key_sentence:
-                boxes.append(("merksatz", make_document(_boxed("Merksatz", step.key_sentence), px, theme.box_text, content.width() - 2 * pad)))
+                boxes.append(("merksatz", make_document(projection.boxed_markdown("Merksatz", step.key_sentence), px, theme.box_text, content.width() - 2 * pad)))
             title_h = title.size().height()
-            gap = px * 0.6
+            gap = px * projection.GAP
             boxes_h = sum(doc.size().height() + 2 * pad + gap for _, doc in boxes)
             body_top = content.top() + title_h + gap
             body_area_h = content.bottom() - boxes_h - body_top
@@ -249,9 +250,9 @@ class StepRenderer:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         draw_document(painter, layout.title, content.left(), content.top(), theme.accent_text)
-        gap = layout.body_px * 0.6
+        gap = layout.body_px * projection.GAP
         body_top = content.top() + layout.title.size().height() + gap
-        pad = layout.body_px * 0.45
+        pad = layout.body_px * projection.BOX_PADDING
         boxes_h = sum(doc.size().height() + 2 * pad + gap for _, doc in layout.boxes)
         if layout.body is not None:
             clip = QRectF(content.left(), body_top, layout.text_width, max(content.bottom() - boxes_h - body_top, 0))
@@ -285,6 +286,12 @@ class StepRenderer:
         if image is None:
             self.paint_placeholder(painter, rect, picture, theme)
             return
+        if QColor(theme.background).lightness() < 128:
+            # pictures are drawn for white paper: give transparent ones a light card in the dark theme
+            pad = max(4.0, rect.height() * 0.02)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawRoundedRect(rect.adjusted(-pad, -pad, pad, pad), pad, pad)
         painter.drawImage(rect, image)
 
     def paint_zoomed_picture(self, painter: QPainter, picture: Picture | None, size: QSize, theme: Theme) -> None:
@@ -309,14 +316,6 @@ class StepRenderer:
         painter.drawText(rect.adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                          f"Bild nicht verfügbar:\n{picture.path.name}")
         painter.restore()
-
-
-def _boxed(label: str, markdown: str) -> str:
-    """Box text with its label: inline before a sentence, on its own line before a list."""
-    first = markdown.lstrip().split("\n", 1)[0]
-    if first.startswith(("- ", "* ", "+ ")) or first[:3].rstrip(".)").isdigit():
-        return f"**{label}:**\n\n{markdown}"
-    return f"**{label}:** {markdown}"
 
 
 def _fit_rect(natural: QSizeF | None, area: QRectF) -> QRectF:

@@ -1,0 +1,47 @@
+"""``kurslotse sicherungen [--wiederherstellen DATEI]``: list the database backups or restore one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sicherungen", help="Sicherungen der Datenbank auflisten, anlegen oder wiederherstellen",
+        description="Ohne Option: die Sicherungen auflisten (neueste zuerst). Beim Wiederherstellen wird der "
+        "jetzige Stand vorher gesichert.",
+    )
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--jetzt", action="store_true", help="jetzt eine Sicherung anlegen")
+    group.add_argument("--wiederherstellen", metavar="DATEI", help="diese Sicherung wiederherstellen")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.services import context
+    from app.storage.backups import BackupError
+    from app.storage.database import DatabaseError
+
+    try:
+        if args.jetzt:
+            info = context.backup_now()
+            print(f"Sicherung angelegt: {info.path}")
+        elif args.wiederherstellen:
+            safety = context.restore(Path(args.wiederherstellen).expanduser())
+            print(f"Wiederhergestellt aus {args.wiederherstellen}.")
+            if safety is not None:
+                print(f"Der vorherige Stand ist gesichert in {safety.path}")
+        else:
+            found = context.list_backups()
+            for info in found:
+                print(f"{info.created_text}  {info.reason_label:<26} {info.size_bytes // 1024:>6} KB  {info.path}")
+            if not found:
+                print("Noch keine Sicherung vorhanden.")
+    except (DatabaseError, BackupError) as error:
+        print(f"Kurslotse: {error}", file=sys.stderr)
+        return 1
+    finally:
+        context.close()
+    return 0

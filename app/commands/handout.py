@@ -1,0 +1,124 @@
+"""``kurslotse handout LEKTION... -o DATEI.pdf``: large-print handout; several lessons make a booklet."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+DEVICE_CHOICES = ("android", "iphone", "beide")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "handout",
+        help="Handout als PDF erstellen (mehrere Lektionen ergeben ein Kursheft)",
+        description="Erstellt ein großgedrucktes Handout mit QR-Codes als PDF. "
+        "Mehrere Lektionen ergeben ein Kursheft mit Deckblatt und Inhaltsverzeichnis.",
+    )
+    parser.add_argument("lektionen", nargs="+", metavar="LEKTION", help="ID oder Ordner der Lektion")
+    parser.add_argument("-o", "--ausgabe", required=True, metavar="DATEI.pdf", help="wohin das PDF geschrieben wird")
+    parser.add_argument("--geraet", choices=DEVICE_CHOICES, default="beide",
+                        help="Android-, iPhone-Fassung oder beide (Standard: beide)")
+    parser.add_argument("--notizen", action="store_true", help="Notizen für die Kursleitung mitdrucken")
+    parser.add_argument("--kurs", default="", metavar="NAME", help="Name des Kurses für Kopf- und Fußzeile")
+    parser.add_argument("--kursleitung", default="", metavar="NAME", help="Name der Kursleitung")
+    parser.add_argument("--organisation", default="", metavar="NAME", help="Name der Organisation (Standard: Kurslotse)")
+    parser.add_argument("--logo", default=None, metavar="BILD", help="Logo der Organisation (PNG, JPEG oder SVG)")
+    parser.add_argument("--datum", type=_date, default=None, metavar="TT.MM.JJJJ", help="Datum (Standard: heute)")
+    parser.set_defaults(func=run)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%d.%m.%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« ist kein Datum; bitte TT.MM.JJJJ, z. B. 24.11.2025") from None
+
+
+def ensure_gui_application():
+    """The QGuiApplication fonts and painting need; without a display Qt draws offscreen."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.instance() or QGuiApplication([sys.argv[0] if sys.argv else "kurslotse"])
+
+
+def find_lesson(reference: str):
+    """Lesson by folder or id; returns (lesson, None) or (None, German error message)."""
+    from app import paths
+    from app.lessons.library import load_library
+    from app.lessons.parser import LESSON_FILE, parse_lesson
+    from app.settings import Settings
+
+    folder = Path(reference).expanduser()
+    if folder.is_dir():
+        if not (folder / LESSON_FILE).is_file():
+            return None, f"Im Ordner »{folder}« gibt es keine Datei {LESSON_FILE}; das ist kein Lektionsordner."
+        return parse_lesson(folder, check_pictures=False), None
+    roots = [paths.shipped_lessons_dir(), *Settings.load().user_lesson_dirs()]
+    # Fast path: the folder name is the id (as the format asks); otherwise search the whole library.
+    for root in roots:
+        candidate = root / reference
+        if "/" not in reference and "\\" not in reference and (candidate / LESSON_FILE).is_file():
+            lesson = parse_lesson(candidate, check_pictures=False)
+            if lesson.id == reference:
+                return lesson, None
+    library = load_library([r for r in roots if r.is_dir()], check_pictures=False)
+    lesson = library.by_id(reference)
+    if lesson is not None:
+        return lesson, None
+    known = ", ".join(sorted(lesson.id for lesson in library.lessons)) or "keine"
+    return None, f"Die Lektion »{reference}« gibt es nicht (weder als ID noch als Ordner). Vorhandene Lektionen: {known}."
+
+
+def run(args: argparse.Namespace) -> int:
+    target = Path(args.ausgabe).expanduser()
+    if not target.suffix and not target.is_dir():
+        target = target.with_suffix(".pdf")
+    lessons = []
+    for reference in args.lektionen:
+        lesson, problem = find_lesson(reference)
+        if problem:
+            print(f"Kurslotse: {problem}", file=sys.stderr)
+            return 1
+        if not lesson.steps:
+            print(f"Kurslotse: Die Lektion »{reference}« hat keine druckbaren Schritte:", file=sys.stderr)
+            for item in lesson.errors:
+                print(f"  {item.format()}", file=sys.stderr)
+            return 1
+        for item in lesson.errors:
+            print(f"Warnung: {item.format()} (das Handout wird trotzdem erstellt)", file=sys.stderr)
+        lessons.append(lesson)
+
+    from app.render.output import OutputError, check_target
+
+    try:
+        check_target(target)
+    except OutputError as error:
+        print(f"Kurslotse: {error}", file=sys.stderr)
+        return 1
+
+    ensure_gui_application()
+    from app.render.booklet import build_booklet
+    from app.render.handout import HandoutOptions, build_handout
+    from app.render.output import write_pdf
+
+    options = HandoutOptions.for_choice(
+        args.geraet, notes=args.notizen, organisation=args.organisation, course=args.kurs,
+        trainer=args.kursleitung, date=args.datum, logo_path=Path(args.logo).expanduser() if args.logo else None,
+    )
+    document = build_booklet(lessons, options) if len(lessons) > 1 else build_handout(lessons[0], options)
+    try:
+        layout = write_pdf(document, target)
+    except OutputError as error:
+        print(f"Kurslotse: {error}", file=sys.stderr)
+        return 1
+    for warning in layout.warnings:
+        print(f"Warnung: {warning}", file=sys.stderr)
+    kind = "Kursheft" if len(lessons) > 1 else "Handout"
+    print(f"{kind} gespeichert: {target} ({layout.page_count} Seiten)")
+    return 0

@@ -1,0 +1,172 @@
+"""The library window as a trainer uses it: search, filters, preview, F5, broken lessons, settings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from app.settings import Settings
+from app.ui.main_window import MainWindow
+from tests.lesson_factory import META, write_lesson
+
+
+@pytest.fixture
+def user_dir(tmp_path):
+    root = tmp_path / "eigene"
+    write_lesson(root, lesson_id="wlan-einrichten", title="WLAN einrichten", topic="Internet")
+    meta = META.format(id="nur-iphone", title="Nur fürs iPhone", topic="Fotos").replace("geraete: android, iphone", "geraete: iphone")
+    body = "\n## Foto\nTippen Sie auf den Auslöser.\n"
+    write_lesson(root, lesson_id="nur-iphone", meta=meta, body=body)
+    broken = root / "kaputte-lektion"
+    broken.mkdir()
+    (broken / "lektion.md").write_text("---\nid: kaputt\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def window(qtbot, user_dir):
+    settings = Settings(user_lesson_dir=str(user_dir))
+    created = MainWindow(settings, load_now=True)
+    qtbot.addWidget(created)
+    created.show()
+    qtbot.waitExposed(created)
+    yield created
+    if created.session is not None:
+        created.session.end()
+
+
+def visible_titles(window: MainWindow) -> list[str]:
+    return [window.model.lesson(row).title for row in range(window.model.rowCount())]
+
+
+def test_library_lists_shipped_and_own_lessons(window):
+    titles = visible_titles(window)
+    assert "WLAN einrichten" in titles and "Nur fürs iPhone" in titles
+    assert len(titles) >= 3 + 3
+    assert "Fehlern" in window.status_label.text()
+
+
+def test_broken_lesson_is_listed_with_its_error(window, monkeypatch):
+    row = next(r for r in range(window.model.rowCount()) if window.model.lesson(r).is_broken)
+    index = window.model.index(row)
+    assert window.model.data(index).startswith("⚠ ")
+    assert "Fehler" in window.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    window.list_view.setCurrentIndex(index)
+    assert "kann nicht gezeigt werden" in window.preview.toPlainText()
+    assert not window.present_button.isEnabled()
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *args: shown.append(args[2])))
+    assert window.start_presentation(window.model.lesson(row)) is False
+    assert window.session is None
+    assert "hat Fehler" in shown[0]
+
+
+def test_search_filters_as_you_type(qtbot, window):
+    qtbot.keyClicks(window.search, "wlan")
+    assert visible_titles(window) == ["WLAN einrichten"]
+    assert "WLAN einrichten" in window.preview.toPlainText()
+    window.search.clear()
+    qtbot.keyClicks(window.search, "xyzzy")
+    assert visible_titles(window) == []
+    assert "Keine Lektion passt" in window.preview.toPlainText()
+    assert not window.present_button.isEnabled()
+
+
+def test_topic_level_and_device_filters(window):
+    window.topic_box.setCurrentText("Fotos")
+    assert visible_titles(window) == ["Nur fürs iPhone"]
+    window.topic_box.setCurrentText("Alle")
+    window.device_filter.setCurrentText("Android")
+    assert "Nur fürs iPhone" not in visible_titles(window)
+    window.device_filter.setCurrentText("iPhone")
+    assert "Nur fürs iPhone" in visible_titles(window)
+    window.device_filter.setCurrentText("Alle")
+    window.level_box.setCurrentText("Fortgeschrittene")
+    assert all(window.model.lesson(r).level == "Fortgeschrittene" for r in range(window.model.rowCount()))
+
+
+def test_f5_starts_presentation_of_selected_lesson(qtbot, window):
+    assert window.select_lesson("wlan-einrichten")
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.session is not None
+    assert window.session.controller.lesson.id == "wlan-einrichten"
+    assert window.session.audience.isVisible()
+    with qtbot.waitSignal(window.session.finished):
+        qtbot.keyClick(window.session.audience, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.session is None)
+
+
+def test_big_button_starts_presentation_with_chosen_device(qtbot, window):
+    window.select_lesson("wlan-einrichten")
+    window.present_device.setCurrentIndex(1)  # iPhone
+    qtbot.mouseClick(window.present_button, Qt.MouseButton.LeftButton)
+    assert window.session.controller.device.value == "iphone"
+    window.session.end()
+
+
+def test_enter_in_list_starts_presentation(qtbot, window):
+    window.select_lesson("wlan-einrichten")
+    window.list_view.setFocus()
+    qtbot.keyClick(window.list_view, Qt.Key.Key_Return)
+    assert window.session is not None
+    window.session.end()
+
+
+def test_settings_survive_a_restart(qtbot, window, data_dir, user_dir):
+    window.present_device.setCurrentIndex(1)
+    window.close()
+    stored = json.loads((data_dir / "einstellungen.json").read_text(encoding="utf-8"))
+    assert stored["device"] == "iphone"
+    assert stored["user_lesson_dir"] == str(user_dir)
+    again = MainWindow(Settings.load(), load_now=True)
+    qtbot.addWidget(again)
+    assert again.present_device.currentData() == "iphone"
+    assert "wlan-einrichten" in [lesson.id for lesson in again.library.lessons]
+
+
+def test_damaged_settings_file_falls_back_to_defaults(data_dir):
+    (data_dir / "einstellungen.json").write_text("{kaputt", encoding="utf-8")
+    assert Settings.load() == Settings()
+
+
+def test_controls_have_accessible_names(window):
+    for widget in window.findChildren(QWidget):
+        if isinstance(widget, QPushButton) and widget.isVisible():
+            assert widget.accessibleName() or widget.text(), widget
+    for widget in (window.search, window.list_view, window.preview, window.present_button, window.topic_box):
+        assert widget.accessibleName()
+
+
+def test_large_default_font(qapp):
+    from app.ui.application import apply_ui_font
+
+    apply_ui_font(Settings().ui_font_pt)
+    assert qapp.font().pointSize() >= 14
+
+
+def test_present_lessons_from_course(qtbot, window):
+    window.present_lessons(["gibt-es-nicht", "wlan-einrichten"])
+    assert window.session is not None and window.session.controller.lesson.id == "wlan-einrichten"
+    window.session.end()
+
+
+def test_settings_dialog_refuses_missing_folder(qtbot, window, tmp_path):
+    from app.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(tmp_path / "gibt-es-nicht"))
+    dialog.accept()
+    assert dialog.result() == 0
+    assert "existiert nicht" in dialog.message.text()
+    dialog.folder.setText(str(tmp_path))
+    dialog.theme.setCurrentIndex(1)
+    dialog.accept()
+    assert dialog.result() == 1
+    dialog.apply_to(window.settings)
+    assert window.settings.theme == "dunkel"
