@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -61,6 +60,8 @@ def ensure_environment() -> None:
         except Exception as error:  # noqa: BLE001 - explain any failure in German
             _say(f"Kurslotse: Die Programmumgebung konnte nicht angelegt werden: {error}")
             raise SystemExit(1) from None
+    import subprocess
+
     result = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "-e", str(PROJECT_ROOT)],

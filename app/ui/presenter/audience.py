@@ -27,7 +27,12 @@ class AudienceWindow(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
-        self.paint_on(painter, self.size())
+        c = self.controller
+        if c.blank is Blank.NONE and not c.zoomed:
+            self.last_layout = self.renderer.layout(c.step, c.device, self.size(), c.font_scale, c.theme)
+            painter.drawImage(0, 0, self.renderer.frame(c.step, c.device, self.size(), c.font_scale, c.theme, c.step_label))
+        else:
+            self.paint_on(painter, self.size())
         painter.end()
 
     def paint_on(self, painter: QPainter, size: QSize) -> None:

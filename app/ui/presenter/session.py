@@ -157,17 +157,18 @@ class PresentationSession(QObject):
             self.controller.go_to(number - 1)
 
     def _prepare_neighbours(self) -> None:
-        """Lay out the next step ahead of time so the remote's next press is instant."""
+        """Paint the next and previous step ahead of time so the remote's next press is instant."""
         c = self.controller
-        size = self.audience.size()
-        if c.next_step is not None and not size.isEmpty():
-            QTimer.singleShot(0, lambda: self._layout_ahead(c.index + 1))
+        if not self.audience.size().isEmpty():
+            for index in (c.index + 1, c.index - 1):
+                QTimer.singleShot(0, lambda index=index: self._paint_ahead(index))
 
-    def _layout_ahead(self, index: int) -> None:
+    def _paint_ahead(self, index: int) -> None:
         c = self.controller
-        if self._ended or index >= len(c.steps):
+        if self._ended or not 0 <= index < len(c.steps):
             return
-        self.renderer.layout(c.steps[index], c.device, self.audience.size(), c.font_scale, c.theme)
+        label = f"Schritt {index + 1} von {len(c.steps)}"
+        self.renderer.frame(c.steps[index], c.device, self.audience.size(), c.font_scale, c.theme, label)
 
     def end(self) -> None:
         if self._ended:

@@ -33,6 +33,7 @@ from app.domain.lesson import Device, Picture, Step
 log = logging.getLogger(__name__)
 
 MAX_PICTURE_SIDE = 4000
+MAX_CACHED_FRAMES = 6  # full-HD frames are 8 MB each
 FOOTER_FRACTION = projection.FOOTER_FRACTION
 
 
@@ -163,9 +164,28 @@ class StepRenderer:
     def __init__(self) -> None:
         self.pictures = PictureCache()
         self._layouts: dict[tuple, tuple[Step, StepLayout]] = {}
+        self._frames: dict[tuple, tuple[Step, QImage]] = {}
 
     def clear(self) -> None:
         self._layouts.clear()
+        self._frames.clear()
+
+    def frame(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme, footer_text: str = "") -> QImage:
+        """The whole step painted once into an image; a step change then only copies pixels."""
+        key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name, footer_text)
+        entry = self._frames.get(key)
+        if entry is None or entry[0] is not step:
+            image = QImage(size, QImage.Format.Format_RGB32)
+            painter = QPainter(image)
+            self.paint(painter, step, device, size, scale, theme, footer_text)
+            painter.end()
+            entry = (step, image)
+            self._frames[key] = entry
+            while len(self._frames) > MAX_CACHED_FRAMES:
+                self._frames.pop(next(iter(self._frames)))
+        else:  # keep recently used frames at the end (least recently used goes first)
+            self._frames[key] = self._frames.pop(key)
+        return entry[1]
 
     def layout(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme) -> StepLayout:
         key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name)
@@ -292,7 +312,10 @@ class StepRenderer:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#ffffff"))
             painter.drawRoundedRect(rect.adjusted(-pad, -pad, pad, pad), pad, pad)
-        painter.drawImage(rect, image)
+        if image.size() == target:
+            painter.drawImage(rect.topLeft(), image)  # already the right size: no scaling on paint
+        else:
+            painter.drawImage(rect, image)
 
     def paint_zoomed_picture(self, painter: QPainter, picture: Picture | None, size: QSize, theme: Theme) -> None:
         painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor(theme.background))
