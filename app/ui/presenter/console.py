@@ -94,6 +94,8 @@ class ConsoleWindow(QWidget):
         self.step_list = QListWidget()
         self.step_list.setAccessibleName("Liste der Schritte")
         self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.step_list.setWordWrap(True)
+        self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for number, step in enumerate(controller.steps, 1):
             self.step_list.addItem(QListWidgetItem(f"{number}. {step.title}"))
         self.step_list.itemClicked.connect(lambda item: controller.go_to(self.step_list.row(item)))
@@ -161,7 +163,7 @@ class ConsoleWindow(QWidget):
         grid.addWidget(self.step_list, 1, 2, 3, 1)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(2, 2)
+        grid.setColumnStretch(2, 3)
         grid.setRowStretch(1, 2)
         grid.setRowStretch(3, 3)
 
