@@ -309,3 +309,23 @@ def test_folder_without_lesson_file(tmp_path):
     folder.mkdir()
     lesson = parse_lesson(folder)
     only_error_containing(lesson, "lektion.md fehlt")
+
+
+def test_readability_lix_known_value():
+    from app.domain.readability import lix
+
+    # 6 words, 2 sentences, 2 long words (Telefon, klingelt): 6/2 + 100*2/6 = 36.3
+    score = lix("Das ist ein Telefon. Es klingelt.")
+    assert (score.words, score.sentences, score.long_words) == (6, 2, 2)
+    assert round(score.value, 1) == 36.3
+
+
+def test_hard_to_read_step_is_a_warning(tmp_path):
+    hard = ("Die Datenschutzgrundverordnungskonformität der Synchronisationsmechanismen erfordert "
+            "Authentifizierungsverfahren, Verschlüsselungsalgorithmen, Berechtigungsverwaltungssysteme und "
+            "Protokollierungsinfrastrukturen gleichermaßen berücksichtigend, ebenso Zertifizierungsstellen.")
+    folder = write_lesson(tmp_path, body=f"\n## Schwer\n{hard}\n\n## Leicht\nTippen Sie auf Start.\n")
+    lesson = parse_lesson(folder)
+    warning = next(p for p in lesson.warnings if "schwer zu lesen" in p.message and "Schritt" in p.message)
+    assert warning.line == line_of(folder, "## Schwer")
+    assert any("insgesamt schwer zu lesen" in p.message for p in lesson.warnings)

@@ -170,3 +170,17 @@ def test_settings_dialog_refuses_missing_folder(qtbot, window, tmp_path):
     assert dialog.result() == 1
     dialog.apply_to(window.settings)
     assert window.settings.theme == "dunkel"
+
+
+def test_check_lessons_dialog_lists_damaged_pictures(qtbot, window, user_dir, monkeypatch):
+    folder = write_lesson(user_dir, lesson_id="kaputtes-bild", body="\n## Bild\nText\n![x](bilder/kaputt.svg)\n")
+    (folder / "bilder" / "kaputt.svg").write_text("<svg><rect", encoding="utf-8")
+    window.reload_library()
+    from app.ui import problems_dialog
+
+    shown = []
+    monkeypatch.setattr(problems_dialog.ProblemsDialog, "exec", lambda self: shown.append(
+        [self.list.item(i).text() for i in range(self.list.count())]))
+    window.show_problems()
+    assert any("kaputt.svg" in line and "keine gültige SVG-Datei" in line for line in shown[0])
+    assert any(":" in line and line.split(":")[1].strip().isdigit() for line in shown[0])

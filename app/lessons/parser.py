@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.domain.lesson import LEVELS, Device, Lesson, Link, Picture, Problem, Severity, Step, Variant
+from app.domain import readability
 from app.domain.projection import estimate_fit
 from app.lessons import pictures
 from app.lessons.urls import url_problem
@@ -140,6 +141,7 @@ def _parse_text(text: str, lesson: Lesson, problems: _Problems, check_pictures: 
         step = _build_step(draft, lesson, problems, check_pictures)
         if step is not None:
             lesson.steps.append(step)
+    _check_readability(lesson, problems)
     if not drafts:
         problems.error(len(lines), "Die Lektion hat keinen Schritt (ein Schritt beginnt mit »## Titel«).")
     elif len(drafts) > MAX_STEPS:
@@ -393,6 +395,23 @@ def _build_step(draft: _StepDraft, lesson: Lesson, problems: _Problems, check_pi
             if not step.differs_by_device:
                 break
     return step
+
+
+def _check_readability(lesson: Lesson, problems: _Problems) -> None:
+    """Plain language: warn when the LIX of a step or of the whole lesson is above the limit."""
+    texts = []
+    for step in lesson.steps:
+        text = readability.projected_text(step)
+        texts.append(text)
+        score = readability.lix(text)
+        if score.words >= readability.STEP_MIN_WORDS and score.value > readability.STEP_LIX_LIMIT:
+            problems.warning(step.line, f"Schritt »{step.title}« ist schwer zu lesen (LIX {score.value:.0f}, "
+                                        f"Grenze {readability.STEP_LIX_LIMIT:.0f}): kürzere Sätze und kürzere Wörter helfen.")
+    if texts:
+        score = readability.lix("\n\n".join(texts))
+        if score.value > readability.LESSON_LIX_LIMIT:
+            problems.warning(1, f"Die Lektion ist insgesamt schwer zu lesen (LIX {score.value:.0f}, "
+                                f"Grenze {readability.LESSON_LIX_LIMIT:.0f}).")
 
 
 def _section_has_picture(draft: _StepDraft, device: Device) -> bool:

@@ -177,7 +177,7 @@ class HandoutDialog(QDialog):
         self.print_button.setAccessibleDescription("Drucker wählen und drucken")
         self.pdf_button = QPushButton("Als &PDF speichern …")
         self.pdf_button.setAccessibleName("Als PDF speichern")
-        self.close_button = QPushButton("S&chließen")
+        self.close_button = QPushButton("&Schließen")
         self.close_button.setAccessibleName("Schließen")
         for button in (self.preview_button, self.print_button, self.pdf_button, self.close_button):
             button.setAutoDefault(False)

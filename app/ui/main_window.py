@@ -230,7 +230,8 @@ class MainWindow(QMainWindow):
     # --- library --------------------------------------------------------------------------
     def reload_library(self) -> None:
         current = self.current_lesson()
-        self.library = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs())
+        # Picture contents are checked by "Lektionen prüfen"; here only their presence, to start fast.
+        self.library = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs(), check_pictures=False)
         topic = self.topic_box.currentText()
         self.topic_box.blockSignals(True)
         self.topic_box.clear()
@@ -371,7 +372,8 @@ class MainWindow(QMainWindow):
             self.reload_library()
 
     def show_problems(self) -> None:
-        problems = self.library.all_problems()
+        full = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs(), check_pictures=True)
+        problems = full.all_problems()
         if not problems:
             QMessageBox.information(self, "Lektionen prüfen", "Alle Lektionen sind in Ordnung.")
             return
