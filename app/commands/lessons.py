@@ -18,6 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = sub.add_parser("liste", help="geladene Lektionen auflisten")
     listing.add_argument("--json", action="store_true", help="als JSON ausgeben")
     listing.set_defaults(func=run_list)
+    templates = sub.add_parser("vorlagen", help="Kursvorlagen auflisten (Termine mit ihren Lektionen)")
+    templates.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    templates.set_defaults(func=run_templates)
 
 
 def _library(paths_given: list[str]):
@@ -60,4 +63,17 @@ def run_list(args: argparse.Namespace) -> int:
     for lesson in library.lessons:
         mark = "  [FEHLER]" if lesson.is_broken else ""
         print(f"{lesson.id:<32} {lesson.title} ({len(lesson.steps)} Schritte, {lesson.duration_minutes} min){mark}")
+    return 0
+
+
+def run_templates(args: argparse.Namespace) -> int:
+    library = _library([])
+    if args.json:
+        json.dump([t.summary() for t in library.templates], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for template in library.templates:
+        print(f"{template.id}: {template.title} ({len(template.sessions)} Termine)")
+        for number, session in enumerate(template.sessions, 1):
+            print(f"  {number}. {session.title}: {', '.join(session.lesson_ids)}")
     return 0

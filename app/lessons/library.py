@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.domain.lesson import Lesson, Problem, Severity
+from app.lessons.course_templates import CourseTemplate, check_against_library, load_templates
 from app.lessons.parser import LESSON_FILE, parse_lesson
 
 MAX_LESSON_FOLDERS = 2000
@@ -18,6 +19,7 @@ class Library:
 
     lessons: list[Lesson] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    templates: list[CourseTemplate] = field(default_factory=list)
 
     def by_id(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id and not lesson.is_broken), None) or next(
@@ -32,7 +34,12 @@ class Library:
         found = list(self.problems)
         for lesson in self.lessons:
             found.extend(lesson.problems)
+        for template in self.templates:
+            found.extend(template.problems)
         return found
+
+    def template_by_id(self, template_id: str) -> CourseTemplate | None:
+        return next((t for t in self.templates if t.id == template_id), None)
 
 
 def lesson_folders(path: Path) -> list[Path]:
@@ -75,6 +82,10 @@ def load_library(
                 else:
                     seen[lesson.id] = lesson
                 library.lessons.append(lesson)
+            library.templates.extend(load_templates([root]))
+    known = {lesson.id for lesson in library.lessons if not lesson.is_broken}
+    for template in library.templates:
+        check_against_library(template, known)
     return library
 
 
