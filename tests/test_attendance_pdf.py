@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain.attendance import AttendanceStatus, InputError, ParticipantInput
 from app.render.attendance_sheets import build_certificates, build_signature_sheet
 from app.render.output import write_pdf
-from app.services import courses, documents, organisation, people
+from app.services import courses, documents, lesson_titles, organisation, people
 from app.services.checkin import CheckInDesk
 from app.services.demo import demo_logo_png
 from app.ui.courses.page import CoursesPage
@@ -77,8 +77,10 @@ def test_signature_sheet_of_a_big_course_repeats_the_header_on_every_page(qapp_f
     assert "Person 29" in _flat(_text(target))
 
 
-def test_certificates_for_everyone_who_attended(qapp_fonts, db, tmp_path):
+def test_certificates_for_everyone_who_attended(qapp_fonts, db, tmp_path, monkeypatch):
     _with_letterhead(db)
+    installed = {"whatsapp-nachrichten": lesson_titles.LessonInfo("whatsapp-nachrichten", "Nachrichten lesen")}
+    monkeypatch.setattr(lesson_titles, "_cache", installed)
     setup = make_course(db, count=3)
     for index, termin_id in enumerate(setup.termin_ids[:2]):
         desk = CheckInDesk(db, termin_id, today=TODAY)
@@ -96,9 +98,9 @@ def test_certificates_for_everyone_who_attended(qapp_fonts, db, tmp_path):
     assert "Besuchte Termine (2 von 2)" in pages[0]
     assert "10.03.2026, 17.03.2026" in pages[0]
     assert "Besuchte Termine (1 von 2)" in pages[1] and "17.03.2026" in pages[1]
-    # topics are the lessons of the attended Termine (shown by title, or by id where not installed)
-    assert "smartphone-kennenlernen" in pages[0] or "Das Smartphone kennenlernen" in pages[0]
-    assert "whatsapp-nachrichten" in pages[1]
+    # topics are the lessons of the attended Termine: by title, or by id where not installed here
+    assert "smartphone-kennenlernen" in pages[0] and "Nachrichten lesen" in pages[0]
+    assert "Nachrichten lesen" in pages[1] and "smartphone-kennenlernen" not in pages[1]
     assert "Nanzdietschweiler, den 01.06.2026" in pages[0]
     assert FUNDING in pages[1] and "Projektbüro Kusel" in pages[1]
     assert "Seite" not in pages[0]  # each certificate stands alone

@@ -308,3 +308,38 @@ def test_damaged_database_can_be_rescued_from_a_backup(qtbot, db, monkeypatch):
     assert widget.stack.currentWidget() is widget.list_view
     assert [c.title for c in courses.list_courses(widget.db)] == ["Gerettet"]
     assert list(path.parent.glob("kurslotse.sqlite3.defekt-*")), "die beschädigte Datei bleibt zur Untersuchung"
+
+
+def test_course_from_a_template_gets_its_plan_and_termine(qtbot, page, db, monkeypatch):
+    from app.services import lesson_titles
+    from app.ui.courses.dialogs import CourseDialog, TerminDialog
+
+    template = lesson_titles.PlanTemplate(
+        "einsteiger", "Smartphone-Einsteigerkurs", (("kennenlernen", "einstellungen"), ("whatsapp",)),
+    )
+    monkeypatch.setattr(lesson_titles, "_cache", {
+        "kennenlernen": lesson_titles.LessonInfo("kennenlernen", "Das Gerät kennenlernen"),
+        "einstellungen": lesson_titles.LessonInfo("einstellungen", "Einstellungen"),
+        "whatsapp": lesson_titles.LessonInfo("whatsapp", "WhatsApp"),
+    })
+    monkeypatch.setattr(lesson_titles, "_templates", [template])
+    dialog = CourseDialog(db, parent=page)
+    qtbot.addWidget(dialog)
+    dialog.template_box.setCurrentIndex(1)
+    assert dialog.title_edit.text() == "Smartphone-Einsteigerkurs"
+    assert dialog.lessons.chosen() == ["kennenlernen", "einstellungen", "whatsapp"]
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    course = courses.get_course(db, dialog.saved_id)
+    assert course.planned_lessons == ("kennenlernen", "einstellungen", "whatsapp")
+    series = TerminDialog(db, course, series=True, parent=page)
+    qtbot.addWidget(series)
+    series.date_edit.setText("02.03.2026")
+    series.plan_box.setCurrentIndex(1)
+    assert series.count_box.value() == 2
+    qtbot.mouseClick(series.ok_button, Qt.MouseButton.LeftButton)
+    assert [courses.get_termin(db, tid).lessons for tid in series.saved_ids] == [
+        ("kennenlernen", "einstellungen"), ("whatsapp",),
+    ]
+    assert [courses.get_termin(db, tid).date for tid in series.saved_ids] == [
+        dt.date(2026, 3, 2), dt.date(2026, 3, 9),
+    ]

@@ -29,6 +29,14 @@ def _titles(path) -> list[str]:  # noqa: ANN001
         conn.close()
 
 
+def _guests(path) -> int:  # noqa: ANN001
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        return conn.execute("SELECT count(*) FROM participants WHERE name LIKE 'Gast %'").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def test_each_start_takes_a_backup_and_keeps_the_last_ten(db):
     path = db.path
     context.close()
@@ -127,10 +135,13 @@ def test_backup_taken_while_writing_is_consistent_and_restorable(db):
             os._exit(0)
     copies = []
     try:
-        time.sleep(0.3)
+        seen = 0
         for _ in range(5):
+            deadline = time.monotonic() + 10
+            while _guests(path) <= seen and time.monotonic() < deadline:  # wait until the writer moved on
+                time.sleep(0.02)
+            seen = _guests(path)
             copies.append(backups.create_backup(path, "manual"))
-            time.sleep(0.05)
     finally:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)

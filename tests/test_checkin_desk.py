@@ -9,6 +9,7 @@ import pytest
 from app.domain.attendance import AttendanceStatus, CourseFormat, InputError, TerminStatus
 from app.services import courses
 from app.services.checkin import CheckInDesk
+from app.storage.database import open_database
 from tests.attendance_fixtures import TODAY, db, make_course, no_leaked_listeners  # noqa: F401
 
 
@@ -146,3 +147,35 @@ def test_deleted_termin_gives_a_german_message(db):
     courses.delete_termin(db, setup.termin_ids[0])
     with pytest.raises(InputError, match=r"Den Termin Nr. \d+ gibt es nicht \(mehr\)."):
         desk.toggle(setup.person_ids[0])
+
+
+def test_two_writers_at_once_wait_for_each_other_instead_of_failing(db):
+    """E.g. a sync import in a worker thread while the trainer taps: no »database is locked«."""
+    import threading
+
+    setup = make_course(db, names=tuple(f"Person {n}" for n in range(6)))
+    other = open_database(db.url)  # a second engine, as another thread or process would have
+    errors: list[BaseException] = []
+
+    def tap(database, termin_id: int, people: list[int]) -> None:  # noqa: ANN001
+        try:
+            desk = CheckInDesk(database, termin_id, today=TODAY)
+            for round_ in range(42):
+                desk.toggle(people[round_ % len(people)])
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=tap, args=(db, setup.termin_ids[0], setup.person_ids[:3])),
+        threading.Thread(target=tap, args=(other, setup.termin_ids[0], setup.person_ids[3:])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    other.close()
+    assert errors == []
+    assert _marks(db, setup.termin_ids[0]) == {}  # 14 taps on each person: everyone unmarked again
+    conn = sqlite3.connect(db.path)
+    assert conn.execute("SELECT count(*) FROM attendances").fetchone() == (6,)
+    conn.close()

@@ -111,9 +111,9 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
     rng = random.Random(20260310)
     kills_mid_work = 0
     confirmed_total = 0
-    started = time.monotonic()
     rounds = 0
-    while kills_mid_work < KILLS_WANTED and rounds < 3 * KILLS_WANTED:
+    warm_up = 0.0  # grows when a busy machine lets the child die before its first check-in
+    while kills_mid_work < KILLS_WANTED and rounds < 4 * KILLS_WANTED:
         rounds += 1
         read_end, write_end = os.pipe()
         child = os.fork()
@@ -126,7 +126,7 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
             finally:
                 os._exit(1)
         os.close(write_end)
-        time.sleep(rng.uniform(0.015, 0.06))
+        time.sleep(warm_up + rng.uniform(0.015, 0.06))
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
         with os.fdopen(read_end, "rb") as pipe:
@@ -144,6 +144,8 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
                 in_flight = None
         check, actual = _read_state(path, setup.termin_ids[0], drop_in.termin_ids[0])
         assert check == "ok", f"Runde {rounds}: integrity_check = {check}"
+        started_work = any(line.startswith("I ") for line in lines)
+        warm_up = max(0.0, warm_up - 0.005) if started_work else min(0.5, warm_up + 0.02)
         if in_flight is not None:
             kills_mid_work += 1
             key, value = in_flight
@@ -155,4 +157,3 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
         assert have == want, f"Runde {rounds}: bestätigte Änderungen fehlen oder sind falsch"
     assert kills_mid_work >= KILLS_WANTED
     assert confirmed_total > 3 * KILLS_WANTED, (rounds, confirmed_total)  # children really worked
-    assert time.monotonic() - started < 60

@@ -125,6 +125,14 @@ def test_known_person_is_offered_and_checked_in_by_picking(qtbot, page, db):
     assert conn.execute("SELECT count(*) FROM participants WHERE name = 'Otto Petry'").fetchone()[0] == 1
     conn.close()
     assert other.person_ids[0] in view.tiles
+    # typing the same name by hand (without picking) makes a new person, and says so
+    make_course(db, title="Dritter Kurs", names=("Ilse Kunz",), first=TODAY)
+    view._load_suggestions()
+    view.walk_in.setFocus()
+    qtbot.keyClicks(view.walk_in, "Ilse Kunz")
+    view.walk_in.completer().popup().hide()
+    qtbot.keyClick(view.walk_in, Qt.Key.Key_Return)
+    assert "Hinweis: Ilse Kunz gibt es schon" in view.message.text()
 
 
 def test_head_counter_and_topics_for_a_sprechstunde(qtbot, page, db):

@@ -21,7 +21,9 @@ def _check_booklet(lessons, target: Path, *, pictures_with_codes: bool = False) 
     layout = write_pdf(build_booklet(lessons, HandoutOptions(course="Handy-Treff", trainer="Gisela Beispiel")), target)
     texts = page_texts(target)
     assert len(texts) == layout.page_count
-    cover = contents = texts[0]
+    cover = texts[0]
+    # the contents start on the cover and continue on the next page when the library is large
+    contents = " ".join(texts[:2]) if len(lessons) > 8 else cover
     assert cover.startswith("Kurslotse Kursheft – Handy-Treff") and "Seite 1 von" not in cover
     assert "Inhalt 1." in contents
     for number, lesson in enumerate(lessons, 1):
@@ -29,7 +31,9 @@ def _check_booklet(lessons, target: Path, *, pictures_with_codes: bool = False) 
         assert match, f"Eintrag {number} fehlt im Inhalt: {contents}"
         page = int(match.group(1))
         # the lesson starts on that page: running header and the title come first
-        assert texts[page - 1].startswith(f"Kurslotse {lesson.title} {lesson.title}"), texts[page - 1][:120]
+        # (a long title is shortened with "…" in the running header, never in the heading)
+        start = texts[page - 1][: 2 * len(lesson.title) + 20]
+        assert start.startswith("Kurslotse ") and f" {lesson.title}" in start.removeprefix("Kurslotse"), start
         assert f"Seite {page} von {layout.page_count}" in texts[page - 1]
     codes = decode_qr_codes(target)
     urls = sorted(link.url for lesson in lessons for link in lesson.links)

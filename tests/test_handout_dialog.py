@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QPushButton
-from test_render_support import page_count, pdf_text
+from test_render_support import page_count, pdf_text, text_runs
 
 import app.ui.handout_dialog as handout_dialog
 from app.bench.handout import write_sample_lesson
@@ -113,6 +113,8 @@ def test_print_goes_through_the_same_renderer(qtbot, dialog: HandoutDialog, monk
     assert done.args == ["ok"]
     assert page_count(printed) == dialog.last_layout.page_count
     assert "Schritt 1: Die Kamera-App finden" in pdf_text(printed)
+    sizes = {round(run.size, 1) for run in text_runs(printed)}
+    assert min(sizes) == 14.0 and 20.0 in sizes, "printer resolution is scaled away exactly"
 
 
 def test_booklet_runs_off_the_ui_thread_and_can_be_cancelled(qtbot, lessons, monkeypatch, tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from tests.lesson_factory import META, write_lesson
 @pytest.fixture
 def user_dir(tmp_path):
     root = tmp_path / "eigene"
-    write_lesson(root, lesson_id="wlan-einrichten", title="WLAN einrichten", topic="Internet")
-    meta = META.format(id="nur-iphone", title="Nur fürs iPhone", topic="Fotos").replace("geraete: android, iphone", "geraete: iphone")
+    write_lesson(root, lesson_id="wlan-testlektion", title="WLAN-Testlektion", topic="Internet")
+    meta = META.format(id="nur-iphone", title="Nur fürs iPhone", topic="Testthema Fotos").replace("geraete: android, iphone", "geraete: iphone")
     body = "\n## Foto\nTippen Sie auf den Auslöser.\n"
     write_lesson(root, lesson_id="nur-iphone", meta=meta, body=body)
     broken = root / "kaputte-lektion"
@@ -44,7 +44,7 @@ def visible_titles(window: MainWindow) -> list[str]:
 
 def test_library_lists_shipped_and_own_lessons(window):
     titles = visible_titles(window)
-    assert "WLAN einrichten" in titles and "Nur fürs iPhone" in titles
+    assert "WLAN-Testlektion" in titles and "Nur fürs iPhone" in titles
     assert len(titles) >= 3 + 3
     assert "Fehlern" in window.status_label.text()
 
@@ -67,9 +67,9 @@ def test_broken_lesson_is_listed_with_its_error(window, monkeypatch):
 
 
 def test_search_filters_as_you_type(qtbot, window):
-    qtbot.keyClicks(window.search, "wlan")
-    assert visible_titles(window) == ["WLAN einrichten"]
-    assert "WLAN einrichten" in window.preview.toPlainText()
+    qtbot.keyClicks(window.search, "wlan-testlektion")
+    assert visible_titles(window) == ["WLAN-Testlektion"]
+    assert "WLAN-Testlektion" in window.preview.toPlainText()
     window.search.clear()
     qtbot.keyClicks(window.search, "xyzzy")
     assert visible_titles(window) == []
@@ -78,7 +78,7 @@ def test_search_filters_as_you_type(qtbot, window):
 
 
 def test_topic_level_and_device_filters(window):
-    window.topic_box.setCurrentText("Fotos")
+    window.topic_box.setCurrentText("Testthema Fotos")
     assert visible_titles(window) == ["Nur fürs iPhone"]
     window.topic_box.setCurrentText("Alle")
     window.device_filter.setCurrentText("Android")
@@ -91,10 +91,10 @@ def test_topic_level_and_device_filters(window):
 
 
 def test_f5_starts_presentation_of_selected_lesson(qtbot, window):
-    assert window.select_lesson("wlan-einrichten")
+    assert window.select_lesson("wlan-testlektion")
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert window.session is not None
-    assert window.session.controller.lesson.id == "wlan-einrichten"
+    assert window.session.controller.lesson.id == "wlan-testlektion"
     assert window.session.audience.isVisible()
     with qtbot.waitSignal(window.session.finished):
         qtbot.keyClick(window.session.audience, Qt.Key.Key_Escape)
@@ -102,7 +102,7 @@ def test_f5_starts_presentation_of_selected_lesson(qtbot, window):
 
 
 def test_big_button_starts_presentation_with_chosen_device(qtbot, window):
-    window.select_lesson("wlan-einrichten")
+    window.select_lesson("wlan-testlektion")
     window.present_device.setCurrentIndex(1)  # iPhone
     qtbot.mouseClick(window.present_button, Qt.MouseButton.LeftButton)
     assert window.session.controller.device.value == "iphone"
@@ -110,7 +110,7 @@ def test_big_button_starts_presentation_with_chosen_device(qtbot, window):
 
 
 def test_enter_in_list_starts_presentation(qtbot, window):
-    window.select_lesson("wlan-einrichten")
+    window.select_lesson("wlan-testlektion")
     window.list_view.setFocus()
     qtbot.keyClick(window.list_view, Qt.Key.Key_Return)
     assert window.session is not None
@@ -126,7 +126,7 @@ def test_settings_survive_a_restart(qtbot, window, data_dir, user_dir):
     again = MainWindow(Settings.load(), load_now=True)
     qtbot.addWidget(again)
     assert again.present_device.currentData() == "iphone"
-    assert "wlan-einrichten" in [lesson.id for lesson in again.library.lessons]
+    assert "wlan-testlektion" in [lesson.id for lesson in again.library.lessons]
 
 
 def test_damaged_settings_file_falls_back_to_defaults(data_dir):
@@ -150,8 +150,8 @@ def test_large_default_font(qapp):
 
 
 def test_present_lessons_from_course(qtbot, window):
-    window.present_lessons(["gibt-es-nicht", "wlan-einrichten"])
-    assert window.session is not None and window.session.controller.lesson.id == "wlan-einrichten"
+    window.present_lessons(["gibt-es-nicht", "wlan-testlektion"])
+    assert window.session is not None and window.session.controller.lesson.id == "wlan-testlektion"
     window.session.end()
 
 

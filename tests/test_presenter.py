@@ -333,3 +333,16 @@ def test_projector_unplugged_and_plugged_in_again(qtbot, lesson):
 
 def test_audience_window_keeps_tab_for_itself(qtbot, session):
     assert session.audience.focusNextPrevChild(True) is False
+
+
+def test_missing_picture_is_a_placeholder_on_the_wall(qtbot, tmp_path):
+    lesson = parse_lesson(write_lesson(tmp_path, with_picture=False))
+    assert any("fehlt" in p.message for p in lesson.errors)
+    assert lesson.steps[0].picture is not None  # kept, so the wall can say which file is missing
+    created = PresentationSession(lesson)
+    qtbot.addWidget(created.audience)
+    qtbot.addWidget(created.console)
+    created.start()
+    text = audience_text(created)
+    assert "Bild nicht verfügbar" in text and "telefon.svg" in text
+    created.end()

@@ -122,3 +122,35 @@ def test_a_huge_picture_shrinks_to_fit_a_page(qapp) -> None:
     layout = Document().add(picture).layout(*A4)
     assert layout.page_count == 1
     assert picture.height <= layout.body.height()
+
+
+def test_layout_made_in_a_finished_worker_thread_paints_in_this_thread(qapp, tmp_path) -> None:
+    """The preview paints in the GUI thread what a worker laid out; the worker's fonts are gone by then."""
+    import threading
+
+    from PySide6.QtGui import QPdfWriter
+
+    from app.render.output import page_size, paint, prepare_pdf_writer
+
+    target = tmp_path / "faden.pdf"
+    writer = QPdfWriter(str(target))
+    prepare_pdf_writer(writer)
+    size = page_size(writer)
+    result = {}
+
+    def work() -> None:
+        document = _random_document(3)
+        document.add(TableOfContents([("Eintrag", "x")]), Anchor("x"),
+                     Text("- eins\n- zwei **fett** und *kursiv*", BODY, is_markdown=True))
+        result["layout"] = document.layout(*size)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    layout = result["layout"]
+    assert paint(layout, writer) == layout.page_count
+    del writer
+    from test_render_support import pdf_text
+
+    text = pdf_text(target)
+    assert "1. Schritt" in text and "eins" in text and "fett und kursiv" in text

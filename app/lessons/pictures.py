@@ -39,7 +39,9 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
         return None
     if not target.is_file():
         problems.error(line, f"Das Bild »{ref}« fehlt.")
-        return None
+        # kept (inside the folder, never loaded from elsewhere) so projection and handout
+        # can show a framed placeholder with the file name instead of silently dropping it
+        return Picture(path=target, alt=picture.alt, line=line)
     try:
         size = target.stat().st_size
     except OSError as error:

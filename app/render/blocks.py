@@ -299,8 +299,7 @@ class TableOfContents(Rows):
         number = context.anchors.get(self.entries[index][1])
         assert text.lines is not None
         last = text.lines.lines[-1]
-        line = last.layout.lineAt(last.index)
-        baseline = y + line.y() + line.ascent()
+        baseline = y + last.y + last.ascent
         painter.save()
         painter.setFont(font(self.style.size, bold=self.style.bold))
         painter.setPen(BLACK)
@@ -308,7 +307,7 @@ class TableOfContents(Rows):
         right = x + self.width
         metrics_width = painter.fontMetrics().horizontalAdvance(label)
         painter.drawText(QPointF(right - metrics_width, baseline), label)
-        dots_from = x + line.naturalTextWidth() + mm(3)
+        dots_from = x + last.x + last.natural_width + mm(3)
         dots_to = right - metrics_width - mm(3)
         if dots_to > dots_from:
             dotted = pen(1.5, GREY, Qt.PenStyle.DotLine)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.lesson import Device, Lesson, Step
+from app.domain.lesson import Device, Lesson, Picture, Step
 from app.render.blocks import Box, Checklist, Lines, Rule
 from app.render.document import Anchor, Document, PageBreak, RenderCancelled, Section
 from app.render.furniture import StandardFurniture
@@ -101,7 +101,7 @@ def add_lesson(document: Document, lesson: Lesson, options: HandoutOptions, *, s
     for number, step in enumerate(lesson.steps, 1):
         if cancelled is not None and cancelled():
             raise RenderCancelled
-        _add_step(document, lesson, number, step, devices, options)
+        _add_step(document, number, step, devices, options)
     _add_links(document, lesson)
     document.add(heading("Meine Notizen", 2), Lines(NOTE_LINES, fill=True))
 
@@ -122,7 +122,7 @@ def _meta_line(options: HandoutOptions, devices: tuple[Device, ...]) -> Text:
     return Text([Paragraph(runs)], BODY, space_before=mm(2))
 
 
-def _add_step(document: Document, lesson: Lesson, number: int, step: Step, devices: tuple[Device, ...],
+def _add_step(document: Document, number: int, step: Step, devices: tuple[Device, ...],
               options: HandoutOptions) -> None:
     document.add(heading(f"{number}. {step.title}", 2))
     pictures = {device: step.picture_for(device) for device in devices}
@@ -161,7 +161,7 @@ def _add_step(document: Document, lesson: Lesson, number: int, step: Step, devic
         document.add(Box(inner, frame_pt=1.0, dashed=True))
 
 
-def _add_picture(document: Document, number: int, step: Step, picture) -> None:
+def _add_picture(document: Document, number: int, step: Step, picture: Picture | None) -> None:
     if picture is None:
         return
     loaded: LoadedPicture = load_picture(picture.path, picture.alt)

@@ -21,9 +21,22 @@ from app.render.units import UNITS_PER_INCH, pt
 
 log = logging.getLogger(__name__)
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-FILE_MODE = 0o666 & ~_UMASK  # mkstemp creates 0600; a handout is an ordinary document
+
+
+def _file_mode() -> int:
+    """Mode of a normal new file (mkstemp makes 0600; a handout is an ordinary document).
+
+    The umask is read from /proc instead of being set and reset, which would race with other
+    threads creating files.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o644
 
 
 class OutputError(Exception):
@@ -154,8 +167,8 @@ def write_atomically(target: Path, data: bytes) -> None:
     temp_name = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-        os.chmod(temp_name, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
+            os.chmod(temp_name, _file_mode())
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -176,6 +189,9 @@ def describe_os_error(error: OSError, target: Path) -> str:
     folder = target.parent
     if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", -1):
         return f"Auf dem Datenträger ist nicht genug Platz für »{target.name}«. Bitte Platz schaffen oder einen anderen Ort wählen."
+    if error.errno in (errno.EACCES, errno.EPERM) and target.exists():
+        return (f"Die Datei »{target.name}« lässt sich nicht ersetzen. Ist sie noch in einem anderen Programm "
+                "(z. B. dem PDF-Betrachter) geöffnet? Bitte dort schließen oder einen anderen Namen wählen.")
     if error.errno in (errno.EACCES, errno.EPERM):
         return f"Keine Berechtigung, in »{folder}« zu schreiben. Bitte einen anderen Ordner wählen (z. B. »Dokumente«)."
     if error.errno == errno.EROFS:

@@ -41,45 +41,54 @@ class TextStyle:
 
 BODY = TextStyle()
 STRONG = TextStyle(bold=True)
-KEY_SENTENCE = TextStyle(size=16, bold=True, line_height=1.4)
+KEY_SENTENCE = TextStyle(size=16, line_height=1.4)  # in a thick frame, with a bold »Merksatz:«
 TITLE = TextStyle(size=26, bold=True, line_height=1.2, paragraph_gap=0.3)
 HEADING = TextStyle(size=20, bold=True, line_height=1.25, paragraph_gap=0.3)
 SUBHEADING = TextStyle(size=MIN_HEADING_PT, bold=True, line_height=1.3, paragraph_gap=0.3)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Line:
-    layout: QTextLayout
-    index: int
+    """Where one line of a paragraph starts and sits — plain numbers, valid in every thread."""
+
+    paragraph: int
+    start: int
+    length: int
+    x: float
+    y: float  # the QTextLine position (top of the line box plus half the leading)
     top: float
     bottom: float
-    marker: QTextLayout | None = None
+    ascent: float
+    natural_width: float
+    marker: str = ""
+    marker_x: float = 0.0
 
 
 class TextLines:
-    """Paragraphs broken into lines at one width; knows where the lines start and end."""
+    """Paragraphs broken into lines at one width; knows where the lines start and end.
+
+    Only numbers are kept. Qt's text layouts hold font engines that belong to the thread that
+    made them (they die with a worker thread), so painting builds fresh layouts in its own
+    thread and breaks them exactly where measuring did.
+    """
 
     def __init__(self, paragraphs: Sequence[markdown.Paragraph], style: TextStyle, width: float) -> None:
         self.style = style
+        self.paragraphs = list(paragraphs)
         self.lines: list[_Line] = []
-        base = font(style.size, bold=style.bold, italic=style.italic)
+        base = _base_font(style)
         metrics = QFontMetricsF(base)
         advance = max(pt(style.size * style.line_height), metrics.height())
         half_leading = (advance - metrics.height()) / 2
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        option.setUseDesignMetrics(True)
         y = 0.0
         previous: markdown.Paragraph | None = None
-        for paragraph in paragraphs:
+        for number, paragraph in enumerate(self.paragraphs):
             if previous is not None:
                 both_items = bool(previous.marker and paragraph.marker)
                 y += pt(style.size * (style.item_gap if both_items else style.paragraph_gap))
             indent = mm(LIST_INDENT_MM) * (paragraph.level + 1) if paragraph.marker else 0.0
-            layout = QTextLayout(paragraph.text, base)
-            layout.setTextOption(option)
-            layout.setFormats(_formats(paragraph, style))
-            layout.setCacheEnabled(True)
+            marker_x = indent - _natural_width(paragraph.marker, base) - mm(2) if paragraph.marker else 0.0
+            layout = self._layout(number, base)
             layout.beginLayout()
             first = True
             while True:
@@ -88,15 +97,24 @@ class TextLines:
                     break
                 line.setLineWidth(max(width - indent, mm(10)))
                 line.setPosition(QPointF(indent, y + half_leading))
-                marker = _marker(paragraph.marker, base, indent) if first and paragraph.marker else None
-                if marker is not None:
-                    marker.lineAt(0).setPosition(QPointF(marker.lineAt(0).x(), y + half_leading))
-                self.lines.append(_Line(layout, line.lineNumber(), y, y + advance, marker))
+                self.lines.append(_Line(number, line.textStart(), line.textLength(), indent, y + half_leading, y,
+                                        y + advance, line.ascent(), line.naturalTextWidth(),
+                                        paragraph.marker if first else "", marker_x))
                 y += advance
                 first = False
             layout.endLayout()
             previous = paragraph
         self.height = y
+
+    def _layout(self, number: int, base: QFont) -> QTextLayout:
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        option.setUseDesignMetrics(True)
+        paragraph = self.paragraphs[number]
+        layout = QTextLayout(paragraph.text, base)
+        layout.setTextOption(option)
+        layout.setFormats(_formats(paragraph, self.style))
+        return layout
 
     def cuts(self) -> list[float]:
         """Positions where a page may end: the top of every line but the first."""
@@ -104,16 +122,35 @@ class TextLines:
 
     def paint(self, painter: QPainter, x: float, y: float, top: float, bottom: float) -> None:
         """Paint the lines lying within [*top*, *bottom*] with their top at *y*."""
+        wanted = {line for line in self.lines if line.top >= top - EPSILON and line.bottom <= bottom + EPSILON}
+        if not wanted:
+            return
+        base = _base_font(self.style)
+        origin = QPointF(x, y - top)
         painter.save()
         painter.setPen(QColor(self.style.color))
-        origin = QPointF(x, y - top)
-        for line in self.lines:
-            if line.top < top - EPSILON or line.bottom > bottom + EPSILON:
-                continue
-            line.layout.lineAt(line.index).draw(painter, origin)
-            if line.marker is not None:
-                line.marker.lineAt(0).draw(painter, origin)
+        for number in sorted({line.paragraph for line in wanted}):
+            paragraph_lines = [line for line in self.lines if line.paragraph == number]
+            last_wanted = max(line.start for line in wanted if line.paragraph == number)
+            layout = self._layout(number, base)
+            layout.beginLayout()
+            for spec in paragraph_lines:
+                if spec.start > last_wanted:
+                    break
+                line = layout.createLine()
+                line.setNumColumns(spec.length)
+                line.setPosition(QPointF(spec.x, spec.y))
+            layout.endLayout()
+            for index, spec in enumerate(paragraph_lines):
+                if spec in wanted:
+                    layout.lineAt(index).draw(painter, origin)
+                    if spec.marker:
+                        _draw_marker(painter, spec.marker, base, QPointF(origin.x() + spec.marker_x, origin.y() + spec.y))
         painter.restore()
+
+
+def _base_font(style: TextStyle) -> QFont:
+    return font(style.size, bold=style.bold, italic=style.italic)
 
 
 def _formats(paragraph: markdown.Paragraph, style: TextStyle) -> list[QTextLayout.FormatRange]:
@@ -134,16 +171,24 @@ def _formats(paragraph: markdown.Paragraph, style: TextStyle) -> list[QTextLayou
     return ranges
 
 
-def _marker(text: str, base: QFont, indent: float) -> QTextLayout:
-    """The bullet or number of a list item, right-aligned in the hanging indent."""
+def _natural_width(text: str, base: QFont) -> float:
     layout = QTextLayout(text, base)
     layout.beginLayout()
     line = layout.createLine()
-    line.setLineWidth(mm(20))
-    width = line.naturalTextWidth()
-    line.setPosition(QPointF(indent - width - mm(2), 0))
+    line.setLineWidth(mm(40))
     layout.endLayout()
-    return layout
+    return line.naturalTextWidth()
+
+
+def _draw_marker(painter: QPainter, text: str, base: QFont, position: QPointF) -> None:
+    """The bullet or number of a list item, in the hanging indent of its first line."""
+    layout = QTextLayout(text, base)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(mm(40))
+    line.setPosition(QPointF(0, 0))
+    layout.endLayout()
+    layout.draw(painter, position)
 
 
 def paragraphs_of(content: str | Sequence[markdown.Paragraph], is_markdown: bool) -> list[markdown.Paragraph]:

@@ -218,20 +218,26 @@ def add_termin(db: Database, course_id: int, data: TerminInput) -> int:
 
 
 def add_weekly_termine(
-    db: Database, course_id: int, first: TerminInput, count: int, every_days: int = 7
+    db: Database, course_id: int, first: TerminInput, count: int, every_days: int = 7,
+    lesson_groups: list[list[str]] | None = None,
 ) -> list[int]:
-    """Add *count* Termine, one every *every_days* days; the course plan's lessons go one per Termin."""
+    """Add *count* Termine, one every *every_days* days (all or none).
+
+    Lessons: *lesson_groups* (e.g. from a Kursvorlage) gives each Termin its own; otherwise the
+    course plan's lessons go one per Termin.
+    """
     if not 1 <= count <= MAX_SERIES:
         raise InputError([f"Anzahl: Bitte zwischen 1 und {MAX_SERIES} Terminen wählen."])
     with db.transaction() as session:
         course = live_course(session, course_id)
         plan = [link.lesson_id for link in course.lesson_links if not link.deleted]
+        groups = lesson_groups if lesson_groups is not None else [[lesson] for lesson in plan]
         inputs = []
         for index in range(count):
             item = TerminInput(
                 date=first.date + dt.timedelta(days=index * every_days), start=first.start, end=first.end,
                 place=first.place, status=first.status, note=first.note,
-                lessons=first.lessons if first.lessons else plan[index:index + 1],
+                lessons=first.lessons or (list(groups[index]) if index < len(groups) else []),
             )
             _check_termin(item, course)
             inputs.append(item)

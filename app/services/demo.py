@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from app.domain.attendance import (
     DEFAULT_TOPICS,
@@ -135,7 +136,7 @@ class _DemoBuilder:
         self.counts = {"termine": 0, "attendances": 0}
         self.drop_in_termine: list[Termin] = []
 
-    def build(self, session) -> DemoSummary:  # type: ignore[no-untyped-def]
+    def build(self, session: Session) -> DemoSummary:
         session.add(Organisation(
             name="Digitallotsen Kreis Kusel (Demo)",
             funding_line="Gefördert im Rahmen des Beispielprogramms »Smarte Dörfer« – Demo-Daten",
@@ -173,7 +174,7 @@ class _DemoBuilder:
 
     # ------------------------------------------------------------------ people
 
-    def _make_people(self, session) -> None:  # type: ignore[no-untyped-def]
+    def _make_people(self, session: Session) -> None:
         rng = self.rng
         used: set[str] = set()
         while len(self.people) < PEOPLE_PER_YEAR * self.years:
@@ -206,7 +207,7 @@ class _DemoBuilder:
                 chosen.append(person)
         return chosen
 
-    def _enrol(self, session, course: Course, person: Participant, on: dt.date, walk_in: bool = False) -> None:  # type: ignore[no-untyped-def]
+    def _enrol(self, session: Session, course: Course, person: Participant, on: dt.date, walk_in: bool = False) -> None:
         session.add(Enrolment(course_id=course.id, participant_id=person.id, enrolled_on=on, walk_in=walk_in))
         given = session.info.setdefault("consented", set())
         if person.id not in given:
@@ -224,7 +225,7 @@ class _DemoBuilder:
 
     # ------------------------------------------------------------------ courses
 
-    def _new_course(self, session, town: Municipality, place: str, title: str, trainer: Trainer,  # type: ignore[no-untyped-def]
+    def _new_course(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
                     fmt: CourseFormat, first: dt.date, last: dt.date, lessons: list[str]) -> Course:
         course = Course(title=title, format=fmt.value, municipality=town, place=place,
                         start_date=first, end_date=last)
@@ -235,7 +236,7 @@ class _DemoBuilder:
         session.flush()
         return course
 
-    def _termin(self, session, course: Course, day: dt.date, start: dt.time, end: dt.time,  # type: ignore[no-untyped-def]
+    def _termin(self, session: Session, course: Course, day: dt.date, start: dt.time, end: dt.time,
                 lessons: list[str], may_fail: bool = True) -> Termin:
         if day < self.today:
             failed = may_fail and self.rng.random() < 0.05
@@ -252,7 +253,7 @@ class _DemoBuilder:
         self.counts["termine"] += 1
         return termin
 
-    def _mark(self, session, termin: Termin, people: list[Participant]) -> None:  # type: ignore[no-untyped-def]
+    def _mark(self, session: Session, termin: Termin, people: list[Participant]) -> None:
         if termin.status != TerminStatus.HELD.value:
             return
         for person in people:
@@ -262,7 +263,7 @@ class _DemoBuilder:
             session.add(Attendance(termin_id=termin.id, participant_id=person.id, status=status.value))
             self.counts["attendances"] += 1
 
-    def _course(self, session, town: Municipality, place: str, title: str, trainer: Trainer,  # type: ignore[no-untyped-def]
+    def _course(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
                 first: dt.date, count: int = 6) -> None:
         offset = self.rng.randrange(len(self.lessons))
         plan = [self.lessons[(offset + i) % len(self.lessons)] for i in range(count)]
@@ -283,7 +284,8 @@ class _DemoBuilder:
                     session.add(Attendance(termin_id=termin.id, participant_id=guest.id, status="present"))
                     self.counts["attendances"] += 1
 
-    def _event(self, session, town: Municipality, place: str, title: str, trainer: Trainer, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    def _event(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
+               day: dt.date) -> None:
         plan = [self.lessons[-1]]
         course = self._new_course(session, town, place, title, trainer, CourseFormat.EVENT, day, day, plan)
         people = self._pick_people(self.rng.randint(18, 26))
@@ -292,7 +294,7 @@ class _DemoBuilder:
         termin = self._termin(session, course, day, dt.time(18, 0), dt.time(20, 0), plan, may_fail=False)
         self._mark(session, termin, people)
 
-    def _drop_in(self, session, town: Municipality, place: str, trainer: Trainer, first: dt.date,  # type: ignore[no-untyped-def]
+    def _drop_in(self, session: Session, town: Municipality, place: str, trainer: Trainer, first: dt.date,
                  every_days: int) -> None:
         last = self.today + dt.timedelta(days=60)
         course = self._new_course(session, town, place, f"Smartphone-Sprechstunde {town.name}", trainer,
@@ -307,7 +309,7 @@ class _DemoBuilder:
                     session.add(TopicTally(termin_id=termin.id, topic=topic, count=self.rng.randint(1, 3)))
             day += dt.timedelta(days=every_days)
 
-    def _named_visitors(self, session) -> None:  # type: ignore[no-untyped-def]
+    def _named_visitors(self, session: Session) -> None:
         """People not in any course came to a Sprechstunde and gave their name."""
         if not self.drop_in_termine:
             return

@@ -17,6 +17,7 @@ from app.storage import backups, migrations
 from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO
 
 log = logging.getLogger(__name__)
+WRITE_OPTION = "kurslotse_write"
 
 
 class DatabaseError(Exception):
@@ -41,8 +42,13 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed at the end of the block, or rolled back on error."""
+        """A writing session, committed at the end of the block or rolled back on error.
+
+        On SQLite it starts with BEGIN IMMEDIATE: a second writer (another thread, e.g. a sync
+        import) waits for the lock instead of failing half-way with »database is locked«.
+        """
         with self.sessions() as session, session.begin():
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
 
     def close(self) -> None:
@@ -72,7 +78,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
 
 def inspect_sqlite_file(path: Path) -> int | None:

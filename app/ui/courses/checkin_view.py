@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
@@ -19,7 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.attendance import AttendanceStatus, CourseFormat, InputError, ParticipantView, format_date_long
+from app.domain.attendance import (
+    AttendanceStatus,
+    CourseFormat,
+    InputError,
+    ParticipantInput,
+    ParticipantView,
+    format_date_long,
+)
 from app.services import events, lesson_titles, people
 from app.services.checkin import CheckInDesk, CheckInState
 from app.storage.database import Database
@@ -113,6 +120,12 @@ class CheckInView(QWidget):
         self.walk_in.returnPressed.connect(self.add_walk_in)
         self.walk_in.textEdited.connect(lambda _text: setattr(self, "_chosen_id", None))
         self._chosen_id: int | None = None
+        self._suggestions = QStringListModel(self)
+        completer = QCompleter(self._suggestions, self.walk_in)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self._suggestion_chosen)
+        self.walk_in.setCompleter(completer)
         add = big_button("+ Hinzufügen", "Neue Person hinzufügen und als anwesend eintragen", self.add_walk_in)
         self.head_counter = HeadCounter()
         self.head_counter.count_changed.connect(self._change_heads)
@@ -231,11 +244,7 @@ class CheckInView(QWidget):
             return
         known = people.known_people(self.db, not_in_course=self.desk.course_id)
         self._known = {_label(p): p.id for p in known}
-        completer = QCompleter(list(self._known), self.walk_in)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.activated.connect(self._suggestion_chosen)
-        self.walk_in.setCompleter(completer)
+        self._suggestions.setStringList(list(self._known))
 
     def _suggestion_chosen(self, text: str) -> None:
         """Picking a known person is the second step already: they are checked in at once."""
@@ -264,8 +273,12 @@ class CheckInView(QWidget):
             self._load_suggestions()
             tile = self.tiles.get(added[0])
             name = tile.person.name if tile else text.strip()
-            show_message(self.message, f"{name} ist eingetragen und als anwesend markiert. "
-                         "Strg+Z macht das rückgängig.", OK_STYLE)
+            text = f"{name} ist eingetragen und als anwesend markiert. Strg+Z macht das rückgängig."
+            twins = [] if chosen else people.likely_duplicates(self.db, ParticipantInput(name=name), added[0])
+            if twins:
+                text += (f"\nHinweis: {_label(twins[0])} gibt es schon (aus einem anderen Kurs). Ist es dieselbe "
+                         "Person, bitte Strg+Z und den Namen aus der Vorschlagsliste wählen.")
+            show_message(self.message, text, OK_STYLE)
             self.walk_in.setFocus()
 
     def undo(self) -> None:

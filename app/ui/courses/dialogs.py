@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -62,6 +61,16 @@ def collect(*steps: Callable[[], object]) -> list[object]:
     if errors:
         raise InputError(errors)
     return values
+
+
+def template_box(accessible: str) -> QComboBox:
+    """Choice of a Kursvorlage; item data is the PlanTemplate (``None``: no template)."""
+    box = QComboBox()
+    box.setAccessibleName(accessible)
+    box.addItem("keine Vorlage", None)
+    for template in lesson_titles.templates():
+        box.addItem(f"{template.title} ({len(template.sessions)} Termine)", template)
+    return box
 
 
 def available_lessons() -> list[tuple[str, str]]:
@@ -128,7 +137,11 @@ class CourseDialog(FormDialog):
                                    ", ".join(organisation.trainer_names(db)[:2]) or "Vorname Name, Vorname Name")
         self.lessons = LessonPicker("Geplante Lektionen (ankreuzen, Reihenfolge mit Alt+Pfeil)")
         self.lessons.set_lessons(available_lessons(), data.planned_lessons)
+        self.template_box = template_box("Kursvorlage übernehmen")
+        self.template_box.currentIndexChanged.connect(self._apply_template)
         self.note_edit = _line(data.note, "Notiz zum Kurs")
+        if self.template_box.count() > 1:
+            self.form.addRow("&Vorlage:", self.template_box)
         self.form.addRow("&Titel:", self.title_edit)
         self.form.addRow("&Art:", self.format_box)
         self.form.addRow("&Ortsgemeinde:", self.town_box)
@@ -138,6 +151,15 @@ class CourseDialog(FormDialog):
         self.form.addRow("Trai&ner:", self.trainers_edit)
         self.form.addRow("&Lektionen:", self.lessons)
         self.form.addRow("Noti&z:", self.note_edit)
+
+    def _apply_template(self) -> None:
+        """A Kursvorlage fills the lesson plan (and the title, if still empty)."""
+        template = self.template_box.currentData()
+        if template is None:
+            return
+        self.lessons.set_lessons(available_lessons(), template.lessons)
+        if not self.title_edit.text().strip():
+            self.title_edit.setText(template.title)
 
     def course_input(self) -> CourseInput:
         dates = collect(
@@ -187,9 +209,12 @@ class TerminDialog(FormDialog):
             self.every_box.setAccessibleName("Abstand der Termine")
             for label, days in (("jede Woche", 7), ("alle 2 Wochen", 14), ("alle 4 Wochen", 28), ("jeden Tag", 1)):
                 self.every_box.addItem(label, days)
+            self.plan_box = template_box("Lektionen verteilen")
+            self.plan_box.setItemText(0, "eine Lektion je Termin aus dem Kursplan")
+            self.plan_box.currentIndexChanged.connect(self._plan_chosen)
             self.form.addRow("&Anzahl:", self.count_box)
             self.form.addRow("Ab&stand:", self.every_box)
-            self.form.addRow(QLabel("Die geplanten Lektionen des Kurses werden der Reihe nach verteilt."))
+            self.form.addRow("&Lektionen:", self.plan_box)
         else:
             self.status_box = QComboBox()
             self.status_box.setAccessibleName("Status des Termins")
@@ -204,6 +229,11 @@ class TerminDialog(FormDialog):
             self.form.addRow("&Lektionen:", self.lessons)
             self.form.addRow("&Notiz:", self.note_edit)
         self.saved_ids: list[int] = []
+
+    def _plan_chosen(self) -> None:
+        template = self.plan_box.currentData()
+        if template is not None:
+            self.count_box.setValue(len(template.sessions))
 
     def termin_input(self) -> TerminInput:
         values = collect(
@@ -221,8 +251,10 @@ class TerminDialog(FormDialog):
     def save(self) -> None:
         data = self.termin_input()
         if self.series:
+            template = self.plan_box.currentData()
+            groups = [list(session) for session in template.sessions] if template is not None else None
             self.saved_ids = courses.add_weekly_termine(
-                self.db, self.course.id, data, self.count_box.value(), self.every_box.currentData()
+                self.db, self.course.id, data, self.count_box.value(), self.every_box.currentData(), groups
             )
         elif self.termin is None:
             self.saved_ids = [courses.add_termin(self.db, self.course.id, data)]

@@ -95,6 +95,8 @@ class PictureCache:
 
     @staticmethod
     def _read_size(path: Path) -> QSizeF | None:
+        if not path.is_file():
+            return None
         if path.suffix.lower() == ".svg":
             renderer = QSvgRenderer(str(path))
             if not renderer.isValid():
@@ -117,7 +119,7 @@ class PictureCache:
 
     @staticmethod
     def _render(path: Path, target: QSize) -> QImage | None:
-        if target.isEmpty():
+        if target.isEmpty() or not path.is_file():
             return None
         if path.suffix.lower() == ".svg":
             renderer = QSvgRenderer(str(path))
