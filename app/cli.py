@@ -16,12 +16,13 @@ from app.logsetup import setup_logging
 COMMAND_MODULES = (
     "app.commands.lessons",
     "app.commands.present",
+    "app.commands.handout",
+    "app.commands.courses",
+    "app.commands.backups",
+    "app.commands.demo",
     "app.commands.benchmark",
 )
-OPTIONAL_COMMAND_MODULES = (
-    "app.commands.handout",
-    "app.commands.demo",
-)
+OPTIONAL_COMMAND_MODULES: tuple[str, ...] = ()
 
 log = logging.getLogger(__name__)
 

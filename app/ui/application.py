@@ -67,6 +67,8 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
     if os.environ.get(BENCH_EXIT_ENV):
         _exit_after_first_paint(window)
     window.show()
+    # rolling backup of the attendance database at each start, once the window is up
+    QTimer.singleShot(START_BACKUP_DELAY_MS, _take_start_backup)
     if present:
         lesson = window.library.by_id(present)
         if lesson is None:
@@ -87,6 +89,18 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
         window.select_lesson(lesson.id)
         QTimer.singleShot(0, lambda: window.start_presentation(lesson, max(start_step - 1, 0)))
     return app.exec()
+
+
+START_BACKUP_DELAY_MS = 1500
+
+
+def _take_start_backup() -> None:
+    try:
+        from app.storage.start_backup import take_start_backup
+
+        take_start_backup()
+    except Exception:  # noqa: BLE001 - a failed backup must not stop teaching; it is logged
+        log.exception("Sicherung beim Start fehlgeschlagen")
 
 
 def _exit_after_first_paint(window) -> None:
