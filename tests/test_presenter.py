@@ -346,3 +346,20 @@ def test_missing_picture_is_a_placeholder_on_the_wall(qtbot, tmp_path):
     text = audience_text(created)
     assert "Bild nicht verfügbar" in text and "telefon.svg" in text
     created.end()
+
+
+def test_bold_last_word_does_not_make_the_whole_text_bold(qtbot, tmp_path):
+    from PySide6.QtGui import QTextCursor
+
+    lesson = parse_lesson(write_lesson(tmp_path, body="\n## Fett\nNur das letzte Wort ist **fett**\n"))
+    created = PresentationSession(lesson)
+    qtbot.addWidget(created.audience)
+    qtbot.addWidget(created.console)
+    created.start()
+    layout = created.renderer.layout(lesson.steps[0], Device.ANDROID, FULL_HD, 1.0, created.controller.theme)
+    cursor = QTextCursor(layout.body)
+    cursor.setPosition(2)
+    assert not cursor.charFormat().font().bold()
+    cursor.setPosition(len("Nur das letzte Wort ist ") + 2)
+    assert cursor.charFormat().font().bold()
+    created.end()

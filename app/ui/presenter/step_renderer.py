@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QTextCharFormat,
     QTextCursor,
     QTextBlockFormat,
     QTextDocument,
@@ -61,7 +62,7 @@ def make_document(markdown: str, pixel_size: float, colour: str, width: float, b
     block_format.setLineHeight(projection.LINE_SPACING * 100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
     block_format.setBottomMargin(pixel_size * projection.BLOCK_SPACING)
     cursor.mergeBlockFormat(block_format)
-    char_format = cursor.charFormat()
+    char_format = QTextCharFormat()  # only the colour: bold/italic of single words must stay as written
     char_format.setForeground(QColor(colour))
     cursor.mergeCharFormat(char_format)
     document.setTextWidth(width)
