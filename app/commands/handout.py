@@ -107,9 +107,16 @@ def run(args: argparse.Namespace) -> int:
     from app.render.handout import HandoutOptions, build_handout
     from app.render.output import write_pdf
 
+    organisation, logo = args.organisation, Path(args.logo).expanduser() if args.logo else None
+    if not organisation or logo is None:  # fill what was not given from the organisation settings
+        from app.services.print_settings import organisation_for_print
+
+        stored_name, stored_logo = organisation_for_print()
+        organisation = organisation or stored_name
+        logo = logo or stored_logo
     options = HandoutOptions.for_choice(
-        args.geraet, notes=args.notizen, organisation=args.organisation, course=args.kurs,
-        trainer=args.kursleitung, date=args.datum, logo_path=Path(args.logo).expanduser() if args.logo else None,
+        args.geraet, notes=args.notizen, organisation=organisation, course=args.kurs,
+        trainer=args.kursleitung, date=args.datum, logo_path=logo,
     )
     document = build_booklet(lessons, options) if len(lessons) > 1 else build_handout(lessons[0], options)
     try:

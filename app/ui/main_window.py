@@ -357,7 +357,11 @@ class MainWindow(QMainWindow):
         except ModuleNotFoundError:
             QMessageBox.information(self, "Handout", "Handouts sind in dieser Version noch nicht verfügbar.")
             return
-        open_handout_dialog(self, [lesson])
+        from app.render.handout import HandoutOptions
+        from app.services.print_settings import organisation_for_print
+
+        organisation, logo = organisation_for_print()
+        open_handout_dialog(self, [lesson], HandoutOptions(organisation=organisation, logo_path=logo))
 
     def open_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog
