@@ -37,6 +37,7 @@ def _child(path: Path, termin_id: int, drop_in_termin: int, people: list[int], s
                                  for row in desk.state().rows}
     mirror["head"] = heads.state().head_count
     stack: list[tuple[str, object, str]] = []  # (key, old value, which desk)
+    os.write(out, b"R\n")  # ready: the parent starts its random timer only now (slow machines too)
     number = 0
     while True:
         number += 1
@@ -79,6 +80,23 @@ def _child(path: Path, termin_id: int, drop_in_termin: int, people: list[int], s
             stack.pop()
         mirror[key] = new
         os.write(out, b"C\n")
+
+
+def _wait_until_ready(fd: int, timeout: float = 30.0) -> bytes:
+    """Read from the child's pipe until its 'R' line (or an error line / end) arrives."""
+    import select
+
+    received = b""
+    deadline = time.monotonic() + timeout
+    while b"R\n" not in received and b"E " not in received:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            break
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        received += chunk
+    return received
 
 
 def _read_state(path: Path, termin_id: int, drop_in_termin: int) -> tuple[str, dict[str, object]]:
@@ -126,11 +144,12 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
             finally:
                 os._exit(1)
         os.close(write_end)
-        time.sleep(warm_up + rng.uniform(0.015, 0.06))
+        ready = _wait_until_ready(read_end)
+        time.sleep(warm_up + rng.uniform(0.003, 0.04))
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
         with os.fdopen(read_end, "rb") as pipe:
-            lines = pipe.read().decode().splitlines()
+            lines = (ready + pipe.read()).decode().splitlines()
         errors = [line for line in lines if line.startswith("E ")]
         assert not errors, errors
         in_flight: tuple[str, object] | None = None
