@@ -40,7 +40,7 @@ class CourseListView(QWidget):
 
         heading = QLabel("Kurse und Sprechstunden")
         heading.setFont(scaled_font(self, 1.4, bold=True))
-        self.today_box = QHBoxLayout()
+        self.today_box = QVBoxLayout()  # one full-width button per Termin: long titles stay readable
         self.today_label = QLabel("Heute:")
         self.today_label.setFont(scaled_font(self, 1.15, bold=True))
         self.search = QLineEdit()
@@ -56,8 +56,8 @@ class CourseListView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CourseTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # full titles, never "Smartphone-…"
+        header.setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.activated.connect(lambda _index: self.open_selected())
         self.message = message_label("Meldung")
@@ -72,7 +72,7 @@ class CourseListView(QWidget):
         buttons.addWidget(big_button("Sicherungen …", "Sicherungen ansehen und wiederherstellen",
                                      self.backups_requested.emit))
         today_row = QHBoxLayout()
-        today_row.addWidget(self.today_label)
+        today_row.addWidget(self.today_label, 0, Qt.AlignmentFlag.AlignTop)
         today_row.addLayout(self.today_box, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -115,7 +115,6 @@ class CourseListView(QWidget):
             self.today_box.addWidget(button)
         if not today:
             self.today_box.addWidget(QLabel("kein Termin"))
-        self.today_box.addStretch(1)
 
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
