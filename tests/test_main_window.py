@@ -184,3 +184,13 @@ def test_check_lessons_dialog_lists_damaged_pictures(qtbot, window, user_dir, mo
     window.show_problems()
     assert any("kaputt.svg" in line and "keine gültige SVG-Datei" in line for line in shown[0])
     assert any(":" in line and line.split(":")[1].strip().isdigit() for line in shown[0])
+
+
+def test_lessons_are_read_right_after_the_first_paint(qtbot):
+    created = MainWindow(Settings())
+    qtbot.addWidget(created)
+    assert created.library.lessons == []  # nothing read before the window is on screen
+    with qtbot.waitSignal(created.library_loaded, timeout=5000):
+        created.show()
+    assert len(created.library.lessons) >= 16
+    assert created.model.rowCount() >= 16

@@ -104,18 +104,31 @@ def _take_start_backup() -> None:
 
 
 def _exit_after_first_paint(window) -> None:
-    """Benchmark hook: print the time of the first paint of the main window, then quit."""
-    import time
-
+    """Benchmark hook: report the first paint of the main window and the filled lesson list, then quit."""
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
+    state = {"painted": False, "loaded": False}
+
+    def finish_if_done() -> None:
+        if state["painted"] and state["loaded"]:
+            QTimer.singleShot(0, QApplication.quit)
+
+    def on_loaded() -> None:
+        if not state["loaded"]:
+            state["loaded"] = True
+            print("loaded", flush=True)
+            finish_if_done()
+
     class FirstPaint(QObject):
         def eventFilter(self, obj, event) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint and obj is window:
+            if event.type() == QEvent.Type.Paint and obj is window and not state["painted"]:
+                state["painted"] = True
+                print("painted", flush=True)
                 obj.removeEventFilter(self)
-                QTimer.singleShot(0, lambda: (print(f"painted {time.time():.6f}", flush=True), QApplication.quit()))
+                finish_if_done()
             return False
 
     window._first_paint_filter = FirstPaint(window)
     window.installEventFilter(window._first_paint_filter)
+    window.library_loaded.connect(on_loaded)

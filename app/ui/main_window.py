@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from app import __app_name__, __version__, paths
 from app.domain.lesson import LEVELS, Device, Lesson
-from app.lessons.library import Library, load_library
 from app.settings import Settings
 from app.ui.lesson_preview import lesson_preview_html
 from app.ui.library_model import LessonFilter, LessonListModel
@@ -67,6 +66,8 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, load_now: bool = False) -> None:
         super().__init__()
         self.settings = settings or Settings.load()
+        from app.lessons.library import Library
+
         self.library = Library()
         self.session = None
         self._courses_page: QWidget | None = None
@@ -125,10 +126,16 @@ class MainWindow(QMainWindow):
         for box in (self.topic_box, self.level_box, self.device_filter):
             box.currentIndexChanged.connect(self.apply_filter)
         self._restore_geometry()
+        self._load_after_first_paint = not load_now
         if load_now:
             self.reload_library()
-        else:
-            QTimer.singleShot(0, self.reload_library)  # paint the window first, then read lessons
+
+    def event(self, event: QEvent) -> bool:
+        # The window appears first (fast start on old laptops); the lessons are read right after.
+        if getattr(self, "_load_after_first_paint", False) and event.type() == QEvent.Type.Paint:
+            self._load_after_first_paint = False
+            QTimer.singleShot(0, self.reload_library)
+        return super().event(event)
 
     # --- construction ---------------------------------------------------------------------
     def _combo(self, name: str) -> QComboBox:
@@ -230,6 +237,8 @@ class MainWindow(QMainWindow):
     # --- library --------------------------------------------------------------------------
     def reload_library(self) -> None:
         current = self.current_lesson()
+        from app.lessons.library import load_library
+
         # Picture contents are checked by "Lektionen prüfen"; here only their presence, to start fast.
         self.library = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs(), check_pictures=False)
         topic = self.topic_box.currentText()
@@ -376,6 +385,8 @@ class MainWindow(QMainWindow):
             self.reload_library()
 
     def show_problems(self) -> None:
+        from app.lessons.library import load_library
+
         full = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs(), check_pictures=True)
         problems = full.all_problems()
         if not problems:

@@ -1,0 +1,129 @@
+"""Plain data of a report: the facts read from the database and the figures computed from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from app.domain.indicators import Period
+
+NO_MUNICIPALITY = "ohne Ortsgemeinde"
+NO_LESSON = "ohne Lektion (z. B. Sprechstunde)"
+UNKNOWN_TOPIC = "Thema unbekannt"
+FORMAT_LABELS = {"course": "Kurs", "drop_in": "Sprechstunde", "event": "Einzelveranstaltung"}
+FORMAT_ORDER = ("course", "drop_in", "event")
+STATUS_LABELS = {"present": "anwesend", "excused": "entschuldigt", "absent": "unentschuldigt"}
+
+
+@dataclass(frozen=True)
+class CourseFact:
+    """An offer (Kurs, Sprechstunde, Einzelveranstaltung) as far as the report needs it."""
+
+    id: int
+    title: str
+    format: str
+    municipality_id: int | None
+    municipality: str
+    trainers: int
+
+
+@dataclass(frozen=True)
+class TerminFact:
+    """One Termin in the period (not deleted, of a live course)."""
+
+    id: int
+    course_id: int
+    date: dt.date
+    status: str
+    minutes: int | None  # None: start or end time missing
+    head_count: int
+    lessons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PersonFact:
+    """What the statistics may know about a person: no name, no contact."""
+
+    birth_year: int | None
+    age_band: str
+    gender: str | None
+    device: str | None
+
+
+@dataclass
+class ReportFacts:
+    """Everything read from the database for one report, in one read transaction."""
+
+    period: Period
+    municipality: str | None
+    courses: dict[int, CourseFact]
+    termine: list[TerminFact]
+    # (termin id, participant id, status) of live marks at held Termine in the period
+    marks: list[tuple[int, int, str]]
+    people: dict[int, PersonFact]
+    seen_before: set[int]  # persons present at any held Termin before the period
+    # (course id, participant id, enrolled on) of live enrolments to the courses in scope
+    enrolments: list[tuple[int, int, dt.date]]
+    tallies: list[tuple[int, str, int]]  # (termin id, topic, count) at held Termine in the period
+    lesson_titles: dict[str, str]
+    lesson_topics: dict[str, str]
+    municipalities: list[str] = field(default_factory=list)  # all names, for the filter and the columns
+
+
+@dataclass
+class GroupFigures:
+    """The figures of one row of a breakdown (a group of Termine: a village, a format, a month …)."""
+
+    key: str
+    label: str
+    values: dict[str, int | float | None]
+    age_bands: dict[str, int] = field(default_factory=dict)
+    genders: dict[str, int] = field(default_factory=dict)
+    devices: dict[str, int] = field(default_factory=dict)
+    drop_in_topics: dict[str, int] = field(default_factory=dict)
+    month: dt.date | None = None  # the first day, for the month breakdown
+
+
+@dataclass(frozen=True)
+class LessonCount:
+    lesson_id: str
+    title: str
+    topic: str
+    count: int
+
+
+@dataclass
+class ReportData:
+    """A computed report: totals, breakdowns and notes, not yet suppressed or formatted."""
+
+    period: Period
+    municipality: str | None
+    created: dt.datetime
+    total: GroupFigures
+    by_municipality: list[GroupFigures]
+    by_format: list[GroupFigures]
+    by_topic: list[GroupFigures]
+    by_month: list[GroupFigures]
+    drop_in_topics: list[str]  # topic names, most asked first
+    lessons: list[LessonCount]
+    notes: list[str]
+
+    def breakdown(self, name: str) -> list[GroupFigures]:
+        return {"municipality": self.by_municipality, "format": self.by_format, "topic": self.by_topic,
+                "month": self.by_month}[name]
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One attendance in the pseudonymised raw export."""
+
+    date: dt.date
+    municipality: str
+    format: str
+    course: str
+    termin: int
+    status: str
+    person: str  # a random key, new for every export
+    age_band: str
+    gender: str
+    device: str
