@@ -212,6 +212,8 @@ class StepRenderer:
         has_picture_column = picture is not None
         body_md = step.text_for(device)
 
+        ratios: dict[float, float] = {}  # font size -> needed height / available height
+
         def attempt(px: float) -> tuple[bool, StepLayout]:
             text_width = content.width() * (projection.TEXT_SHARE_WITH_PICTURE if has_picture_column and body_md else 1.0)
             title = make_document(step.title, px * projection.TITLE_SCALE, theme.accent_text, content.width(), bold=True)
@@ -229,6 +231,7 @@ class StepRenderer:
             body_area_h = content.bottom() - boxes_h - body_top
             body_h = body.size().height() if body else 0.0
             fits = body_h <= body_area_h + 0.5 and body_area_h > 0
+            ratios[px] = (title_h + gap + body_h + boxes_h) / max(content.height(), 1.0)
             picture_rect = None
             if picture is not None:
                 if body:
@@ -246,7 +249,17 @@ class StepRenderer:
             fits_low, best = attempt(min_px)
             if fits_low:  # otherwise: overflow at the minimum, never smaller than legible
                 low, high = min_px, upper
-                while high - low > 0.5:
+                # Text area grows with the square of the font size: start near the answer,
+                # then bracket it, instead of halving the whole range (a cold step change is faster).
+                guess = min(max(upper / ratios[upper] ** 0.5, min_px), upper)
+                for candidate_px in (guess, guess * 1.04) if guess > min_px else ():
+                    ok, candidate = attempt(candidate_px)
+                    if ok:
+                        low, best = candidate_px, candidate
+                    else:
+                        high = candidate_px
+                        break
+                while high - low > max(1.0, low * 0.03):
                     mid = (low + high) / 2
                     ok, candidate = attempt(mid)
                     if ok:
