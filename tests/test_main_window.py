@@ -194,3 +194,16 @@ def test_lessons_are_read_right_after_the_first_paint(qtbot):
         created.show()
     assert len(created.library.lessons) >= 16
     assert created.model.rowCount() >= 16
+
+
+def test_courses_tab_is_built_when_opened(qtbot, window):
+    from app.ui.courses.page import CoursesPage
+
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    index = titles.index("&Kurse")
+    window.tabs.setCurrentIndex(index)
+    assert isinstance(window.tabs.widget(index), CoursesPage)
+    assert window.tabs.tabText(index) == "&Kurse"
+    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentIndex(index)  # opening again reuses the page
+    assert window.tabs.widget(index) is window._courses_page

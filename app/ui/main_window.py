@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.library = Library()
         self.session = None
         self._courses_page: QWidget | None = None
+        self._lazy_tabs: dict[QWidget, tuple[str, str, str]] = {}  # placeholder -> (module, class, title)
         self.setWindowTitle(__app_name__)
         self.setMinimumSize(900, 600)
 
@@ -179,10 +180,14 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Bereiche")
         self.tabs.addTab(splitter, "&Lektionen")
-        if importlib.util.find_spec("app.ui.courses") is not None:
-            self._courses_placeholder = QWidget()
-            self.tabs.addTab(self._courses_placeholder, "&Kurse")
-            self.tabs.currentChanged.connect(self._ensure_courses_page)
+        # Pages that need the database are built when first opened: the program starts faster.
+        for package, module, cls, title in (("app.ui.courses", "app.ui.courses.page", "CoursesPage", "&Kurse"),
+                                            ("app.ui.reports", "app.ui.reports.page", "ReportsPage", "&Berichte")):
+            if importlib.util.find_spec(package) is not None:
+                placeholder = QWidget()
+                self._lazy_tabs[placeholder] = (module, cls, title)
+                self.tabs.addTab(placeholder, title)
+        self.tabs.currentChanged.connect(self._ensure_page)
         return self.tabs
 
     def _build_menus(self) -> None:
@@ -213,26 +218,29 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _ensure_courses_page(self, index: int) -> None:
-        if self._courses_page is not None or self.tabs.widget(index) is not self._courses_placeholder:
+    def _ensure_page(self, index: int) -> None:
+        placeholder = self.tabs.widget(index)
+        if placeholder not in self._lazy_tabs:
             return
+        module_name, class_name, title = self._lazy_tabs.pop(placeholder)
         try:
-            from app.ui.courses.page import CoursesPage
-
-            page = CoursesPage(self)
+            page = getattr(importlib.import_module(module_name), class_name)(self)
         except Exception:  # noqa: BLE001 - the lesson part must keep working
-            log.exception("Kursbereich konnte nicht geöffnet werden")
-            QMessageBox.warning(self, "Kurse", f"Der Kursbereich konnte nicht geöffnet werden.\nEinzelheiten: {paths.log_file()}")
+            log.exception("Bereich %s konnte nicht geöffnet werden", title)
+            self._lazy_tabs[placeholder] = (module_name, class_name, title)
+            QMessageBox.warning(self, title.replace("&", ""),
+                                f"Dieser Bereich konnte nicht geöffnet werden.\nEinzelheiten: {paths.log_file()}")
             return
         if hasattr(page, "present_requested"):
             page.present_requested.connect(self.present_lessons)
-        self._courses_page = page
+        if class_name == "CoursesPage":
+            self._courses_page = page
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
-        self.tabs.insertTab(index, page, "&Kurse")
+        self.tabs.insertTab(index, page, title)
         self.tabs.setCurrentIndex(index)
         self.tabs.blockSignals(False)
-        self._courses_placeholder.deleteLater()
+        placeholder.deleteLater()
 
     # --- library --------------------------------------------------------------------------
     def reload_library(self) -> None:
