@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "app.commands.courses",
     "app.commands.backups",
     "app.commands.demo",
+    "app.commands.report",
     "app.commands.benchmark",
 )
 OPTIONAL_COMMAND_MODULES: tuple[str, ...] = ()

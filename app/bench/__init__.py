@@ -20,6 +20,7 @@ ROW_MODULES = (
     "app.bench.presenter",
     "app.bench.handout",
     "app.bench.attendance",
+    "app.bench.report",
 )
 
 

@@ -114,6 +114,17 @@ def custom_period(start: dt.date, end: dt.date) -> Period:
     return Period(start, end, PeriodKind.CUSTOM)
 
 
+def period_between(start: dt.date, end: dt.date) -> Period:
+    """The period from *start* to *end*, named as month, quarter or year when it is exactly one."""
+    if start.day == 1 and end == _add_months(start, 1) - dt.timedelta(days=1):
+        return month_period(start.year, start.month)
+    if start.day == 1 and start.month % 3 == 1 and end == _add_months(start, 3) - dt.timedelta(days=1):
+        return quarter_period(start.year, quarter_of(start))
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return year_period(start.year)
+    return custom_period(start, end)
+
+
 def quarter_of(day: dt.date) -> int:
     return (day.month - 1) // 3 + 1
 

@@ -58,8 +58,8 @@ class ReportFacts:
     municipality: str | None
     courses: dict[int, CourseFact]
     termine: list[TerminFact]
-    # (termin id, participant id, status) of live marks at held Termine in the period
-    marks: list[tuple[int, int, str]]
+    # (termin id, participant id) of live »anwesend« marks at held Termine in the period
+    marks: list[tuple[int, int]]
     people: dict[int, PersonFact]
     seen_before: set[int]  # persons present at any held Termin before the period
     # (course id, participant id, enrolled on) of live enrolments to the courses in scope

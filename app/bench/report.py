@@ -1,0 +1,195 @@
+"""Benchmark rows for reports: the demo data (target ≤ 0.3 s) and 1,000,000 attendances (target ≤ 5 s).
+
+Each row times the whole report — read, compute, suppress, XLSX in memory — next to a baseline
+measured in the same run: reading the same attendance rows with one plain SQL query (sqlite3),
+the least any report over them must do. The large data set is generated inside SQLite with
+recursive CTEs (a few seconds, not measured).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from pathlib import Path
+
+from app.bench import BenchContext, Row, median
+
+STAMP = "2026-01-01 00:00:00.000000"
+PER_TERMIN = 10  # attendances per Termin
+TERMINE_PER_COURSE = 8
+TOWNS = 12
+TRAINERS = 20
+LESSONS = ("smartphone-kennenlernen", "whatsapp-nachrichten", "kamera-und-fotos", "videoanrufe",
+           "im-internet-suchen", "apps-installieren", "handy-sicher-machen", "online-verwaltung")
+TOPICS = ("WhatsApp", "Fotos", "Einstellungen", "Sicherheit", "Internet")
+FIRST_DAY = dt.date(2024, 1, 1)
+SPAN_DAYS = 700
+
+
+def _seq(count: int) -> str:
+    return (f"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {int(count)}) ")
+
+
+def make_large_database(path: Path, attendances: int = 1_000_000) -> dict[str, int]:
+    """A database with *attendances* marks: 10 per held Termin, 8 Termine per offer, 12 Ortsgemeinden.
+
+    Every tenth offer is a Sprechstunde (head counts and topics), every tenth an Einzelveranstaltung;
+    one Termin in twenty extra is cancelled. Returns how many rows each table got.
+    """
+    from app.storage.database import open_database
+
+    db = open_database(f"sqlite:///{path}")  # the current schema, migrated like any real file
+    db.close()
+    held = attendances // PER_TERMIN
+    courses = -(-held // TERMINE_PER_COURSE)
+    people = max(PER_TERMIN * 4, attendances // 25)
+    cancelled = held // 20
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("BEGIN")
+        common = f"'{STAMP}', '{STAMP}', 0"
+        conn.execute(_seq(TOWNS) + "INSERT INTO municipalities (id, name, uuid, created_at, updated_at, deleted) "
+                     f"SELECT i, 'Ortsgemeinde ' || i, 'bm-' || i, {common} FROM seq")
+        conn.execute(_seq(TRAINERS) + "INSERT INTO trainers (id, name, contact, uuid, created_at, updated_at, deleted) "
+                     f"SELECT i, 'Lotse ' || i, '', 'bt-' || i, {common} FROM seq")
+        conn.execute(
+            _seq(courses) + "INSERT INTO courses (id, title, format, municipality_id, place, note, uuid, created_at, "
+            "updated_at, deleted) SELECT i, 'Angebot ' || i, CASE i % 10 WHEN 0 THEN 'drop_in' WHEN 1 THEN 'event' "
+            f"ELSE 'course' END, 1 + i % {TOWNS}, '', '', 'bc-' || i, {common} FROM seq")
+        conn.execute(
+            _seq(courses) + "INSERT INTO course_trainers (course_id, trainer_id, uuid, created_at, updated_at, deleted) "
+            f"SELECT i, 1 + i % {TRAINERS}, 'bct-' || i, {common} FROM seq")
+        conn.execute(
+            _seq(people) + "INSERT INTO participants (id, name, name_key, phone, email, birth_year, age_band, gender, "
+            "device, note, uuid, created_at, updated_at, deleted) SELECT i, 'Person ' || i, 'person ' || i, '', '', "
+            "CASE WHEN i % 5 = 0 THEN NULL ELSE 1935 + (i * 7) % 35 END, '', "
+            "CASE i % 10 WHEN 0 THEN NULL WHEN 1 THEN 'm' WHEN 2 THEN 'm' WHEN 3 THEN 'm' ELSE 'f' END, "
+            "CASE i % 7 WHEN 0 THEN 'iphone' WHEN 1 THEN 'iphone' WHEN 2 THEN 'tablet' ELSE 'android' END, '', "
+            f"'bp-' || i, {common} FROM seq")
+        # Termin t belongs to offer (t-1)/8+1; an offer's Termine are weekly from a day spread over two years.
+        day = f"date('{FIRST_DAY.isoformat()}', '+' || ((((i - 1) / {TERMINE_PER_COURSE} + 1) * 13) % {SPAN_DAYS} " \
+              f"+ ((i - 1) % {TERMINE_PER_COURSE}) * 7) || ' days')"
+        conn.execute(
+            _seq(held) + "INSERT INTO termine (id, course_id, date, start_time, end_time, place, status, note, head_count, "
+            f"uuid, created_at, updated_at, deleted) SELECT i, (i - 1) / {TERMINE_PER_COURSE} + 1, {day}, "
+            "'14:00:00.000000', '16:00:00.000000', '', 'held', '', "
+            f"CASE WHEN ((i - 1) / {TERMINE_PER_COURSE} + 1) % 10 = 0 THEN 2 + i % 9 ELSE NULL END, 'btm-' || i, "
+            f"{common} FROM seq")
+        conn.execute(
+            _seq(cancelled) + "INSERT INTO termine (id, course_id, date, start_time, end_time, place, status, note, "
+            f"uuid, created_at, updated_at, deleted) SELECT {held} + i, 1 + (i * 20) % {courses}, "
+            f"date('{FIRST_DAY.isoformat()}', '+' || ((i * 37) % {SPAN_DAYS}) || ' days'), '14:00:00.000000', "
+            f"'16:00:00.000000', '', 'cancelled', '', 'btx-' || i, {common} FROM seq")
+        lesson_case = " ".join(f"WHEN {n} THEN '{lesson}'" for n, lesson in enumerate(LESSONS))
+        conn.execute(
+            "INSERT INTO termin_lessons (termin_id, lesson_id, position, uuid, created_at, updated_at, deleted) "
+            f"SELECT t.id, CASE t.id % {len(LESSONS)} {lesson_case} END, 0, 'btl-' || t.id, {common} "
+            "FROM termine t JOIN courses c ON c.id = t.course_id WHERE c.format != 'drop_in'")
+        topic_case = " ".join(f"WHEN {n} THEN '{topic}'" for n, topic in enumerate(TOPICS))
+        conn.execute(
+            "INSERT INTO topic_tallies (termin_id, topic, count, uuid, created_at, updated_at, deleted) "
+            f"SELECT t.id, CASE t.id % {len(TOPICS)} {topic_case} END, 1 + t.id % 4, 'btt-' || t.id, {common} "
+            "FROM termine t JOIN courses c ON c.id = t.course_id WHERE c.format = 'drop_in' AND t.status = 'held'")
+        # The same ten people come to every Termin of an offer: (offer × 10 + k) mod people.
+        person = f"((c.id * {PER_TERMIN} + k.i - 1) % {people}) + 1"
+        conn.execute(
+            _seq(PER_TERMIN).replace("seq", "k") + "INSERT INTO enrolments (course_id, participant_id, enrolled_on, "
+            f"walk_in, uuid, created_at, updated_at, deleted) SELECT c.id, {person}, "
+            f"(SELECT date(min(t.date), '-7 days') FROM termine t WHERE t.course_id = c.id), 0, "
+            f"'be-' || c.id || '-' || k.i, {common} FROM courses c, k WHERE c.format != 'drop_in'")
+        status = "CASE WHEN (t.id * 31 + k.i * 17) % 100 < 84 THEN 'present' WHEN (t.id * 31 + k.i * 17) % 100 < 94 " \
+                 "THEN 'excused' ELSE 'absent' END"
+        conn.execute(
+            _seq(PER_TERMIN).replace("seq", "k") + "INSERT INTO attendances (termin_id, participant_id, status, uuid, "
+            f"created_at, updated_at, deleted) SELECT t.id, {person}, {status}, 'ba-' || t.id || '-' || k.i, {common} "
+            f"FROM termine t JOIN courses c ON c.id = t.course_id, k WHERE t.status = 'held' AND t.id <= {held}")
+        conn.execute("COMMIT")
+        counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("courses", "termine", "participants", "enrolments", "attendances")}
+        conn.execute("ANALYZE")
+    finally:
+        conn.close()
+    return counts
+
+
+def _plain_read_seconds(path: Path, start: dt.date, end: dt.date, repeat: int) -> float:
+    """Baseline: the same attendance rows of the period read with one plain SQL query."""
+    conn = sqlite3.connect(path)
+    sql = ("SELECT a.termin_id, a.participant_id, a.status FROM attendances a JOIN termine t ON t.id = a.termin_id "
+           "WHERE a.deleted = 0 AND t.deleted = 0 AND t.status = 'held' AND t.date BETWEEN ? AND ?")
+    times = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        conn.execute(sql, (start.isoformat(), end.isoformat())).fetchall()
+        times.append(time.perf_counter() - begin)
+    conn.close()
+    return median(times)
+
+
+def _report_seconds(db, period, repeat: int, lessons: dict[str, tuple[str, str]]) -> tuple[float, object]:  # noqa: ANN001
+    from app.reports import build_report
+    from app.reports.xlsx import workbook_bytes
+
+    times, report = [], None
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        report = build_report(db, period, lessons=lessons)
+        workbook_bytes(report.sheets, report.title)
+        times.append(time.perf_counter() - begin)
+    return median(times), report
+
+
+def _n(value: object) -> str:
+    return f"{int(value or 0):,}".replace(",", ".")
+
+
+def rows(ctx: BenchContext) -> list[Row]:
+    from app.domain.indicators import custom_period
+    from app.services import demo
+    from app.services.lesson_titles import catalogue
+    from app.storage.database import open_database
+
+    lessons = {key: (info.title, info.topic) for key, info in catalogue().items()}
+    result = []
+
+    folder = ctx.fresh_dir("bericht-demo")
+    db = open_database(f"sqlite:///{folder / 'kurslotse.sqlite3'}")
+    try:
+        demo.fill(db, years=2)
+        today = dt.date.today()
+        period = custom_period(today - dt.timedelta(days=730), today + dt.timedelta(days=60))
+        repeat = 5 if ctx.quick else 15
+        _report_seconds(db, period, 1, lessons)  # warm the caches once
+        seconds, report = _report_seconds(db, period, repeat, lessons)
+        baseline = _plain_read_seconds(db.path, period.start, period.end, repeat)
+        total = report.data.total.values
+        result.append(Row("Bericht über die Demo-Daten (lesen, rechnen, XLSX)", seconds * 1000, "ms", target=300,
+                          baseline=baseline * 1000, baseline_name="blanke SQL-Abfrage der Anwesenheiten",
+                          note=f"Median von {repeat}; {total['attendances']} Anwesenheiten, "
+                               f"{total['termine_held']} Termine"))
+    finally:
+        db.close()
+
+    folder = ctx.fresh_dir("bericht-gross")
+    path = folder / "kurslotse.sqlite3"
+    begin = time.perf_counter()
+    counts = make_large_database(path)
+    made = time.perf_counter() - begin
+    db = open_database(f"sqlite:///{path}")
+    try:
+        period = custom_period(FIRST_DAY, FIRST_DAY + dt.timedelta(days=SPAN_DAYS + 8 * 7))
+        repeat = 1 if ctx.quick else 3
+        seconds, report = _report_seconds(db, period, repeat, lessons)
+        baseline = _plain_read_seconds(path, period.start, period.end, repeat)
+        total = report.data.total.values
+        result.append(Row("Bericht über 1 000 000 Anwesenheiten (lesen, rechnen, XLSX)", seconds, "s", target=5.0,
+                          baseline=baseline, baseline_name="blanke SQL-Abfrage derselben Zeilen",
+                          note=f"Median von {repeat}; {_n(counts['attendances'])} Anwesenheiten, "
+                               f"{_n(counts['termine'])} Termine, {_n(total['persons'])} Personen; "
+                               f"Daten erzeugt in {made:.1f} s"))
+    finally:
+        db.close()
+    return result

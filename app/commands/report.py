@@ -1,0 +1,107 @@
+"""``kurslotse bericht --von … --bis … [--gemeinde NAME] [--rohdaten] -o DATEI``: Smart-City report as XLSX, CSV or PDF."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+EXAMPLE = "kurslotse bericht --von 2026-01-01 --bis 2026-03-31 -o bericht-q1.xlsx"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "bericht",
+        help="Kennzahlen für den Fördergeber als XLSX, CSV oder PDF (ohne Namen)",
+        description="Schreibt die Smart-City-Kennzahlen eines Zeitraums (Termine, Stunden, erreichte Personen, "
+        "Altersgruppen, Themen …) als XLSX, CSV oder PDF mit Diagrammen. Felder mit 1 oder 2 Personen erscheinen "
+        "als »<3«. Mit --rohdaten: eine pseudonymisierte Zeile je Anwesenheit (nur XLSX oder CSV). "
+        f"Beispiel: {EXAMPLE}",
+    )
+    parser.add_argument("--von", required=True, metavar="JJJJ-MM-TT", help="erster Tag des Zeitraums")
+    parser.add_argument("--bis", required=True, metavar="JJJJ-MM-TT", help="letzter Tag des Zeitraums (eingeschlossen)")
+    parser.add_argument("--gemeinde", metavar="NAME", help="nur Angebote dieser Ortsgemeinde")
+    parser.add_argument("--rohdaten", action="store_true",
+                        help="pseudonymisierte Rohdaten statt Kennzahlen (eine Zeile je Anwesenheit)")
+    parser.add_argument("--schwelle", type=int, default=None, metavar="N",
+                        help="Felder mit weniger als N Personen verbergen (Standard 3)")
+    parser.add_argument("-o", "--ausgabe", required=True, metavar="DATEI", help="Zieldatei: .xlsx, .csv oder .pdf")
+    parser.set_defaults(func=run)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"Kurslotse: {message}", file=sys.stderr)
+    return code
+
+
+def _day(text: str, option: str) -> dt.date:
+    from app.domain.attendance import parse_date
+
+    return parse_date(text, option)
+
+
+def _gui_application() -> None:
+    """The PDF renderer needs a QGuiApplication; without a display Qt draws offscreen."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        _gui_application.app = QGuiApplication([sys.argv[0] if sys.argv else "kurslotse"])  # type: ignore[attr-defined]
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.domain.attendance import InputError
+    from app.domain.indicators import DEFAULT_THRESHOLD, PeriodError, check_threshold, period_between
+    from app.reports import ExportError, check_suffix
+
+    target = Path(args.ausgabe).expanduser()
+    try:
+        period = period_between(_day(args.von, "--von"), _day(args.bis, "--bis"))
+        threshold = check_threshold(DEFAULT_THRESHOLD if args.schwelle is None else args.schwelle)
+        suffix = check_suffix(target, raw=args.rohdaten)
+        if target.is_dir():
+            raise ExportError(f"»{target}« ist ein Ordner. Bitte einen Dateinamen angeben, z. B. {target / 'bericht.xlsx'}.")
+        if not target.parent.is_dir():
+            raise ExportError(f"Der Ordner »{target.parent}« existiert nicht.")
+    except (InputError, PeriodError, ExportError) as error:
+        return _fail(str(error), 2)
+
+    from app.reports import build_report, export, export_raw
+    from app.reports.query import ReportInputError
+    from app.services import context
+    from app.storage.database import DatabaseError
+
+    try:
+        db = context.database()
+        if args.rohdaten:
+            count = export_raw(db, period, target, args.gemeinde)
+            print(f"Geschrieben: {target} ({count} Zeilen, pseudonymisiert – nur für die eigene Auswertung, "
+                  "nicht zur Weitergabe)")
+            return 0
+        report = build_report(db, period, args.gemeinde, threshold)
+        if suffix == ".pdf":
+            _gui_application()
+        export(report, target)
+    except (DatabaseError, ReportInputError, ExportError) as error:
+        return _fail(str(error))
+    finally:
+        context.close()
+    from app.reports.cells import display_text
+
+    total = report.data.total.values
+    where = f" in {report.data.municipality}" if report.data.municipality else ""
+    print(f"Geschrieben: {target}\n  {period.label}{where}: {total['termine_held']} Termine stattgefunden, "
+          f"{_persons(total['persons'], threshold)} Personen erreicht, "
+          f"{display_text(float(total['clock_hours'] or 0))} Zeitstunden.")
+    for note in report.data.notes:
+        print(f"Hinweis: {note}", file=sys.stderr)
+    return 0
+
+
+def _persons(value: object, threshold: int) -> str:
+    from app.domain.indicators import suppress
+
+    return str(suppress(int(value or 0), threshold))

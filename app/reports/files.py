@@ -1,0 +1,58 @@
+"""Write an export completely or not at all: temp file in the target folder, fsync, rename."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+
+class ExportError(Exception):
+    """The export could not be written; the message is German and says what to do."""
+
+
+def check_target(target: Path) -> None:
+    """Refuse early what cannot work, before any time is spent."""
+    if target.is_dir():
+        raise ExportError(f"»{target}« ist ein Ordner. Bitte einen Dateinamen angeben.")
+    if not target.parent.is_dir():
+        raise ExportError(f"Der Ordner »{target.parent}« existiert nicht.")
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Either the whole new file is at *target* afterwards, or the old one is untouched."""
+    target = Path(target)
+    check_target(target)
+    temp_name = None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            os.chmod(temp_name, 0o644)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+        temp_name = None
+    except OSError as error:
+        raise ExportError(describe(error, target)) from error
+    finally:
+        if temp_name is not None:
+            try:
+                os.unlink(temp_name)
+            except OSError:
+                pass
+
+
+def describe(error: OSError, target: Path) -> str:
+    """German explanation of why *target* could not be written."""
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"Auf dem Datenträger ist nicht genug Platz für »{target.name}«."
+    if error.errno in (errno.EACCES, errno.EPERM) and target.exists():
+        return (f"Die Datei »{target.name}« lässt sich nicht ersetzen. Ist sie noch in einem anderen Programm "
+                "(z. B. Excel) geöffnet? Bitte dort schließen oder einen anderen Namen wählen.")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"Keine Berechtigung, in »{target.parent}« zu schreiben. Bitte einen anderen Ordner wählen."
+    if error.errno == errno.EROFS:
+        return f"»{target.parent}« ist schreibgeschützt. Bitte einen anderen Ort wählen."
+    return f"Die Datei »{target}« konnte nicht geschrieben werden (Meldung des Systems: {error.strerror or error})."

@@ -1,0 +1,1 @@
+"""The »Berichte« page: Smart-City indicators for a period, preview, charts and exports."""

@@ -1,0 +1,134 @@
+"""The »Berichte« page driven like a person would: period, Ortsgemeinde, preview, charts, exports, keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from app.domain.indicators import Hidden, PeriodKind, quarter_period, year_period
+from app.services import context, demo
+from app.ui.reports.models import SheetTableModel
+from app.ui.reports.page import ReportsPage
+from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401
+from tests.report_fixtures import DEMO_LESSONS, TODAY
+
+WAIT_MS = 20000
+
+
+@pytest.fixture
+def page(qtbot, db):  # noqa: ANN001, ANN201
+    demo.fill(db, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
+    widget = ReportsPage()
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    with qtbot.waitSignal(widget.report_ready, timeout=WAIT_MS):
+        widget.show()
+    yield widget
+    widget.wait_for_job()
+    widget.close()
+    context.close()
+
+
+def _show(qtbot, page, period, town: str = "") -> None:  # noqa: ANN001
+    with qtbot.waitSignal(page.report_ready, timeout=WAIT_MS):
+        page.set_period(period, town)
+
+
+def test_page_opens_lazily_and_previews_the_last_quarter(page):
+    assert page.db is not None
+    assert page.kind() is PeriodKind.QUARTER
+    assert page.period() == quarter_period(2026, 3) or page.period().kind is PeriodKind.QUARTER
+    assert page.town_box.count() == 4  # »alle« and the three demo villages
+    assert page.sheet_box.currentData() == "Übersicht"
+    assert page.model.rowCount() == 16 and page.model.columnCount() == 2
+
+
+def test_period_and_village_change_the_preview(qtbot, page):
+    _show(qtbot, page, year_period(2025))
+    overview = {row[0]: row[1] for row in page.model.rows}
+    held_all = overview["Termine stattgefunden"]
+    assert held_all == page.report.data.total.values["termine_held"] > 10
+    assert "Jahr 2025" in page.period_text.text()
+    _show(qtbot, page, year_period(2025), "Nanzdietschweiler")
+    overview = {row[0]: row[1] for row in page.model.rows}
+    assert 0 < overview["Termine stattgefunden"] < held_all
+    assert page.report.data.municipality == "Nanzdietschweiler"
+
+    page.sheet_box.setCurrentIndex(page.sheet_box.findData("Ortsgemeinden"))
+    assert page.model.headers == ["Kennzahl", "Nanzdietschweiler"]  # indicators down, villages across
+    page.sheet_box.setCurrentIndex(page.sheet_box.findData("Geräteart"))
+    texts = [page.model.data(page.model.index(r, c)) for r in range(page.model.rowCount())
+             for c in range(page.model.columnCount())]
+    assert "Android" in texts
+
+
+def test_choosing_a_month_by_hand_refreshes(qtbot, page):
+    with qtbot.waitSignal(page.report_ready, timeout=WAIT_MS):
+        page.kind_box.setCurrentIndex(page.kind_box.findData(PeriodKind.MONTH.value))
+        page.year_box.setValue(2025)
+        page.month_box.setCurrentIndex(2)
+    assert page.month_box.isVisible() and not page.quarter_box.isVisible() and not page.from_edit.isVisible()
+    assert page.report.data.period.start == dt.date(2025, 3, 1)
+    assert "März 2025" in page.period_text.text()
+
+
+def test_charts_are_painted(qtbot, page):
+    _show(qtbot, page, year_period(2025))
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.charts.isVisible())
+    assert len(page.charts.charts) == 3
+    assert "Erreichte Personen" in page.charts.accessibleDescription()
+    image = page.charts.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert "#0b4f8a" in colours and "#e69f00" in colours
+
+
+def test_exports_from_the_buttons_and_ctrl_s(qtbot, page, tmp_path, monkeypatch):
+    _show(qtbot, page, year_period(2025))
+    targets = {"xlsx": tmp_path / "b.xlsx", "csv": tmp_path / "b.csv", "pdf": tmp_path / "b.pdf",
+               "raw": tmp_path / "roh.csv"}
+    monkeypatch.setattr(page, "ask_target", lambda kind: targets[kind])
+    for kind, button in (("csv", page.csv_button), ("pdf", page.pdf_button), ("raw", page.raw_button)):
+        with qtbot.waitSignal(page.export_done, timeout=WAIT_MS) as blocker:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert blocker.args == ["ok"], page.message.text()
+        assert targets[kind].stat().st_size > 500
+    assert "Pseudonymisiert" in page.message.text()
+    page.table.setFocus()
+    with qtbot.waitSignal(page.export_done, timeout=WAIT_MS):
+        qtbot.keyClick(page.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    book = load_workbook(targets["xlsx"])
+    assert "Übersicht" in book.sheetnames
+    assert "Gespeichert" in page.message.text()
+
+
+def test_export_error_is_shown_not_raised(qtbot, page, tmp_path, monkeypatch):
+    monkeypatch.setattr(page, "ask_target", lambda kind: tmp_path / "fehlt" / "b.xlsx")
+    with qtbot.waitSignal(page.export_done, timeout=WAIT_MS) as blocker:
+        page.export_to("xlsx")
+    assert blocker.args == ["fehler"]
+    assert "existiert nicht" in page.message.text()
+    assert page.xlsx_button.isEnabled()
+
+
+def test_everything_has_an_accessible_name_and_the_fonts_are_large(page):
+    for button in page.findChildren(QPushButton):
+        assert button.accessibleName(), button.text()
+        assert button.minimumHeight() >= 44
+    for widget in (page.kind_box, page.year_box, page.town_box, page.table, page.charts, page.sheet_box):
+        assert widget.accessibleName()
+    assert page.xlsx_button.text().startswith("&")  # Alt+X
+
+
+def test_sheet_model_passes_the_model_tester(qtmodeltester):
+    model = SheetTableModel()
+    model.set_rows([["Angebote", 3], ["Erreichte Personen", Hidden("<3")], ["Zeitstunden", 12.5]],
+                   ["Kennzahl", "Wert"])
+    qtmodeltester.check(model)
+    assert model.data(model.index(1, 1)) == "<3"
+    assert "Datenschutz" in model.data(model.index(1, 1), Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(2, 1)) == "12,50"
