@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "app.commands.backups",
     "app.commands.demo",
     "app.commands.report",
+    "app.commands.sync",
     "app.commands.benchmark",
 )
 OPTIONAL_COMMAND_MODULES: tuple[str, ...] = ()

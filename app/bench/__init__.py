@@ -21,6 +21,7 @@ ROW_MODULES = (
     "app.bench.handout",
     "app.bench.attendance",
     "app.bench.report",
+    "app.bench.sync",
 )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app import paths
 from app.services import events
-from app.storage import backups
+from app.storage import backups, device
 from app.storage.database import Database, DatabaseError, open_database
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,9 @@ def restore(backup: Path) -> backups.BackupInfo | None:
         _current.engine.dispose()
     safety = backups.restore_backup(backup, path)
     fresh = open_database(_current.url if _current is not None else paths.database_url())
+    with fresh.write_connection() as conn:
+        # An older state must never write under the id whose later files are already shared.
+        device.renew(conn, "Sicherung wiederhergestellt")
     if _current is None:
         _current = fresh
     else:

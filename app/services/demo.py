@@ -21,8 +21,10 @@ from app.domain.attendance import (
     normalise_name,
 )
 from app.services import events
+from app.storage import device
 from app.storage.database import Database
 from app.storage.models import (
+    SYNC_STATE_MODELS,
     SYNCED_MODELS,
     Attendance,
     Consent,
@@ -101,7 +103,10 @@ def fill(db: Database, years: int = 2, seed: int = 4711, today: dt.date | None =
         if replace:
             for model in reversed(SYNCED_MODELS):
                 session.execute(delete(model))
-            session.execute(delete(LocalMeta))
+            for model in SYNC_STATE_MODELS:
+                session.execute(delete(model))  # the old records' change log goes with them
+            session.execute(delete(LocalMeta).where(LocalMeta.key.not_like("sync_%")))
+            device.renew(session.connection(), "Demo-Daten ersetzen alle Daten")
         summary = builder.build(session)
         session.add(LocalMeta(key=DEMO_META_KEY, value="1"))
     events.notify(*events.EVERYTHING)

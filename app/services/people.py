@@ -124,7 +124,10 @@ def update_participant(
     check_participant(data)
     _check_consents(new_consents or [])
     with db.transaction() as session:
-        _apply(live_participant(session, participant_id), data)
+        person = live_participant(session, participant_id)
+        if person.erased:
+            raise InputError(["Diese Person wurde gelöscht (Datenschutz); ihre Angaben lassen sich nicht mehr ändern."])
+        _apply(person, data)
         _add_consents(session, participant_id, new_consents or [])
     events.notify(events.PARTICIPANTS, events.ATTENDANCE)
 
@@ -182,7 +185,8 @@ def search_participants(db: Database, text: str, limit: int = 20) -> list[Partic
         return []
     with db.sessions() as session:
         people = session.scalars(
-            select(Participant).where(Participant.deleted.is_(False)).order_by(Participant.name)
+            select(Participant).where(Participant.deleted.is_(False), Participant.erased.is_(False))
+            .order_by(Participant.name)
         ).all()
         return [participant_view(p) for p in people if needle in p.name.casefold()][:limit]
 
@@ -190,7 +194,8 @@ def search_participants(db: Database, text: str, limit: int = 20) -> list[Partic
 def known_people(db: Database, not_in_course: int | None = None) -> list[ParticipantView]:
     """Everyone recorded (for the walk-in suggestions), without those already on *not_in_course*."""
     with db.sessions() as session:
-        query = select(Participant).where(Participant.deleted.is_(False)).order_by(Participant.name)
+        query = select(Participant).where(Participant.deleted.is_(False), Participant.erased.is_(False)) \
+            .order_by(Participant.name)
         if not_in_course is not None:
             enrolled = select(Enrolment.participant_id).where(
                 Enrolment.course_id == not_in_course, Enrolment.deleted.is_(False)

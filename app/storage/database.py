@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.storage import backups, migrations
+from app.storage import backups, changelog, device, migrations
 from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class Database:
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        changelog.install(self.sessions)  # every change to synced records becomes operations
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -50,6 +51,17 @@ class Database:
         with self.sessions() as session, session.begin():
             session.connection(execution_options={WRITE_OPTION: True})
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in a writing transaction (BEGIN IMMEDIATE), committed at the end of the block.
+
+        For bulk work without the ORM (the sync import): changes made here record no operations.
+        """
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
 
     def close(self) -> None:
         self.engine.dispose()
@@ -147,6 +159,8 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
             migrations.create_fresh(engine)
         elif version < SCHEMA_VERSION:
             migrations.upgrade(engine, path, version, SCHEMA_VERSION)
+        with engine.begin() as conn:
+            device.ensure_identity(conn, path)  # a copied file gets a new device id before any change
     except (SQLAlchemyError, migrations.MigrationError, backups.BackupError) as error:
         engine.dispose()
         if isinstance(error, SQLAlchemyError):

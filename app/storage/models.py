@@ -21,7 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Raise with every schema change and add a step to app.storage.migrations.MIGRATIONS.
-SCHEMA_VERSION = 1
+# 2: change log for sync (sync_* tables), participants.erased
+SCHEMA_VERSION = 2
 
 TABLE_SCHEMA_INFO = "schema_info"
 TABLE_META = "local_meta"
@@ -38,6 +39,14 @@ TABLE_CONSENTS = "consents"
 TABLE_ENROLMENTS = "enrolments"
 TABLE_ATTENDANCES = "attendances"
 TABLE_TOPIC_TALLIES = "topic_tallies"
+TABLE_SYNC_OPS = "sync_ops"
+TABLE_SYNC_FIELDS = "sync_fields"
+TABLE_SYNC_SUPERSEDED = "sync_superseded"
+TABLE_SYNC_CONFLICTS = "sync_conflicts"
+TABLE_SYNC_ERASED = "sync_erased"
+TABLE_SYNC_PENDING = "sync_pending"
+TABLE_SYNC_FILES = "sync_files"
+TABLE_SYNC_DEVICES = "sync_devices"
 
 
 def utc_now() -> dt.datetime:
@@ -189,6 +198,8 @@ class Participant(SyncedRecord, Base):
     gender: Mapped[str | None] = mapped_column(String(2))
     device: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Set when the person was erased (DSGVO): the row stays as an anonymous placeholder for counts.
+    erased: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default="0")
 
 
 class Consent(SyncedRecord, Base):
@@ -242,4 +253,111 @@ class TopicTally(SyncedRecord, Base):
 SYNCED_MODELS: tuple[type[SyncedRecord], ...] = (
     Organisation, Trainer, Municipality, Course, CourseTrainer, CourseLesson, Termin, TerminLesson,
     Participant, Consent, Enrolment, Attendance, TopicTally,
+)
+
+
+# --------------------------------------------------------------------------- sync bookkeeping (never synced itself)
+# A "stamp" is (hlc, device): a hybrid logical clock value and the id of the device that wrote it.
+
+
+class SyncOp(Base):
+    """The local change log: one row per field this device changed (the outbox written to sync files)."""
+
+    __tablename__ = TABLE_SYNC_OPS
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hlc: Mapped[int] = mapped_column(Integer, nullable=False)
+    device: Mapped[str] = mapped_column(String(36), nullable=False)
+    table_name: Mapped[str] = mapped_column(String(40), nullable=False)
+    record_uuid: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    field: Mapped[str] = mapped_column(String(40), nullable=False)
+    value: Mapped[str | None] = mapped_column(Text)  # JSON of the stored value
+    prev: Mapped[str] = mapped_column(Text, nullable=False, default="")  # JSON [[hlc, device], …] it replaces
+
+
+class SyncField(Base):
+    """The winning stamp and value of every synced field (the state the merge compares against)."""
+
+    __tablename__ = TABLE_SYNC_FIELDS
+    __table_args__ = {"sqlite_with_rowid": False}
+    record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40), nullable=False)
+    hlc: Mapped[int] = mapped_column(Integer, nullable=False)
+    device: Mapped[str] = mapped_column(String(36), nullable=False)
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncSuperseded(Base):
+    """Stamps that some device knowingly overwrote: such a value is no conflict when it loses."""
+
+    __tablename__ = TABLE_SYNC_SUPERSEDED
+    __table_args__ = {"sqlite_with_rowid": False}
+    record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hlc: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class SyncConflict(Base):
+    """A value that lost against a concurrent edit of the same field; the trainer may take it back."""
+
+    __tablename__ = TABLE_SYNC_CONFLICTS
+    __table_args__ = {"sqlite_with_rowid": False}
+    record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hlc: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40), nullable=False)
+    value: Mapped[str | None] = mapped_column(Text)
+    found_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+
+
+class SyncErased(Base):
+    """Tombstones of erased people: their personal fields stay blank whatever arrives later."""
+
+    __tablename__ = TABLE_SYNC_ERASED
+    record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40), nullable=False)
+    hlc: Mapped[int] = mapped_column(Integer, nullable=False)
+    device: Mapped[str] = mapped_column(String(36), nullable=False)
+
+
+class SyncPending(Base):
+    """Records received but not yet stored, because a record they refer to has not arrived yet."""
+
+    __tablename__ = TABLE_SYNC_PENDING
+    record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40), nullable=False)
+
+
+class SyncFile(Base):
+    """A sync file already imported (or written) here, so a second run skips it."""
+
+    __tablename__ = TABLE_SYNC_FILES
+    device: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checksum: Mapped[str] = mapped_column(String(64), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    mtime_ns: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    ops: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    encrypted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    own: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    first_op: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # own files: sync_ops ids inside
+    last_op: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # own files: how many erasures this file's content already reflects (see app.sync.service scrubbing)
+    erasures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+
+
+class SyncDevice(Base):
+    """Devices met in sync files, with the human name they gave themselves (»Laptop Silvia«)."""
+
+    __tablename__ = TABLE_SYNC_DEVICES
+    device: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+
+
+SYNC_STATE_MODELS: tuple[type[Base], ...] = (
+    SyncOp, SyncField, SyncSuperseded, SyncConflict, SyncErased, SyncPending, SyncFile, SyncDevice,
 )

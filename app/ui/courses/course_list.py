@@ -30,6 +30,7 @@ class CourseListView(QWidget):
     open_checkin = Signal(int)
     backups_requested = Signal()
     organisation_requested = Signal()
+    sync_requested = Signal()
 
     def __init__(self, db: Database, relay: QObject, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +68,8 @@ class CourseListView(QWidget):
         buttons.addWidget(big_button("Öffnen (Eingabe)", "Gewählten Kurs öffnen", self.open_selected))
         buttons.addWidget(big_button("Löschen", "Gewählten Kurs löschen", self.delete_selected))
         buttons.addStretch(1)
+        buttons.addWidget(big_button("Abgleichen …", "Mit anderen Laptops abgleichen (Ordner oder USB-Stick)",
+                                     self.sync_requested.emit))
         buttons.addWidget(big_button("Organisation …", "Organisation, Logo und Förderhinweis",
                                      self.organisation_requested.emit))
         buttons.addWidget(big_button("Sicherungen …", "Sicherungen ansehen und wiederherstellen",

@@ -1,0 +1,433 @@
+"""The change log: every change to synced records becomes per-field operations stamped (hlc, device).
+
+ORM session hooks turn each flush into operations (``install``); the same primitives serve the
+merge in ``app.sync``, the erasure of a person and the resolution of conflicts. A value is kept as
+JSON of what the database stores (dates as ISO text, booleans as 0/1, a foreign key as the UUID
+of the record it points to), so every laptop writes exactly the same bytes into its tables.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, event
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.util import identity_key
+
+from app.domain.attendance import AttendanceStatus, ConsentKind, CourseFormat, DeviceType, Gender, TerminStatus
+from app.storage import device as device_state
+from app.storage.models import SYNCED_MODELS, Base, SyncedRecord
+
+ERASE_FIELD = "!erase"  # the operation that erases a person; carries no value
+ANONYMOUS_NAME = "Gelöschte Person"
+NOT_SYNCED = frozenset({"id", "uuid", "updated_at", "erased"})
+# Bookkeeping and derived fields: when they lose, nothing the trainer typed is lost (no conflict entry).
+QUIET_FIELDS = frozenset({"created_at", "name_key"})
+Stamp = tuple[int, str]  # (hlc, device)
+
+# Personal columns of an erased person and the anonymous values they get (JSON, as stored).
+PERSONAL_FIELDS: dict[str, dict[str, str]] = {
+    "participants": {
+        "name": json.dumps(ANONYMOUS_NAME, ensure_ascii=False), "name_key": '""', "phone": '""',
+        "email": '""', "birth_year": "null", "note": '""',
+    },
+}
+
+# Records identified by what they are (a trainer's name, a person at a Termin) get the same UUID on
+# every laptop, so two laptops that both record »Erika Lang« or Anna's attendance meet in one record.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "organisation": (),
+    "trainers": ("name",),
+    "municipalities": ("name",),
+    "course_trainers": ("course_id", "trainer_id"),
+    "enrolments": ("course_id", "participant_id"),
+    "attendances": ("termin_id", "participant_id"),
+    "topic_tallies": ("termin_id", "topic"),
+}
+_NATURAL_NAMESPACE = uuid.UUID("5b0c7a52-3f5e-4a8e-9a3c-6d1f0e2b7c41")
+_NAME_KEYED = frozenset({"organisation", "trainers", "municipalities"})  # no unique constraint guards them
+
+ENUM_VALUES: dict[tuple[str, str], frozenset[str]] = {
+    ("courses", "format"): frozenset(CourseFormat),
+    ("termine", "status"): frozenset(TerminStatus),
+    ("attendances", "status"): frozenset(AttendanceStatus),
+    ("participants", "gender"): frozenset(Gender),
+    ("participants", "device"): frozenset(DeviceType),
+    ("consents", "kind"): frozenset(ConsentKind),
+}
+_DIALECT = sqlite.dialect()
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
+_TIME_RE = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MAX_TEXT = 100_000
+MAX_BYTES = 3_000_000
+
+
+def natural_uuid(table: str, parts: Sequence[str]) -> str:
+    """The UUID a record with this natural key has on every laptop."""
+    return str(uuid.uuid5(_NATURAL_NAMESPACE, "\x1f".join((table, *parts))))
+
+
+def dumps(value: Any) -> str:
+    """JSON text of a stored value; bytes (a logo) travel as base64."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        value = {"b64": base64.b64encode(bytes(value)).decode("ascii")}
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | None) -> Any:
+    """The stored (database) value of a JSON text made by ``dumps``."""
+    if text is None or text == "null":
+        return None
+    # Fast paths for what nearly every value is (the import decodes hundreds of thousands).
+    if text[0] == '"' and text[-1] == '"' and "\\" not in text and len(text) > 1:
+        return text[1:-1]
+    if text.isdigit():
+        return int(text)
+    value = json.loads(text)
+    if isinstance(value, dict):
+        return base64.b64decode(value["b64"])
+    return value
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    """What the merge needs to know about one synced table."""
+
+    name: str
+    model: type[SyncedRecord]
+    fields: tuple[str, ...]
+    foreign: dict[str, str]  # field -> table it points to
+    kinds: dict[str, str]  # field -> str | text | int | bool | date | datetime | time | bytes | fk
+    lengths: dict[str, int]
+    nullable: frozenset[str]
+    defaults: dict[str, str]  # field -> JSON of the default used when an old file lacks the field
+    binders: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def encode(self, name: str, value: Any) -> str:
+        """JSON of the database representation of a Python value (not for foreign keys)."""
+        binder = self.binders.get(name)
+        return dumps(binder(value) if binder is not None and value is not None else value)
+
+
+def _describe(model: type[SyncedRecord]) -> SyncedTable:
+    table = model.__table__
+    fields, foreign, kinds, lengths, nullable, defaults, binders = [], {}, {}, {}, set(), {}, {}
+    for column in table.columns:
+        if column.name in NOT_SYNCED:
+            continue
+        fields.append(column.name)
+        impl = column.type.dialect_impl(_DIALECT)
+        binders[column.name] = impl.bind_processor(_DIALECT)
+        python_type = getattr(column.type, "python_type", str)
+        if column.foreign_keys:
+            foreign[column.name] = next(iter(column.foreign_keys)).column.table.name
+            kinds[column.name] = "fk"
+        elif python_type is bool:
+            kinds[column.name] = "bool"
+        elif python_type is int:
+            kinds[column.name] = "int"
+        elif python_type is dt.datetime:
+            kinds[column.name] = "datetime"
+        elif python_type is dt.date:
+            kinds[column.name] = "date"
+        elif python_type is dt.time:
+            kinds[column.name] = "time"
+        elif python_type is bytes:
+            kinds[column.name] = "bytes"
+        else:
+            kinds[column.name] = "str"
+            length = getattr(column.type, "length", None)
+            lengths[column.name] = length or MAX_TEXT
+        if column.nullable:
+            nullable.add(column.name)
+        default = column.default
+        if default is not None and default.is_scalar:
+            binder = binders[column.name]
+            defaults[column.name] = dumps(binder(default.arg) if binder else default.arg)
+        elif column.nullable:
+            defaults[column.name] = "null"
+    return SyncedTable(
+        name=table.name, model=model, fields=tuple(fields), foreign=foreign, kinds=kinds, lengths=lengths,
+        nullable=frozenset(nullable), defaults=defaults, binders=binders,
+    )
+
+
+TABLES: dict[str, SyncedTable] = {model.__tablename__: _describe(model) for model in SYNCED_MODELS}
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)  # parents before the records that point to them
+_MODEL_BY_TABLE = {name: spec.model for name, spec in TABLES.items()}
+
+
+def check_value(table: str, name: str, text: str | None) -> str | None:
+    """Why a received JSON value cannot be stored in *table*.*name* (``None``: it can)."""
+    spec = TABLES.get(table)
+    if spec is None:
+        return f"unbekannte Tabelle »{table}«"
+    if name == ERASE_FIELD:
+        return None if table in PERSONAL_FIELDS else f"Löschung in »{table}« ist nicht vorgesehen"
+    kind = spec.kinds.get(name)
+    if kind is None:
+        return f"unbekanntes Feld »{table}.{name}«"
+    try:
+        value = loads(text)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return f"unlesbarer Wert in »{table}.{name}«"
+    if value is None:
+        return None if name in spec.nullable else f"leerer Wert in Pflichtfeld »{table}.{name}«"
+    ok = {
+        "fk": lambda v: isinstance(v, str) and bool(_UUID_RE.match(v)),
+        "bool": lambda v: v in (0, 1) and not isinstance(v, float),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**62) < v < 2**62,
+        "date": lambda v: isinstance(v, str) and bool(_DATE_RE.match(v)) and _parses(v, "%Y-%m-%d"),
+        "datetime": lambda v: isinstance(v, str) and bool(_DATETIME_RE.match(v)),
+        "time": lambda v: isinstance(v, str) and bool(_TIME_RE.match(v)),
+        "bytes": lambda v: isinstance(v, bytes) and len(v) <= MAX_BYTES,
+        "str": lambda v: isinstance(v, str) and len(v) <= spec.lengths.get(name, MAX_TEXT),
+    }[kind](value)
+    if not ok:
+        return f"ungültiger Wert in »{table}.{name}«"
+    allowed = ENUM_VALUES.get((table, name))
+    if allowed is not None and value not in allowed:
+        return f"unbekannter Wert »{value}« in »{table}.{name}«"
+    return None
+
+
+def _parses(text: str, pattern: str) -> bool:
+    try:
+        dt.datetime.strptime(text, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- operations
+
+@dataclass(frozen=True)
+class Op:
+    """One change of one field of one record (or the erasure of a person)."""
+
+    hlc: int
+    device: str
+    table: str
+    record: str
+    field: str
+    value: str | None  # JSON
+    prev: tuple[Stamp, ...] = ()
+
+    @property
+    def stamp(self) -> Stamp:
+        return (self.hlc, self.device)
+
+
+def winners(conn: Connection, record: str) -> dict[str, tuple[int, str, str | None]]:
+    """Field -> (hlc, device, value) of the values this record holds now."""
+    rows = conn.exec_driver_sql(
+        "SELECT field, hlc, device, value FROM sync_fields WHERE record_uuid = ?", (record,)
+    ).all()
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
+def store_local_ops(conn: Connection, ops: Sequence[Op]) -> None:
+    """Write this device's operations: change log (outbox), current values, what they replaced."""
+    if not ops:
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(op.hlc, op.device, op.table, op.record, op.field, op.value,
+          json.dumps([list(p) for p in op.prev]) if op.prev else "") for op in ops],
+    )
+    values = [(op.record, op.field, op.table, op.hlc, op.device, op.value) for op in ops if op.field != ERASE_FIELD]
+    if values:
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
+            "VALUES (?, ?, ?, ?, ?, ?)", values,
+        )
+    replaced = [(op.record, op.field, hlc, dev) for op in ops for hlc, dev in op.prev]
+    if replaced:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_superseded (record_uuid, field, hlc, device) VALUES (?, ?, ?, ?)", replaced
+        )
+        conn.exec_driver_sql(
+            "DELETE FROM sync_conflicts WHERE record_uuid = ? AND field = ? AND hlc = ? AND device = ?", replaced
+        )
+
+
+def erase_record(conn: Connection, table: str, record: str, stamp: Stamp) -> bool:
+    """Apply an erasure: personal fields blank everywhere they are kept here; ``False`` if already erased."""
+    personal = PERSONAL_FIELDS[table]
+    new = conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO sync_erased (record_uuid, table_name, hlc, device) VALUES (?, ?, ?, ?)",
+        (record, table, stamp[0], stamp[1]),
+    ).rowcount > 0
+    for name, blank in personal.items():
+        conn.exec_driver_sql("UPDATE sync_fields SET value = ? WHERE record_uuid = ? AND field = ?", (blank, record, name))
+        conn.exec_driver_sql("UPDATE sync_ops SET value = ? WHERE record_uuid = ? AND field = ?", (blank, record, name))
+        conn.exec_driver_sql("DELETE FROM sync_conflicts WHERE record_uuid = ? AND field = ?", (record, name))
+    assignments = ", ".join(f"{name} = ?" for name in personal)
+    conn.exec_driver_sql(
+        f"UPDATE {table} SET {assignments}, erased = 1 WHERE uuid = ?",  # noqa: S608 - names from our registry
+        (*[loads(blank) for blank in personal.values()], record),
+    )
+    return new
+
+
+def erased_records(conn: Connection, records: Iterable[str] | None = None) -> set[str]:
+    if records is None:
+        return {row[0] for row in conn.exec_driver_sql("SELECT record_uuid FROM sync_erased")}
+    found: set[str] = set()
+    chunk: list[str] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == 500:
+            found |= _erased_chunk(conn, chunk)
+            chunk = []
+    if chunk:
+        found |= _erased_chunk(conn, chunk)
+    return found
+
+
+def _erased_chunk(conn: Connection, chunk: list[str]) -> set[str]:
+    marks = ",".join("?" * len(chunk))
+    return {row[0] for row in conn.exec_driver_sql(
+        f"SELECT record_uuid FROM sync_erased WHERE record_uuid IN ({marks})", tuple(chunk)  # noqa: S608
+    )}
+
+
+# --------------------------------------------------------------------------- ORM hooks
+
+def _known_ids(session: Session) -> dict[tuple[str, int], str]:
+    return session.info.setdefault("sync_ids", {})
+
+
+def uuid_of(session: Session | None, conn: Connection, table: str, pk: int | None) -> str | None:
+    """The UUID of record *pk* of *table*: from this flush, the identity map, or the database."""
+    if pk is None:
+        return None
+    if session is not None:
+        known = _known_ids(session).get((table, pk))
+        if known:
+            return known
+        obj = session.identity_map.get(identity_key(_MODEL_BY_TABLE[table], pk))
+        if obj is not None and obj.uuid:
+            return obj.uuid
+    return conn.exec_driver_sql(f"SELECT uuid FROM {table} WHERE id = ?", (pk,)).scalar()  # noqa: S608
+
+
+def _natural_parts(session: Session | None, conn: Connection, target: SyncedRecord) -> list[str] | None:
+    spec = TABLES[target.__tablename__]
+    parts = []
+    for name in NATURAL_KEYS[spec.name]:
+        value = getattr(target, name)
+        if name in spec.foreign:
+            value = uuid_of(session, conn, spec.foreign[name], value)
+        if value is None:
+            return None
+        parts.append(str(value))
+    return parts
+
+
+def _assign_uuid(_mapper: Any, connection: Connection, target: Any) -> None:
+    """Give a new record its UUID; records with a natural key get the one every laptop computes."""
+    if not isinstance(target, SyncedRecord) or target.uuid:
+        return
+    table = target.__tablename__
+    session = Session.object_session(target)
+    if table in NATURAL_KEYS:
+        parts = _natural_parts(session, connection, target)
+        if parts is not None:
+            candidate = natural_uuid(table, parts)
+            taken = table in _NAME_KEYED and connection.exec_driver_sql(
+                f"SELECT 1 FROM {table} WHERE uuid = ?", (candidate,)  # noqa: S608
+            ).first() is not None
+            if not taken:
+                target.uuid = candidate
+                return
+    target.uuid = str(uuid.uuid4())
+
+
+def _remember_id(_mapper: Any, _connection: Connection, target: Any) -> None:
+    if isinstance(target, SyncedRecord):
+        session = Session.object_session(target)
+        if session is not None:
+            _known_ids(session)[(target.__tablename__, target.id)] = target.uuid
+
+
+event.listen(Base, "before_insert", _assign_uuid, propagate=True)
+event.listen(Base, "after_insert", _remember_id, propagate=True)
+
+
+def _current_values(session: Session, conn: Connection, obj: SyncedRecord, names: Iterable[str]) -> dict[str, str]:
+    spec = TABLES[obj.__tablename__]
+    values = {}
+    erased = spec.name in PERSONAL_FIELDS and bool(getattr(obj, "erased", False))
+    for name in names:
+        if erased and name in PERSONAL_FIELDS[spec.name]:
+            values[name] = PERSONAL_FIELDS[spec.name][name]
+        elif name in spec.foreign:
+            values[name] = dumps(uuid_of(session, conn, spec.foreign[name], getattr(obj, name)))
+        else:
+            values[name] = spec.encode(name, getattr(obj, name))
+    return values
+
+
+def _changed_fields(obj: SyncedRecord) -> set[str]:
+    """Fields whose attribute (or the relationship behind a foreign key) changed in this flush."""
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    spec = TABLES[obj.__tablename__]
+    changed = {name for name in spec.fields if state.attrs[name].history.has_changes()}
+    for rel in state.mapper.relationships:
+        if rel.direction.name == "MANYTOONE" and state.attrs[rel.key].history.has_changes():
+            changed |= {column.name for column in rel.local_columns if column.name in spec.foreign}
+    return changed
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    """Record every change of this flush as operations with one new clock value."""
+    new = [obj for obj in session.new if isinstance(obj, SyncedRecord)]
+    dirty = [obj for obj in session.dirty if isinstance(obj, SyncedRecord) and obj not in session.deleted]
+    try:
+        if not new and not dirty:
+            return
+        conn = session.connection()
+        changes: list[tuple[SyncedRecord, dict[str, str]]] = []
+        for obj in new:
+            changes.append((obj, _current_values(session, conn, obj, TABLES[obj.__tablename__].fields)))
+        for obj in dirty:
+            names = _changed_fields(obj)
+            if names:
+                changes.append((obj, _current_values(session, conn, obj, names)))
+        if not changes:
+            return
+        hlc = device_state.tick(conn)
+        me = device_state.device_id(conn)
+        ops = []
+        new_ids = {id(obj) for obj in new}
+        for obj, values in changes:
+            table = obj.__tablename__
+            natural = table in NATURAL_KEYS
+            current = winners(conn, obj.uuid) if id(obj) not in new_ids or natural else {}
+            for name, value in values.items():
+                held = current.get(name)
+                if held is not None and held[2] == value:
+                    continue
+                prev = ((held[0], held[1]),) if held is not None else ()
+                ops.append(Op(hlc, me, table, obj.uuid, name, value, prev))
+        store_local_ops(conn, ops)
+    finally:
+        session.info.pop("sync_ids", None)
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Record operations for every flush of sessions made by *sessions*."""
+    event.listen(sessions, "after_flush", _after_flush)

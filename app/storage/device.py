@@ -1,0 +1,173 @@
+"""This installation's sync identity: device id and name, a copied-file check, and the hybrid logical clock.
+
+Everything lives in ``local_meta`` (never synced). The *anchor* fingerprints where the database
+file lives (host, machine id, path, inode); when a file turns up under another anchor it was
+copied (or restored) and gets a fresh device id, so two laptops never write under the same id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+log = logging.getLogger(__name__)
+
+KEY_DEVICE = "sync_device"
+KEY_NAME = "sync_device_name"
+KEY_ANCHOR = "sync_anchor"
+KEY_CLOCK = "sync_clock"
+KEY_EXPORTED = "sync_exported_upto"
+KEY_PREVIOUS = "sync_previous_devices"
+KEY_GIVEN_AWAY = "sync_given_away"  # former ids that now belong to another copy of this database
+NAME_MAX = 60
+COUNTER_BITS = 16  # hlc = wall-clock milliseconds << 16 | counter
+
+
+def wall_ms() -> int:
+    """Milliseconds since 1970 (patched in tests to simulate skewed laptop clocks)."""
+    return int(time.time() * 1000)
+
+
+def new_device_id() -> str:
+    return uuid.uuid4().hex
+
+
+def default_name() -> str:
+    return (platform.node() or "Unbenanntes Gerät")[:NAME_MAX]
+
+
+def _machine_id() -> str:
+    """A stable id of this computer where the system offers one cheaply ('' otherwise)."""
+    for candidate in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        try:
+            return Path(candidate).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+    if sys.platform == "win32":
+        try:
+            import winreg
+
+            with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Cryptography") as key:
+                return str(winreg.QueryValueEx(key, "MachineGuid")[0])
+        except OSError:
+            return ""
+    return ""
+
+
+def anchor_for(path: Path | None) -> str:
+    """Fingerprint of where the database file lives; changes when the file is copied elsewhere."""
+    if path is None:
+        return "memory:" + uuid.uuid4().hex  # an in-memory database is new every time
+    try:
+        inode = os.stat(path).st_ino
+    except OSError:
+        inode = 0
+    text = "|".join((platform.node(), _machine_id(), str(Path(path).resolve()), str(inode)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- local_meta access
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.exec_driver_sql("SELECT value FROM local_meta WHERE key = ?", (key,)).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.exec_driver_sql(
+        "INSERT INTO local_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def device_id(conn: Connection) -> str:
+    """The device id, created on first use."""
+    value = get_meta(conn, KEY_DEVICE)
+    if not value:
+        value = new_device_id()
+        set_meta(conn, KEY_DEVICE, value)
+    return value
+
+
+def device_name(conn: Connection) -> str:
+    return get_meta(conn, KEY_NAME) or default_name()
+
+
+def set_device_name(conn: Connection, name: str) -> str:
+    """Store the human name of this device (»Laptop Silvia«); returns the cleaned name."""
+    cleaned = " ".join(name.split())[:NAME_MAX]
+    set_meta(conn, KEY_NAME, cleaned)
+    return cleaned
+
+
+def renew(conn: Connection, reason: str, give_away: bool = False) -> str:
+    """Give this database a new device id; returns the new id.
+
+    *give_away*: the old id now belongs to another copy of this file (it was copied), so this
+    database never touches the old id's files again. After a restore the old id stays ours.
+    """
+    old = get_meta(conn, KEY_DEVICE)
+    new = new_device_id()
+    previous = json.loads(get_meta(conn, KEY_PREVIOUS) or "[]")
+    if old:
+        previous.append(old)
+        if give_away:
+            set_meta(conn, KEY_GIVEN_AWAY, json.dumps([*given_away(conn), old][-50:]))
+    set_meta(conn, KEY_PREVIOUS, json.dumps(previous[-50:]))
+    set_meta(conn, KEY_DEVICE, new)
+    log.warning("Neue Geräte-Kennung %s (vorher %s): %s", new, old, reason)
+    return new
+
+
+def previous_ids(conn: Connection) -> list[str]:
+    return list(json.loads(get_meta(conn, KEY_PREVIOUS) or "[]"))
+
+
+def given_away(conn: Connection) -> list[str]:
+    return list(json.loads(get_meta(conn, KEY_GIVEN_AWAY) or "[]"))
+
+
+def ensure_identity(conn: Connection, path: Path | None) -> str:
+    """Create the device id, or renew it when the file now lives somewhere else (a copy)."""
+    anchor = anchor_for(path)
+    stored_anchor = get_meta(conn, KEY_ANCHOR)
+    current = get_meta(conn, KEY_DEVICE)
+    if not current:
+        current = device_id(conn)
+    elif stored_anchor is not None and stored_anchor != anchor:
+        current = renew(conn, "Die Datenbankdatei liegt an einem anderen Ort oder auf einem anderen Rechner.",
+                        give_away=True)
+    if stored_anchor != anchor:
+        set_meta(conn, KEY_ANCHOR, anchor)
+    return current
+
+
+# --------------------------------------------------------------------------- hybrid logical clock
+
+def tick(conn: Connection) -> int:
+    """The next clock value of this device: never below wall time, always above everything seen."""
+    last = int(get_meta(conn, KEY_CLOCK) or 0)
+    now = wall_ms() << COUNTER_BITS
+    value = now if now > last else last + 1
+    set_meta(conn, KEY_CLOCK, str(value))
+    return value
+
+
+def observe(conn: Connection, hlc: int) -> None:
+    """Move the clock past a value received from another device."""
+    last = int(get_meta(conn, KEY_CLOCK) or 0)
+    if hlc > last:
+        set_meta(conn, KEY_CLOCK, str(hlc))
+
+
+def hlc_time(hlc: int) -> float:
+    """The wall-clock seconds (since 1970) inside a clock value."""
+    return (hlc >> COUNTER_BITS) / 1000.0

@@ -1,0 +1,336 @@
+"""Applying other devices' operations: per field the later stamp wins; what loses to a concurrent edit is kept.
+
+The result depends only on the set of operations seen, never on their order or how often they
+arrive: a field holds the operation with the highest stamp (hlc, then device id); an operation
+that lost is listed as a conflict unless some device knowingly overwrote it (its stamp is the
+``prev`` of a later operation). Records are written into the tables once everything they point
+to is there (``sync_pending`` holds the rest). The tables are written with plain SQL, so the
+import itself records no new operations.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from app.storage import device as device_state
+from app.storage.changelog import (
+    ERASE_FIELD,
+    PERSONAL_FIELDS,
+    QUIET_FIELDS,
+    TABLE_ORDER,
+    TABLES,
+    Op,
+    erase_record,
+    erased_records,
+    loads,
+)
+from app.storage.models import utc_now
+
+log = logging.getLogger(__name__)
+CHUNK = 900
+
+Key = tuple[str, str]  # (record uuid, field)
+
+
+@dataclass
+class ImportResult:
+    """What one file (or a whole sync) changed here."""
+
+    new_records: Counter[str] = field(default_factory=Counter)
+    changed_records: int = 0
+    conflicts: int = 0
+    erased: int = 0
+    pending: int = 0
+    fields_changed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether the import changed anything here (a duplicate changes nothing)."""
+        return bool(self.fields_changed or self.conflicts or self.erased or sum(self.new_records.values()))
+
+    def add(self, other: ImportResult) -> None:
+        self.new_records.update(other.new_records)
+        self.fields_changed += other.fields_changed
+        self.changed_records += other.changed_records
+        self.conflicts += other.conflicts
+        self.erased += other.erased
+        self.pending = other.pending
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def _select_in(raw: sqlite3.Connection, sql: str, keys: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """Run *sql* (with ``{marks}`` for the IN list) for *keys* in chunks."""
+    for part in _chunks(keys):
+        yield from raw.execute(sql.format(marks=",".join("?" * len(part))), tuple(part))
+
+
+def _timestamp() -> str:
+    return utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
+    """Merge *ops* into the database inside the caller's transaction."""
+    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    result = ImportResult()
+    records: dict[str, str] = {}
+    for op in ops:
+        records.setdefault(op.record, op.table)
+    record_list = list(records)
+    current: dict[Key, tuple[int, str, str | None]] = {}
+    known_tables: dict[str, str] = {}
+    for record, name, table, hlc, dev, value in _select_in(
+        raw, "SELECT record_uuid, field, table_name, hlc, device, value FROM sync_fields "
+             "WHERE record_uuid IN ({marks})", record_list,
+    ):
+        current[(record, name)] = (hlc, dev, value)
+        known_tables[record] = table
+    erased_before = erased_records(conn, record_list)
+    erasures = [op for op in ops if op.field == ERASE_FIELD and op.table in PERSONAL_FIELDS
+                and records[op.record] == op.table]
+    erased_now = erased_before | {op.record for op in erasures}
+    replaced = {(op.record, op.field, hlc, dev) for op in ops for hlc, dev in op.prev}
+
+    groups: dict[Key, list[Op]] = defaultdict(list)
+    for op in ops:
+        if op.field == ERASE_FIELD or records[op.record] != op.table:
+            continue
+        if known_tables.get(op.record, op.table) != op.table:
+            continue  # a record id that means another table here: ignore, never overwrite
+        groups[(op.record, op.field)].append(op)
+
+    winners: dict[Key, tuple[str, int, str, str | None]] = {}
+    losers: list[tuple[str, str, int, str, str, str | None]] = []
+    changed: dict[str, set[str]] = defaultdict(set)
+    for key, group in groups.items():
+        record, name = key
+        table = records[record]
+        blank = PERSONAL_FIELDS.get(table, {}).get(name) if record in erased_now else None
+        quiet = blank is not None or name in QUIET_FIELDS
+        before = current.get(key)
+        held = before
+        for op in (group if len(group) == 1 else sorted(group, key=lambda o: (o.hlc, o.device))):
+            value = blank if blank is not None else op.value
+            if held is None:
+                held = (op.hlc, op.device, value)
+                continue
+            stamp, held_stamp = (op.hlc, op.device), (held[0], held[1])
+            if stamp == held_stamp:
+                continue
+            if stamp > held_stamp:
+                if not quiet:
+                    losers.append((record, name, held[0], held[1], table, held[2]))
+                held = (op.hlc, op.device, value)
+            elif not quiet:
+                losers.append((record, name, op.hlc, op.device, table, value))
+        if held is not None and held != before:
+            winners[key] = (table, *held)
+            changed[record].add(name)
+
+    if winners:
+        raw.executemany(
+            "INSERT OR REPLACE INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(record, name, table, hlc, dev, value) for (record, name), (table, hlc, dev, value) in winners.items()],
+        )
+    if replaced:
+        rows = list(replaced)
+        raw.executemany("INSERT OR IGNORE INTO sync_superseded (record_uuid, field, hlc, device) VALUES (?, ?, ?, ?)", rows)
+        raw.executemany("DELETE FROM sync_conflicts WHERE record_uuid = ? AND field = ? AND hlc = ? AND device = ?", rows)
+    result.fields_changed = len(winners)
+    result.conflicts = _record_conflicts(raw, losers, replaced, current, winners)
+    for op in erasures:
+        if erase_record(conn, op.table, op.record, (op.hlc, op.device)):
+            result.erased += 1
+    if ops:
+        device_state.observe(conn, max(op.hlc for op in ops))
+    targets = {record: records[record] for record in changed}
+    pending = dict(raw.execute("SELECT record_uuid, table_name FROM sync_pending").fetchall())
+    for record, table in pending.items():
+        targets.setdefault(record, table)
+    inserted, updated, still_pending = materialize(raw, targets, changed, erased_now | erased_before)
+    result.new_records.update(inserted)
+    result.changed_records = updated
+    result.pending = still_pending
+    return result
+
+
+def _record_conflicts(
+    raw: sqlite3.Connection, losers: list[tuple[str, str, int, str, str, str | None]],
+    replaced: set[tuple[str, str, int, str]], current: dict[Key, tuple[int, str, str | None]],
+    winners: dict[Key, tuple[str, int, str, str | None]],
+) -> int:
+    """Keep losing values nobody knowingly overwrote; return how many differ from the value that won."""
+    kept = []
+    for record, name, hlc, dev, table, value in losers:
+        if (record, name, hlc, dev) in replaced:
+            continue
+        if raw.execute(
+            "SELECT 1 FROM sync_superseded WHERE record_uuid = ? AND field = ? AND hlc = ? AND device = ?",
+            (record, name, hlc, dev),
+        ).fetchone():
+            continue
+        kept.append((record, name, hlc, dev, table, value))
+    if not kept:
+        return 0
+    found_at = _timestamp()
+    count = 0
+    for record, name, hlc, dev, table, value in kept:
+        new = raw.execute(
+            "INSERT OR IGNORE INTO sync_conflicts (record_uuid, field, hlc, device, table_name, value, found_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (record, name, hlc, dev, table, value, found_at),
+        ).rowcount
+        won = winners.get((record, name))
+        final = won[3] if won is not None else (current.get((record, name)) or (0, "", None))[2]
+        if new and value != final:
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- writing records
+
+def materialize(
+    raw: sqlite3.Connection, targets: dict[str, str], changed: dict[str, set[str]] | None,
+    erased: Iterable[str] = (),
+) -> tuple[Counter[str], int, int]:
+    """Write the winning values of *targets* (record -> table) into their tables.
+
+    Existing records get the *changed* fields (all fields when not given); new records are
+    inserted once they are complete and everything they point to exists. Returns inserted
+    records per table, the number of updated records, and how many records still wait.
+    """
+    if not targets:
+        return Counter(), 0, 0
+    erased = set(erased)
+    values: dict[str, dict[str, str | None]] = defaultdict(dict)
+    for record, name, value in _select_in(
+        raw, "SELECT record_uuid, field, value FROM sync_fields WHERE record_uuid IN ({marks})", list(targets),
+    ):
+        values[record][name] = value
+    ids: dict[str, dict[str, int]] = defaultdict(dict)
+    now = _timestamp()
+    inserted: Counter[str] = Counter()
+    updated = 0
+    done: list[str] = []
+    waiting: list[tuple[str, str]] = []
+    for table in TABLE_ORDER:
+        records = [record for record, name in targets.items() if name == table]
+        if not records:
+            continue
+        spec = TABLES[table]
+        _load_ids(raw, ids, table, records)
+        for name, target in spec.foreign.items():
+            wanted = {loads(values[r][name]) for r in records if name in values[r]}
+            _load_ids(raw, ids, target, [u for u in wanted if u is not None])
+        inserts: list[tuple[Any, ...]] = []
+        insert_records: list[str] = []
+        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        for record in records:
+            held = values.get(record, {})
+            if record in ids[table]:
+                names = (changed.get(record, set()) if changed is not None and record in changed else set(held))
+                names = [n for n in spec.fields if n in names and n in held]
+                row, ok = _row(spec, held, names, ids)
+                assigned = [n for n in names if n in row]
+                if assigned:
+                    updates[tuple(assigned)].append((*[row[n] for n in assigned], now, record))
+                if ok:
+                    done.append(record)
+                else:
+                    waiting.append((record, table))
+                continue
+            if "created_at" not in held:
+                waiting.append((record, table))
+                continue
+            row, ok = _row(spec, held, list(spec.fields), ids, complete=True)
+            if not ok:
+                waiting.append((record, table))
+                continue
+            extra = (1 if record in erased else 0,) if table in PERSONAL_FIELDS else ()
+            inserts.append((record, now, *extra, *[row[n] for n in spec.fields]))
+            insert_records.append(record)
+        if inserts:
+            inserted[table] += _insert(raw, spec.name, spec.fields, table in PERSONAL_FIELDS, inserts, waiting)
+            _load_ids(raw, ids, table, insert_records, force=True)
+            done.extend(r for r in insert_records if r in ids[table])
+        for names, rows in updates.items():
+            assignments = ", ".join(f"{n} = ?" for n in names)
+            raw.executemany(f"UPDATE {table} SET {assignments}, updated_at = ? WHERE uuid = ?", rows)  # noqa: S608
+            updated += len(rows)
+    if done:
+        for part in _chunks(done):
+            raw.execute(f"DELETE FROM sync_pending WHERE record_uuid IN ({','.join('?' * len(part))})", tuple(part))  # noqa: S608
+    if waiting:
+        raw.executemany("INSERT OR IGNORE INTO sync_pending (record_uuid, table_name) VALUES (?, ?)", waiting)
+    return inserted, updated, len(waiting)
+
+
+def _load_ids(raw: sqlite3.Connection, ids: dict[str, dict[str, int]], table: str, uuids: Iterable[str],
+              force: bool = False) -> None:
+    known = ids[table]
+    missing = [u for u in uuids if force or u not in known]
+    for uuid_value, pk in _select_in(raw, f"SELECT uuid, id FROM {table} WHERE uuid IN ({{marks}})", missing):  # noqa: S608
+        known[uuid_value] = pk
+
+
+def _row(spec: Any, held: dict[str, str | None], names: list[str], ids: dict[str, dict[str, int]],
+         complete: bool = False) -> tuple[dict[str, Any], bool]:
+    """Database values of *names*; ``ok`` is False when a value is missing or points nowhere (yet)."""
+    row: dict[str, Any] = {}
+    ok = True
+    for name in names:
+        text = held.get(name)
+        if text is None:
+            text = spec.defaults.get(name)
+            if text is None:
+                ok = False
+                continue
+        value = loads(text)
+        if name in spec.foreign and value is not None:
+            pk = ids[spec.foreign[name]].get(value)
+            if pk is None:
+                ok = False
+                continue
+            value = pk
+        row[name] = value
+    if complete and len(row) < len(names):
+        ok = False
+    return row, ok
+
+
+def _insert(raw: sqlite3.Connection, table: str, fields: tuple[str, ...], personal: bool,
+            rows: list[tuple[Any, ...]], waiting: list[tuple[str, str]]) -> int:
+    """Insert new records; a record that collides with a local one (should not happen) waits instead."""
+    names = ["uuid", "updated_at", *(["erased"] if personal else []), *fields]
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # noqa: S608
+    try:
+        raw.execute("SAVEPOINT sync_insert")
+        raw.executemany(sql, rows)
+        raw.execute("RELEASE sync_insert")
+        return len(rows)
+    except sqlite3.IntegrityError:
+        raw.execute("ROLLBACK TO sync_insert")
+        raw.execute("RELEASE sync_insert")
+    count = 0
+    for row in rows:
+        try:
+            raw.execute("SAVEPOINT sync_row")
+            raw.execute(sql, row)
+            raw.execute("RELEASE sync_row")
+            count += 1
+        except sqlite3.IntegrityError as error:
+            raw.execute("ROLLBACK TO sync_row")
+            raw.execute("RELEASE sync_row")
+            log.warning("Datensatz %s in %s wartet: %s", row[0], table, error)
+            waiting.append((row[0], table))
+    return count

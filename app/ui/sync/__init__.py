@@ -1,0 +1,1 @@
+"""The »Abgleichen« dialog (sync off the UI thread with a progress bar) and the »Konflikte« view."""
