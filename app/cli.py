@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "app.commands.demo",
     "app.commands.report",
     "app.commands.sync",
+    "app.commands.privacy",
     "app.commands.benchmark",
 )
 OPTIONAL_COMMAND_MODULES: tuple[str, ...] = ()

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.attendance import CourseInput, ParticipantInput, TerminInput
+from app.domain.attendance import ConsentKind, CourseInput, ParticipantInput, TerminInput
 from app.services import courses, people
 from app.storage.changelog import TABLES
 from app.storage.database import Database, open_database
@@ -45,7 +45,10 @@ class Laptop:
         return courses.add_termin(self.db, course_id, TerminInput(date=day))
 
     def add_person(self, name: str, course_id: int | None = None, **extra: object) -> int:
-        return people.create_participant(self.db, ParticipantInput(name=name, **extra), course_id=course_id)  # type: ignore[arg-type]
+        # Contact details need a consent to data storage (DSGVO); people here may get a phone later.
+        consent = [(ConsentKind.DATA_STORAGE, START, "2024-1")]
+        return people.create_participant(self.db, ParticipantInput(name=name, **extra), course_id=course_id,  # type: ignore[arg-type]
+                                         new_consents=consent)
 
     def id_of(self, table: str, record: str) -> int | None:
         with self.db.engine.connect() as conn:

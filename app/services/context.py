@@ -21,7 +21,20 @@ def database(*, start_backup: bool = False) -> Database:
     if _current is None:
         _current = open_database(paths.database_url(), start_backup=start_backup)
         log.info("Datenbank geöffnet: %s", _current.url)
+        _finish_erasures(_current)
     return _current
+
+
+def _finish_erasures(db: Database) -> None:
+    """Clean file and backups of erasures not cleaned yet (the file was busy, or they came by sync)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.services.erasure import purge_if_needed
+
+    try:
+        purge_if_needed(db)
+    except SQLAlchemyError as error:  # never keep the program from starting; it is tried again next time
+        log.warning("Aufräumen nach dem Löschen nicht möglich: %s", error)
 
 
 def close() -> None:

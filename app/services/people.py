@@ -97,13 +97,46 @@ def _apply(person: Participant, data: ParticipantInput) -> None:
 NewConsent = tuple[ConsentKind, dt.date, str]  # kind, date given, wording version
 
 
+STORAGE_CONSENT_NEEDED = (
+    "Telefon und E-Mail dürfen nur mit Einwilligung zur Datenspeicherung gespeichert werden. Bitte "
+    "»Datenspeicherung« ankreuzen (mit der Fassung des unterschriebenen Textes) oder Telefon und E-Mail leer lassen. "
+    "Es wurde nichts gespeichert."
+)
+
+
+def _check_storage_consent(
+    session: Session | None, data: ParticipantInput, participant_id: int | None, new_consents: list[NewConsent]
+) -> None:
+    """Contact details (phone, e-mail) need a consent to data storage that is not withdrawn (DSGVO)."""
+    if not (data.phone.strip() or data.email.strip()):
+        return
+    if any(kind is ConsentKind.DATA_STORAGE for kind, _given, _wording in new_consents):
+        return
+    if session is not None and participant_id is not None and has_storage_consent(session, participant_id):
+        return
+    raise InputError([STORAGE_CONSENT_NEEDED])
+
+
+def has_storage_consent(session: Session, participant_id: int) -> bool:
+    return session.scalar(
+        select(Consent.id).where(
+            Consent.participant_id == participant_id, Consent.kind == ConsentKind.DATA_STORAGE.value,
+            Consent.withdrawn_on.is_(None), Consent.deleted.is_(False),
+        ).limit(1)
+    ) is not None
+
+
 def create_participant(
     db: Database, data: ParticipantInput, course_id: int | None = None, today: dt.date | None = None,
     new_consents: list[NewConsent] | None = None,
 ) -> int:
-    """Record a person (enrolled in *course_id*, with consents); bad input raises InputError, nothing saved."""
+    """Record a person (enrolled in *course_id*, with consents); bad input raises InputError, nothing saved.
+
+    Phone or e-mail are only stored with a consent to data storage (given now in *new_consents*).
+    """
     check_participant(data, today)
     _check_consents(new_consents or [])
+    _check_storage_consent(None, data, None, new_consents or [])
     with db.transaction() as session:
         person = Participant()
         _apply(person, data)
@@ -127,6 +160,7 @@ def update_participant(
         person = live_participant(session, participant_id)
         if person.erased:
             raise InputError(["Diese Person wurde gelöscht (Datenschutz); ihre Angaben lassen sich nicht mehr ändern."])
+        _check_storage_consent(session, data, participant_id, new_consents or [])
         _apply(person, data)
         _add_consents(session, participant_id, new_consents or [])
     events.notify(events.PARTICIPANTS, events.ATTENDANCE)
@@ -254,8 +288,12 @@ def _add_consents(session: Session, participant_id: int, items: list[NewConsent]
     return [row.id for row in rows]
 
 
-def withdraw_consent(db: Database, consent_id: int, withdrawn_on: dt.date) -> None:
-    """Record the withdrawal of an Einwilligung (the record itself stays as proof)."""
+def withdraw_consent(db: Database, consent_id: int, withdrawn_on: dt.date) -> bool:
+    """Record the withdrawal of an Einwilligung (the record itself stays as proof).
+
+    Withdrawing the consent to data storage also removes phone and e-mail (they may only be kept with
+    it); returns ``True`` when contact details were removed.
+    """
     with db.transaction() as session:
         row = session.get(Consent, consent_id)
         if row is None or row.deleted:
@@ -268,4 +306,13 @@ def withdraw_consent(db: Database, consent_id: int, withdrawn_on: dt.date) -> No
                 f"({format_date(row.given_on)})."
             ])
         row.withdrawn_on = withdrawn_on
+        removed = False
+        if row.kind == ConsentKind.DATA_STORAGE.value:
+            session.flush()
+            person = session.get(Participant, row.participant_id)
+            if person is not None and (person.phone or person.email) and not has_storage_consent(session, person.id):
+                person.phone = ""
+                person.email = ""
+                removed = True
     events.notify(events.PARTICIPANTS)
+    return removed

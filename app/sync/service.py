@@ -177,6 +177,11 @@ def synchronise(
         _import_one(db, root, item, passphrase, report)
     if not report.export_note:
         _scrub(db, root, folder_io.scan(root), passphrase, report)
+    # An erasure that arrived blanks the fields at once; the old values also leave the file's free
+    # pages, the WAL and the backups (cheap when no new erasure came).
+    from app.services.erasure import purge_if_needed
+
+    purge_if_needed(db)
     with db.engine.connect() as conn:
         report.open_conflicts = count_open_conflicts(conn)
     if progress:

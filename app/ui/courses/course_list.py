@@ -30,6 +30,7 @@ class CourseListView(QWidget):
     open_checkin = Signal(int)
     backups_requested = Signal()
     organisation_requested = Signal()
+    privacy_requested = Signal()
     sync_requested = Signal()
 
     def __init__(self, db: Database, relay: QObject, parent: QWidget | None = None) -> None:
@@ -72,6 +73,8 @@ class CourseListView(QWidget):
                                      self.sync_requested.emit))
         buttons.addWidget(big_button("Organisation …", "Organisation, Logo und Förderhinweis",
                                      self.organisation_requested.emit))
+        buttons.addWidget(big_button("Datenschutz …", "Datenschutz: Personen nach Ablauf der Aufbewahrungsfrist löschen",
+                                     self.privacy_requested.emit))
         buttons.addWidget(big_button("Sicherungen …", "Sicherungen ansehen und wiederherstellen",
                                      self.backups_requested.emit))
         today_row = QHBoxLayout()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QWidget
 
-from app.services import organisation
+from app.services import organisation, retention
 from app.storage.database import Database
 from app.ui.courses.dialogs import FormDialog, _line
 from app.ui.courses.widgets import show_message
@@ -51,6 +51,13 @@ class OrganisationDialog(FormDialog):
         self.form.addRow("&Kontakt:", self.contact_edit)
         self.form.addRow("Logo:", logo_row)
         self.form.addRow("&Trainer (je Zeile):", self.trainers_edit)
+        self.retention_box = QSpinBox()
+        self.retention_box.setRange(retention.MIN_MONTHS, retention.MAX_MONTHS)
+        self.retention_box.setSuffix(" Monate")
+        self.retention_box.setValue(retention.retention_months(db))
+        self.retention_box.setAccessibleName(
+            "Aufbewahrungsfrist: Personen ohne Aktivität seit so vielen Monaten werden zum Löschen vorgeschlagen")
+        self.form.addRow("&Aufbewahrungsfrist:", self.retention_box)
         self.set_logo(self.logo_png)
 
     def set_logo(self, data: bytes | None) -> None:
@@ -76,3 +83,5 @@ class OrganisationDialog(FormDialog):
             contact=self.contact_edit.text(), logo_png=self.logo_png,
         )
         organisation.save_settings(self.db, settings, self.trainers_edit.toPlainText().splitlines())
+        if self.retention_box.value() != retention.retention_months(self.db):
+            retention.set_retention_months(self.db, self.retention_box.value())

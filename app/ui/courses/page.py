@@ -101,6 +101,7 @@ class CoursesPage(QWidget):
         self.list_view.open_checkin.connect(lambda termin_id: self.show_checkin(termin_id, from_course=False))
         self.list_view.backups_requested.connect(self.open_backups)
         self.list_view.organisation_requested.connect(self.open_organisation)
+        self.list_view.privacy_requested.connect(self.open_privacy)
         self.list_view.sync_requested.connect(self.open_sync)
         self.course_view.back_requested.connect(self.show_list)
         self.course_view.open_checkin.connect(lambda termin_id: self.show_checkin(termin_id, from_course=True))
@@ -147,6 +148,11 @@ class CoursesPage(QWidget):
         from app.ui.courses.organisation_dialog import OrganisationDialog
 
         OrganisationDialog(self.db, self).exec()
+
+    def open_privacy(self) -> None:
+        from app.ui.courses.privacy_dialog import PrivacyDialog
+
+        PrivacyDialog(self.db, self).exec()
 
     def open_sync(self) -> None:
         from app.ui.sync.dialog import SyncDialog

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QListWidget, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from app.domain.attendance import (
     AGE_BANDS,
@@ -16,7 +28,7 @@ from app.domain.attendance import (
     ParticipantView,
     parse_birth_year,
 )
-from app.services import people
+from app.services import auskunft, erasure, people, privacy
 from app.storage.database import Database
 from app.ui.courses.dialogs import FormDialog, _line
 from app.ui.courses.widgets import HINT_STYLE, show_message
@@ -73,6 +85,7 @@ class ParticipantDialog(FormDialog):
 
     def _build_consents(self) -> None:
         active = []
+        self.withdraw_buttons: dict[int, QPushButton] = {}
         if self.person is not None:
             self.consent_list = QListWidget()
             self.consent_list.setAccessibleName("Erteilte Einwilligungen")
@@ -82,11 +95,19 @@ class ParticipantDialog(FormDialog):
             for consent in self._consents:
                 self.consent_list.addItem(consent.text)
             active = [c.kind for c in self._consents if c.withdrawn_on is None]
-            withdraw = QPushButton("Markierte Einwilligung widerrufen (heute)")
-            withdraw.setAccessibleName("Markierte Einwilligung widerrufen")
-            withdraw.clicked.connect(self._withdraw)
             self.form.addRow("Einwilligungen:", self.consent_list)
-            self.form.addRow("", withdraw)
+            withdraw_row = QHBoxLayout()
+            for consent in self._consents:
+                if consent.withdrawn_on is None:
+                    button = QPushButton(f"»{consent.kind.label}« widerrufen")
+                    button.setAccessibleName(f"Einwilligung {consent.kind.label} heute widerrufen")
+                    button.clicked.connect(lambda _checked=False, cid=consent.id: self.withdraw(cid))
+                    withdraw_row.addWidget(button)
+                    self.withdraw_buttons[consent.id] = button
+            withdraw_row.addStretch(1)
+            if self.withdraw_buttons:
+                self.form.addRow("Widerruf (heute):", withdraw_row)
+            self._build_privacy_actions()
         row = QHBoxLayout()
         self.consent_boxes: dict[ConsentKind, QCheckBox] = {}
         for kind in ConsentKind:
@@ -165,17 +186,96 @@ class ParticipantDialog(FormDialog):
         self.saved_id = self._duplicates[0].id
         self.done(FormDialog.DialogCode.Accepted)
 
-    def _withdraw(self) -> None:
-        row = self.consent_list.currentRow()
-        if row < 0:
-            show_message(self.message, "Bitte zuerst eine Einwilligung in der Liste markieren.")
-            return
+    def withdraw(self, consent_id: int) -> None:
+        """One click: the consent is withdrawn today (the record stays as proof)."""
         try:
-            people.withdraw_consent(self.db, self._consents[row].id, self.today)
+            removed = people.withdraw_consent(self.db, consent_id, self.today)
         except InputError as error:
             show_message(self.message, "\n".join(error.messages))
             return
         self._consents = people.consents(self.db, self.person.id)  # type: ignore[union-attr]
-        self.consent_list.item(row).setText(self._consents[row].text)
-        self.consent_boxes[self._consents[row].kind].setEnabled(True)
-        show_message(self.message, "Widerruf gespeichert.", HINT_STYLE)
+        text = "Widerruf gespeichert."
+        for row, consent in enumerate(self._consents):
+            self.consent_list.item(row).setText(consent.text)
+            if consent.id == consent_id:
+                self.consent_boxes[consent.kind].setEnabled(True)
+                text = f"Widerruf »{consent.kind.label}« gespeichert."
+        self.withdraw_buttons.pop(consent_id).setEnabled(False)
+        if removed:  # without consent to storage no contact details stay (see people.withdraw_consent)
+            self.phone_edit.clear()
+            self.email_edit.clear()
+            text += " Telefon und E-Mail wurden entfernt."
+        show_message(self.message, text, HINT_STYLE)
+
+    # ------------------------------------------------------------------ Auskunft and Löschen
+
+    def _build_privacy_actions(self) -> None:
+        row = QHBoxLayout()
+        self.auskunft_button = QPushButton("Auskunft …")
+        self.auskunft_button.setAccessibleName("Auskunft: alles Gespeicherte über die Person als PDF oder JSON")
+        self.auskunft_button.clicked.connect(self._choose_auskunft_file)
+        self.erase_button = QPushButton("Person löschen …")
+        self.erase_button.setAccessibleName("Person löschen (Datenschutz)")
+        self.erase_button.clicked.connect(self.erase)
+        row.addWidget(self.auskunft_button)
+        row.addWidget(self.erase_button)
+        if self.person is not None and privacy.is_erased(self.db, self.person.id):
+            self.erase_button.setEnabled(False)
+            self.erase_button.setText("Person ist gelöscht")
+        row.addStretch(1)
+        self.form.addRow("Datenschutz:", row)
+
+    def _choose_auskunft_file(self) -> None:
+        assert self.person is not None
+        suggested = str(Path.home() / f"auskunft-person-{self.person.id}.pdf")
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "Auskunft speichern", suggested, "PDF-Dokument (*.pdf);;JSON-Datei (*.json)")
+        if name:
+            self.write_auskunft(Path(name))
+
+    def write_auskunft(self, target: Path) -> bool:
+        """Write the Auskunft as PDF or JSON (by the file ending); the outcome is shown in the dialog."""
+        assert self.person is not None
+        from app.render.output import OutputError
+
+        try:
+            kind = auskunft.check_target(target)
+            data = auskunft.collect(self.db, self.person.id)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                if kind == "json":
+                    auskunft.write_json(data, target)
+                else:
+                    from app.render.auskunft import build_auskunft
+                    from app.render.output import write_pdf
+
+                    write_pdf(build_auskunft(data), target)
+            finally:
+                QApplication.restoreOverrideCursor()
+        except (auskunft.AuskunftError, OutputError, InputError) as error:
+            show_message(self.message, str(error))
+            return False
+        show_message(self.message, f"Auskunft gespeichert: {target}", HINT_STYLE)
+        return True
+
+    def erase(self) -> None:
+        """After one confirmation: erase the person (placeholder for the statistics) and close the dialog."""
+        assert self.person is not None
+        answer = QMessageBox.question(
+            self, "Person löschen",
+            f"»{self.person.name}« wirklich löschen?\n\nName, Telefon, E-Mail, Geburtsjahr und Notiz werden "
+            "entfernt – auch aus den Sicherungen und beim nächsten Abgleich auf den anderen Laptops. "
+            "Die Anwesenheiten zählen anonym in der Statistik weiter.\n\nDas lässt sich nicht rückgängig machen.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            report = erasure.erase_one(self.db, self.person.id)
+        except InputError as error:
+            show_message(self.message, "\n".join(error.messages))
+            return
+        self.erasure_lines = report.lines()
+        QMessageBox.information(self, "Person gelöscht", "\n".join(self.erasure_lines))
+        self.saved_id = self.person.id
+        self.done(FormDialog.DialogCode.Accepted)
