@@ -96,7 +96,7 @@ def test_full_disk_leaves_no_half_file_and_keeps_the_old_one(qapp, lesson_folder
     def full_disk(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("app.render.output.os.fsync", full_disk)
+    monkeypatch.setattr("app.atomic_write.os.fsync", full_disk)
     assert cli.main(["handout", str(lesson_folder), "-o", str(target)]) == 1
     err = capsys.readouterr().err
     assert "nicht genug Platz" in err and "Traceback" not in err
@@ -112,7 +112,7 @@ def test_unwritable_folder_gives_a_clear_message(qapp, lesson_folder: Path, tmp_
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied")
 
-        monkeypatch.setattr("app.render.output.tempfile.mkstemp", refuse)
+        monkeypatch.setattr("app.atomic_write.tempfile.mkstemp", refuse)
     else:
         out.chmod(0o500)
     try:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QPageLayout, QPagedPaintDevice, QPageSize, QPainter, QPdfWriter
 
 from app import __app_name__, __version__
+from app.atomic_write import write_bytes_atomically
 from app.render.document import Cancelled, Document, Layout, PageInfo, PaintContext, Progress, RenderCancelled
 from app.render.units import UNITS_PER_INCH, pt
 
@@ -164,24 +163,10 @@ def check_target(target: Path) -> None:
 def write_atomically(target: Path, data: bytes) -> None:
     target = Path(target)
     check_target(target)
-    temp_name = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            os.chmod(temp_name, _file_mode())
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-        temp_name = None
+        write_bytes_atomically(target, data, _file_mode())
     except OSError as error:
         raise OutputError(describe_os_error(error, target)) from error
-    finally:
-        if temp_name is not None:
-            try:
-                os.unlink(temp_name)
-            except OSError:
-                log.warning("Temporäre Datei %s konnte nicht gelöscht werden", temp_name)
 
 
 def describe_os_error(error: OSError, target: Path) -> str:

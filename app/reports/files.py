@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import errno
-import os
-import tempfile
 from pathlib import Path
+
+from app.atomic_write import write_bytes_atomically
 
 
 class ExportError(Exception):
@@ -24,24 +24,10 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Either the whole new file is at *target* afterwards, or the old one is untouched."""
     target = Path(target)
     check_target(target)
-    temp_name = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            os.chmod(temp_name, 0o644)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-        temp_name = None
+        write_bytes_atomically(target, data)
     except OSError as error:
         raise ExportError(describe(error, target)) from error
-    finally:
-        if temp_name is not None:
-            try:
-                os.unlink(temp_name)
-            except OSError:
-                pass
 
 
 def describe(error: OSError, target: Path) -> str:

@@ -1,0 +1,34 @@
+"""Write a file completely or not at all: temp file in the target folder, fsync, rename (no Qt)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def write_bytes_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Afterwards either the whole new file is at *target* or the old one is untouched.
+
+    Raises the OSError of the failing step; callers turn it into a German message.
+    """
+    target = Path(target)
+    temp_name = None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            os.chmod(temp_name, mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+        temp_name = None
+    finally:
+        if temp_name is not None:
+            try:
+                os.unlink(temp_name)
+            except OSError:
+                log.warning("Temporäre Datei %s konnte nicht gelöscht werden", temp_name)
