@@ -7,6 +7,7 @@ what the audience sees. Trainer notes are never part of what this paints.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,8 +267,12 @@ class StepRenderer:
                         low, best = mid, candidate
                     else:
                         high = mid
-        if scale < 1.0 and best.body_px > min_px:
-            best = attempt(max(min_px, best.body_px * scale))[1]
+        target = best.body_px * scale if scale < 1.0 else best.body_px
+        # Whole even pixel sizes: neighbouring steps share sizes, so Qt's glyph cache is reused
+        # and a step shown for the first time draws several times faster.
+        quantised = max(min_px, math.floor(target / 2) * 2)
+        if quantised != best.body_px and best.body_px > min_px:
+            best = attempt(quantised)[1]
         return best
 
     def paint(
