@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -103,7 +104,7 @@ class Box(Block):
         self.inner.paint(painter, x + self.frame + self.padding, y + self._edge(self.open_top), context)
 
 
-class Rows(Block):
+class Rows(Block, ABC):
     """A block made of rows: may be cut between rows; an optional header repeats on every page."""
 
     row_gap = 0.0
@@ -115,11 +116,13 @@ class Rows(Block):
         self.first = 0
         self.last = 0
 
+    @abstractmethod
     def measure_rows(self, width: float) -> list[float]:
-        raise NotImplementedError
+        """Height of every row at *width*."""
 
+    @abstractmethod
     def paint_row(self, painter: QPainter, index: int, x: float, y: float, context: PaintContext) -> None:
-        raise NotImplementedError
+        """Paint row *index* with its top-left corner at (*x*, *y*)."""
 
     def paint_header(self, painter: QPainter, x: float, y: float, context: PaintContext) -> None:
         """Subclasses with ``header_height`` > 0 paint their header here."""

@@ -99,8 +99,8 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.saved_id: int | None = None
 
-    def save(self) -> None:
-        raise NotImplementedError
+    # Each form defines ``save()``: store the input or raise InputError (Qt classes cannot use ABCMeta).
+    save: Callable[[], None]
 
     def accept(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -59,8 +60,8 @@ class RowsModel(QAbstractTableModel):
             return self._cells[index.row()][index.column()] if 0 <= index.column() < len(self.HEADERS) else None
         return None
 
-    def cell(self, row: Any, column: int) -> str:
-        raise NotImplementedError
+    # Each subclass defines ``cell(row, column) -> str`` (Qt classes cannot use ABCMeta).
+    cell: Callable[[Any, int], str]
 
     def id_at(self, row: int) -> int | None:
         return self.rows[row].id if 0 <= row < len(self.rows) else None
