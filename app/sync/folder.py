@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.atomic_write import write_bytes_atomically
 from app.sync.fileformat import SUFFIX
 
 DEVICE_DIR_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -105,40 +105,18 @@ def write_new_file(root: Path, device: str, seq: int, data: bytes) -> Path:
     target = folder / file_name(seq)
     if target.exists():
         raise FileExistsError(f"{target} gibt es schon")
-    temp = folder / f".{file_name(seq)}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(folder)
-    return target
+    return _write(folder, target, data)
 
 
 def replace_file(root: Path, device: str, seq: int, data: bytes) -> Path:
     """Replace one of this device's own files atomically (only to remove erased people's data)."""
     folder = root / device
-    target = folder / file_name(seq)
-    temp = folder / f".{file_name(seq)}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    return _write(folder, folder / file_name(seq), data)
+
+
+def _write(folder: Path, target: Path, data: bytes) -> Path:
+    # the temp file starts with "." and ends with ".tmp": readers skip it as unfinished
+    write_bytes_atomically(target, data)
     _fsync_dir(folder)
     return target
 
