@@ -8,11 +8,10 @@ layout the job produced, in the GUI thread, with the same painter code as PDF an
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QThread, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFont, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.lesson import Lesson
+from app.ui.background_job import BackgroundJob, Work
 from app.render.booklet import build_booklet
 from app.render.document import Document, Layout, RenderCancelled
 from app.render.fonts import load_fonts
@@ -43,43 +43,11 @@ MIN_DIALOG_PT = 14.0
 PROGRESS_STEPS = 1000
 
 
-class RenderJob(QThread):
-    """Runs ``work(progress, cancelled)`` off the GUI thread; reports progress, result or a German error."""
+class RenderJob(BackgroundJob):
+    """A background job for handouts and booklets (an OutputError carries its German message)."""
 
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled_ = Signal()
-
-    def __init__(self, work: Callable[[Callable[[int, int], None], Callable[[], bool]], object],
-                 parent: QWidget | None = None, keep_alive: object = None) -> None:
-        super().__init__(parent)
-        self._work = work
-        self._stop = threading.Event()
-        self.keep_alive = keep_alive  # e.g. the QPrinter the work paints on: must outlive the thread
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def is_cancelled(self) -> bool:
-        return self._stop.is_set()
-
-    def run(self) -> None:  # noqa: D401 - QThread API
-        try:
-            result = self._work(self.progressed.emit, self._stop.is_set)
-        except RenderCancelled:
-            self.cancelled_.emit()
-        except OutputError as error:
-            self.failed.emit(str(error))
-        except Exception:  # noqa: BLE001 - no traceback for the trainer; details go to the log
-            log.exception("Handout konnte nicht erstellt werden")
-            self.failed.emit("Beim Erstellen des Handouts ist ein unerwarteter Fehler aufgetreten. "
-                             "Einzelheiten stehen in der Protokolldatei.")
-        else:
-            if self._stop.is_set():
-                self.cancelled_.emit()
-            else:
-                self.succeeded.emit(result)
+    def __init__(self, work: Work, parent: QWidget | None = None, keep_alive: object = None) -> None:
+        super().__init__(work, (OutputError,), "des Handouts", parent, keep_alive)
 
 
 class HandoutDialog(QDialog):

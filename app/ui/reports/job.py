@@ -1,53 +1,15 @@
-"""Run report work off the GUI thread; progress, result or a German error come back as signals."""
+"""Report work off the GUI thread: the shared background job, named for reports."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
+from PySide6.QtCore import QObject
 
-from PySide6.QtCore import QObject, QThread, Signal
-
-log = logging.getLogger(__name__)
-Work = Callable[[Callable[[int, int], None], Callable[[], bool]], object]
+from app.ui.background_job import BackgroundJob, Work
 
 
-class ReportJob(QThread):
-    """Calls ``work(progress, cancelled)`` in a thread; known errors carry their German message."""
-
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled_ = Signal()
+class ReportJob(BackgroundJob):
+    """A background job whose unexpected errors are reported as failures of the report."""
 
     def __init__(self, work: Work, known_errors: tuple[type[BaseException], ...] = (),
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._work = work
-        self._known = known_errors
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def is_cancelled(self) -> bool:
-        return self._stop.is_set()
-
-    def run(self) -> None:  # noqa: D401 - QThread API
-        from app.render.document import RenderCancelled
-
-        try:
-            result = self._work(self.progressed.emit, self._stop.is_set)
-        except RenderCancelled:
-            self.cancelled_.emit()
-        except self._known as error:  # type: ignore[misc]
-            self.failed.emit(str(error))
-        except Exception:  # noqa: BLE001 - no traceback for the person; details go to the log
-            log.exception("Bericht konnte nicht erstellt werden")
-            self.failed.emit("Beim Erstellen des Berichts ist ein unerwarteter Fehler aufgetreten. "
-                             "Einzelheiten stehen in der Protokolldatei.")
-        else:
-            if self._stop.is_set():
-                self.cancelled_.emit()
-            else:
-                self.succeeded.emit(result)
+        super().__init__(work, known_errors, "des Berichts", parent)
