@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from app import paths
@@ -25,7 +25,6 @@ class Settings:
     audience_screen: str = ""  # name of the screen last chosen for the audience
     swap_screens: bool = False
     window_geometry: str = ""  # hex of QWidget.saveGeometry()
-    recent_lessons: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls) -> Settings:

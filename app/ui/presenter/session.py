@@ -143,10 +143,6 @@ class PresentationSession(QObject):
             self.console.activateWindow()
             self._console_visible_single = True
 
-    @property
-    def console_shown(self) -> bool:
-        return self.console.isVisible()
-
     # --- commands -------------------------------------------------------------------------
     def ask_step(self) -> None:
         parent = self.console if self.console.isVisible() else self.audience
