@@ -12,6 +12,7 @@ from app import __app_name__, __version__, paths
 
 log = logging.getLogger(__name__)
 BENCH_EXIT_ENV = "KURSLOTSE_BENCH_EXIT_NACH_ZEICHNEN"
+THEME_ENV = "KURSLOTSE_FARBEN"  # "hell" or "dunkel"; empty: follow the system
 
 
 def apply_ui_font(point_size: int) -> None:
@@ -59,6 +60,10 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kurslotse")
     _install_excepthook()
+    from app.ui.look import apply_look, install_german
+
+    install_german(app)  # Qt's own buttons, file and print dialogs, "Strg+…" in German
+    apply_look(app, os.environ.get(THEME_ENV, ""))
     settings = Settings.load()
     apply_ui_font(settings.ui_font_pt)
     if device:

@@ -6,7 +6,7 @@ import importlib.util
 import logging
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from app import __app_name__, __version__, paths
 from app.domain.lesson import LEVELS, Device, Lesson
+from app.lessons.ordering import sort_lessons, template_positions
 from app.settings import Settings
 from app.ui.lesson_preview import lesson_preview_html
 from app.ui.library_model import LessonFilter, LessonListModel
+from app.ui.look import colours, icon, mark_primary, with_icon
 
 log = logging.getLogger(__name__)
 ALL = "Alle"
@@ -58,6 +60,14 @@ KEY_HELP = """<h2>Tastenkürzel</h2>
 </table>"""
 
 
+TITLE_BAR_PX = 32  # window frame and title bar the window manager adds around the window
+
+
+def first_window_size(width: int, height: int, available_width: int, available_height: int) -> tuple[int, int]:
+    """The wished size shrunk to the available screen area, leaving room for the title bar."""
+    return min(width, available_width - 8), min(height, available_height - TITLE_BAR_PX)
+
+
 class MainWindow(QMainWindow):
     """Library on the left, preview on the right, a large button to start presenting."""
 
@@ -73,7 +83,7 @@ class MainWindow(QMainWindow):
         self._courses_page: QWidget | None = None
         self._lazy_tabs: dict[QWidget, tuple[str, str, str]] = {}  # placeholder -> (module, class, title)
         self.setWindowTitle(__app_name__)
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(800, 540)  # fits a 1280×720 screen with taskbar and title bar
 
         self.model = LessonListModel(self)
         self.search = QLineEdit()
@@ -104,15 +114,17 @@ class MainWindow(QMainWindow):
         self.present_device.addItem("Projektion für Android", Device.ANDROID.value)
         self.present_device.addItem("Projektion für iPhone", Device.IPHONE.value)
         self.present_device.setCurrentIndex(0 if self.settings.device != "iphone" else 1)
-        self.present_button = QPushButton("▶  Präsentation starten (F5)")
+        self.present_button = QPushButton("Präsentation starten (F5)")
         self.present_button.setAccessibleName("Präsentation starten")
         self.present_button.setMinimumHeight(64)
         big = self.present_button.font()
         big.setPointSizeF(big.pointSizeF() * 1.3)
         big.setBold(True)
         self.present_button.setFont(big)
+        with_icon(self.present_button, "play", colours().on_accent, 32)
+        mark_primary(self.present_button)
         self.present_button.clicked.connect(self.start_presentation)
-        self.handout_button = QPushButton("Handout …")
+        self.handout_button = with_icon(QPushButton("Handout oder Kursheft …"), "printer")
         self.handout_button.setAccessibleName("Handout drucken oder als PDF speichern")
         self.handout_button.setMinimumHeight(48)
         self.present_device.setMinimumHeight(48)
@@ -192,21 +204,24 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Datei")
-        self._action(file_menu, "&Einstellungen …", "Ctrl+,", self.open_settings)
+        self._action(file_menu, "&Einstellungen …", "Ctrl+,", self.open_settings, "settings")
         file_menu.addSeparator()
-        self._action(file_menu, "&Beenden", QKeySequence.StandardKey.Quit, self.close)
+        # "Ctrl+Q" written out: the platform's standard Quit key is empty on Windows
+        self._action(file_menu, "&Beenden", "Ctrl+Q", self.close, "log-out")
         lessons = self.menuBar().addMenu("&Lektionen")
-        self._action(lessons, "&Präsentieren", "F5", self.start_presentation)
-        self._action(lessons, "&Handout …", QKeySequence.StandardKey.Print, self.open_handout)
-        self._action(lessons, "&Suchen", QKeySequence.StandardKey.Find, self._focus_search)
-        self._action(lessons, "Lektionen &prüfen …", "", self.show_problems)
-        self._action(lessons, "&Neu laden", "Ctrl+R", self.reload_library)
+        self._action(lessons, "&Präsentieren", "F5", self.start_presentation, "play")
+        self._action(lessons, "&Handout oder Kursheft …", "Ctrl+P", self.open_handout, "printer")
+        self._action(lessons, "&Suchen", "Ctrl+F", self._focus_search, "search")
+        self._action(lessons, "Lektionen &prüfen …", "", self.show_problems, "triangle-alert")
+        self._action(lessons, "&Neu laden", "Ctrl+R", self.reload_library, "refresh-cw")
         help_menu = self.menuBar().addMenu("&Hilfe")
-        self._action(help_menu, "&Tastenkürzel", "F1", self.show_keys)
-        self._action(help_menu, f"Ü&ber {__app_name__}", "", self.show_about)
+        self._action(help_menu, "&Tastenkürzel", "F1", self.show_keys, "keyboard")
+        self._action(help_menu, f"Ü&ber {__app_name__}", "", self.show_about, "info")
 
-    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+    def _action(self, menu, text: str, shortcut, slot, icon_name: str = "") -> QAction:
         action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
@@ -276,7 +291,10 @@ class MainWindow(QMainWindow):
     def apply_filter(self) -> None:
         current = self.current_lesson()
         rule = self.current_filter()
-        self.model.set_rows([lesson for lesson in self.library.lessons if rule.accepts(lesson)])
+        positions = template_positions([t.lesson_ids for t in template.sessions]
+                                       for template in getattr(self.library, "templates", []))
+        accepted = [lesson for lesson in self.library.lessons if rule.accepts(lesson)]
+        self.model.set_rows(sort_lessons(accepted, positions, lambda item: item.id, lambda item: item.title))
         if current is not None and self.model.row_of(current.id) >= 0:
             self.select_lesson(current.id)
         elif self.model.rowCount() > 0:
@@ -424,11 +442,27 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:
             try:
-                self.restoreGeometry(QByteArray.fromHex(self.settings.window_geometry.encode()))
-                return
+                if self.restoreGeometry(QByteArray.fromHex(self.settings.window_geometry.encode())):
+                    self._fit_on_screen()
+                    return
             except (ValueError, TypeError):
                 pass
         self.resize(1200, 800)
+        self._fit_on_screen()
+
+    def _fit_on_screen(self) -> None:
+        """The whole window (title bar and status bar included) on the available screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width, height = first_window_size(self.width(), self.height(), area.width(), area.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        if not area.contains(frame):
+            self.move(max(area.left(), min(frame.left(), area.right() - frame.width())),
+                      max(area.top(), min(frame.top(), area.bottom() - frame.height())))
 
     def _save_settings(self) -> None:
         self.settings.window_geometry = bytes(self.saveGeometry().toHex()).decode()
