@@ -22,7 +22,7 @@ MAX_LESSON_FILE_BYTES = 1_000_000
 MAX_STEPS = 200
 
 REQUIRED_KEYS = ("id", "titel", "beschreibung", "dauer", "stufe", "thema", "lernziele")
-LIST_KEYS = ("lernziele", "links")
+LIST_KEYS = ("lernziele", "links", "quellen", "voraussetzungen")  # last two: checked in facts.py
 SCALAR_KEYS = ("id", "titel", "beschreibung", "dauer", "stufe", "thema", "geraete", "autor", "stand")
 KEY_ALIASES = {"geräte": "geraete", "gerate": "geraete"}
 KNOWN_KEYS = SCALAR_KEYS + LIST_KEYS
