@@ -30,23 +30,95 @@ OPTIONAL_COMMAND_MODULES: tuple[str, ...] = ()
 log = logging.getLogger(__name__)
 
 
+# argparse's own texts (Python 3.11–3.13), in German. argparse looks them up through the module
+# globals ``_`` and ``ngettext`` at the moment it needs them, so replacing those is enough.
+ARGPARSE_GERMAN = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Argumente",
+    "options": "Optionen",
+    "optional arguments": "Optionen",
+    "show this help message and exit": "diese Hilfe anzeigen und beenden",
+    "argument %(argument_name)s: %(message)s": "Angabe %(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "unbekannte Angaben: %s",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "one of the arguments %s is required": "eine dieser Angaben wird gebraucht: %s",
+    "not allowed with argument %s": "nicht zusammen mit %s möglich",
+    "expected one argument": "hier fehlt ein Wert",
+    "expected at most one argument": "höchstens ein Wert erlaubt",
+    "expected at least one argument": "mindestens ein Wert nötig",
+    "ambiguous option: %(option)s could match %(matches)s": "mehrdeutige Angabe: %(option)s passt zu %(matches)s",
+    "unexpected option string: %s": "unerwartete Angabe: %s",
+    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r gibt es hier nicht; möglich: %(choices)s",
+    "invalid choice: %(value)r, maybe you meant %(closest)r? (choose from %(choices)s)":
+        "%(value)r gibt es hier nicht – vielleicht %(closest)r? Möglich: %(choices)s",
+    "ignored explicit argument %r": "überzähliger Wert %r",
+    "can't open '%(filename)s': %(error)s": "»%(filename)s« lässt sich nicht öffnen: %(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "unbekannter Befehl %(parser_name)r (möglich: %(choices)s)",
+    "argument \"-\" with mode %r": "»-« mit Modus %r",
+    "show program's version number and exit": "Versionsnummer anzeigen und beenden",
+}
+ARGPARSE_GERMAN_PLURAL = {
+    "expected %s argument": ("%s Wert erwartet", "%s Werte erwartet"),
+    "conflicting option string: %s": ("widersprüchliche Angabe: %s", "widersprüchliche Angaben: %s"),
+}
+
+
+def _german(message: str) -> str:
+    return ARGPARSE_GERMAN.get(message, message)
+
+
+def _german_plural(singular: str, plural: str, number: int) -> str:
+    forms = ARGPARSE_GERMAN_PLURAL.get(singular)
+    if forms is None:
+        return singular if number == 1 else plural
+    return forms[0] if number == 1 else forms[1]
+
+
+argparse._ = _german  # type: ignore[attr-defined]
+argparse.ngettext = _german_plural  # type: ignore[attr-defined]
+
+NUMBER_TYPES = {int: "keine ganze Zahl", float: "keine Zahl"}
+
+
 class GermanArgumentParser(argparse.ArgumentParser):
-    """argparse with German error text and exit code 2."""
+    """argparse with German texts, German type errors and exit code 2."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - argparse's own signature
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        if not any(action.option_strings == ["-h", "--help"] for action in self._actions):
+            self.add_argument("-h", "--hilfe", "--help", action="help", default=argparse.SUPPRESS,
+                              help="diese Hilfe anzeigen und beenden")
+
+    def _get_value(self, action: argparse.Action, arg_string: str):  # noqa: ANN202 - argparse hook
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError:
+            if action.type in NUMBER_TYPES:
+                raise argparse.ArgumentError(action, f"»{arg_string}« ist {NUMBER_TYPES[action.type]}") from None
+            raise
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: Fehler: {message}\n")
+        hint = f"Hilfe: {self.prog} --hilfe"
+        self.exit(2, f"{self.prog}: Fehler: {message}\n{hint}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "kurslotse") -> argparse.ArgumentParser:
     parser = GermanArgumentParser(
-        prog="kurslotse",
+        prog=prog,
         description=f"{__app_name__} – Begleiter für Smartphone-Kurse. Ohne Befehl öffnet sich das Programmfenster.",
     )
-    parser.add_argument("--version", action="version", version=f"{__app_name__} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{__app_name__} {__version__}",
+                        help="Versionsnummer anzeigen und beenden")
     parser.add_argument("--daten", metavar="ORDNER", help="Datenordner (sonst $KURSLOTSE_DATEN oder der übliche Ordner des Systems)")
+    parser.add_argument("--demo", action="store_true",
+                        help="mit den Demo-Daten arbeiten (eigener Datenordner »demo«, echte Daten bleiben unberührt)")
     parser.add_argument("--datenbank", metavar="URL", help="SQLAlchemy-Adresse der Datenbank (sonst $KURSLOTSE_DATENBANK oder SQLite im Datenordner)")
-    subparsers = parser.add_subparsers(dest="befehl", metavar="BEFEHL", parser_class=GermanArgumentParser)
+    subparsers = parser.add_subparsers(dest="befehl", metavar="BEFEHL", parser_class=GermanArgumentParser,
+                                       title="Befehle")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     for name in OPTIONAL_COMMAND_MODULES:
@@ -61,15 +133,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    from app.commands import common
+
+    prog = common.invoked_as()
+    common.set_command_name(prog)
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
+    demo_mode = bool(getattr(args, "demo", False))
     paths.set_data_dir(args.daten)
+    if demo_mode:
+        if args.datenbank:
+            return common.fail("--demo und --datenbank gehen nicht zusammen: die Demo hat ihre eigene Datenbank.",
+                               common.EXIT_USAGE)
+        paths.enter_demo()
     paths.set_database_url(args.datenbank)
+    problem = _database_url_problem()
+    if problem:
+        return common.fail(problem, common.EXIT_USAGE)
     try:
         setup_logging()
     except OSError as error:
-        print(f"Kurslotse: Der Datenordner ist nicht beschreibbar: {error}", file=sys.stderr)
-        return 1
+        return common.fail(f"Der Datenordner {paths.data_dir()} ist nicht beschreibbar ({error.strerror or error}).")
     try:
         if getattr(args, "func", None) is None:
             from app.ui.application import run_gui
@@ -78,10 +162,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # ``kurslotse … | head``: the reader left; end quietly without Python's own complaint at exit.
+        _silence_stdout()
+        return 0
     except Exception:  # noqa: BLE001 - no traceback for users; it goes to the log file
         log.exception("Unerwarteter Fehler im Befehl %s", getattr(args, "befehl", None))
-        print(
-            f"Kurslotse: Ein unerwarteter Fehler ist aufgetreten. Einzelheiten stehen in {paths.log_file()}",
-            file=sys.stderr,
-        )
-        return 1
+        return common.fail(f"Ein unerwarteter Fehler ist aufgetreten. Einzelheiten stehen in {paths.log_file()}")
+
+
+def _database_url_problem() -> str | None:
+    """A German message when ``--datenbank``/``$KURSLOTSE_DATENBANK`` is no database address at all."""
+    url = paths.configured_database_url()
+    if not url:
+        return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError):
+        return (f"»{paths.masked_url(url)}« ist keine gültige Datenbank-Adresse. "
+                "Beispiel: postgresql+psycopg://benutzer@server/kurslotse")
+    return None
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -11,7 +11,11 @@ from app import __app_name__
 ENV_DATA_DIR = "KURSLOTSE_DATEN"
 ENV_DATABASE_URL = "KURSLOTSE_DATENBANK"
 
+DEMO_FOLDER = "demo"
+DEMO_MARKER = "DEMO-DATEN.txt"
+
 _data_dir_override: Path | None = None
+_demo_mode = False
 _database_url_override: str | None = None
 
 
@@ -38,19 +42,62 @@ def data_dir() -> Path:
     return path
 
 
+def enter_demo() -> Path:
+    """Use ``<data dir>/demo`` as data directory for this process: the demo never meets real records."""
+    global _demo_mode, _data_dir_override
+    if _demo_mode:
+        return data_dir()
+    folder = demo_dir()
+    _data_dir_override = folder
+    _demo_mode = True
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def leave_demo(real_data_dir: Path | None) -> None:
+    """Back to the real data directory (the GUI's "Demo beenden")."""
+    global _demo_mode, _data_dir_override
+    _demo_mode = False
+    _data_dir_override = real_data_dir
+
+
+def in_demo() -> bool:
+    return _demo_mode
+
+
+def demo_dir() -> Path:
+    """The demo's own data folder inside the real data directory."""
+    return data_dir() / DEMO_FOLDER if not _demo_mode else data_dir()
+
+
 def set_database_url(url: str | None) -> None:
     """Use the SQLAlchemy *url* instead of the SQLite file in the data directory (``--datenbank``)."""
     global _database_url_override
     _database_url_override = url or None
 
 
+def configured_database_url() -> str | None:
+    """The database address given by ``--datenbank`` or ``$KURSLOTSE_DATENBANK``, if any."""
+    return _database_url_override or os.environ.get(ENV_DATABASE_URL) or None
+
+
 def database_url() -> str:
-    """SQLAlchemy URL: ``--datenbank``, else ``$KURSLOTSE_DATENBANK``, else SQLite in the data directory."""
-    if _database_url_override:
-        return _database_url_override
-    if os.environ.get(ENV_DATABASE_URL):
-        return os.environ[ENV_DATABASE_URL]
+    """SQLAlchemy URL: ``--datenbank``, else ``$KURSLOTSE_DATENBANK``, else SQLite in the data directory.
+
+    In demo mode it is always the demo folder's own SQLite file.
+    """
+    if not _demo_mode:
+        configured = configured_database_url()
+        if configured:
+            return configured
     return f"sqlite:///{data_dir() / 'kurslotse.sqlite3'}"
+
+
+def masked_url(url: str) -> str:
+    """*url* with any password replaced by ``***`` – the only form of a database address ever shown or logged."""
+    import re
+
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*):[^@/?#]*@", r"\1:***@", url)
 
 
 def log_file() -> Path:

@@ -26,6 +26,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory.mkdir()
     monkeypatch.setenv(paths.ENV_DATA_DIR, str(directory))
     monkeypatch.delenv(paths.ENV_DATABASE_URL, raising=False)
+    paths.leave_demo(None)
     paths.set_data_dir(None)
     paths.set_database_url(None)
     return directory

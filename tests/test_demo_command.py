@@ -14,6 +14,7 @@ import pytest
 from app.commands import demo as demo_command
 from app.domain.attendance import CourseInput
 from app.services import context, courses, demo
+from app import paths
 from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS, db, no_leaked_listeners  # noqa: F401
 
 
@@ -32,11 +33,21 @@ def _query(path, sql: str) -> list[tuple]:  # noqa: ANN001
         conn.close()
 
 
-def test_demo_fills_an_empty_database(data_dir, capsys):
+@pytest.fixture(autouse=True)
+def _back_to_real_data():
+    yield
+    paths.leave_demo(None)
+    context.close()
+
+
+def test_demo_goes_into_its_own_folder_and_reaches_back_in_time(data_dir, capsys):
     assert _run() == 0
-    path = data_dir / "kurslotse.sqlite3"
     out = capsys.readouterr().out
-    assert "Demo-Daten angelegt" in out and "120 Teilnehmende" in out
+    assert "Demo-Daten angelegt im eigenen Ordner" in out and "120 Teilnehmende" in out
+    assert "echten Daten wurden nicht verändert" in out
+    assert not (data_dir / "kurslotse.sqlite3").exists()  # the real database was never created
+    path = data_dir / "demo" / "kurslotse.sqlite3"
+    assert (data_dir / "demo" / "DEMO-DATEN.txt").is_file()
     assert _query(path, "SELECT count(*) FROM municipalities") == [(3,)]
     assert _query(path, "SELECT count(*) FROM courses") == [(8,)]
     assert _query(path, "SELECT count(*) FROM participants") == [(120,)]
@@ -47,37 +58,63 @@ def test_demo_fills_an_empty_database(data_dir, capsys):
     assert _query(path, "SELECT count(*) FROM termine WHERE head_count > 0")[0][0] > 20
     assert _query(path, "SELECT count(*) FROM topic_tallies")[0][0] > 20
     assert _query(path, "SELECT count(*) FROM consents WHERE kind = 'data_storage'")[0][0] >= 100
-    # every person has a place in some course; every held course Termin has marks
     assert _query(path, "SELECT count(*) FROM participants WHERE id NOT IN (SELECT participant_id FROM enrolments)") \
         == [(0,)]
-    today = dt.date.today().isoformat()
-    assert _query(path, f"SELECT count(*) FROM termine WHERE date = '{today}'")[0][0] >= 1
+    today = dt.date.today()
+    assert _query(path, f"SELECT count(*) FROM termine WHERE date = '{today.isoformat()}'")[0][0] >= 1
+    # created dates reach back: people, courses and attendance were recorded over two years, not today
+    oldest_person = dt.datetime.fromisoformat(_query(path, "SELECT min(created_at) FROM participants")[0][0])
+    oldest_course = dt.datetime.fromisoformat(_query(path, "SELECT min(created_at) FROM courses")[0][0])
+    assert (today - oldest_person.date()).days > 600 and (today - oldest_course.date()).days > 600
+    assert _query(path, "SELECT count(*) FROM participants WHERE date(created_at) = date('now')")[0][0] < 30
+    assert _query(path, "SELECT count(*) FROM attendances a JOIN termine t ON t.id = a.termin_id "
+                        "WHERE date(a.created_at) != t.date")[0][0] == 0
     assert _query(path, "PRAGMA integrity_check") == [("ok",)]
 
 
-def test_demo_refuses_a_database_with_real_data(db, capsys):
+def test_every_lesson_in_the_demo_is_a_shipped_lesson(data_dir):
+    from app.lessons.library import load_library
+
+    assert _run() == 0
+    path = data_dir / "demo" / "kurslotse.sqlite3"
+    used = {row[0] for row in _query(path, "SELECT lesson_id FROM course_lessons UNION SELECT lesson_id FROM termin_lessons")}
+    shipped = {lesson.id for lesson in load_library([paths.shipped_lessons_dir()], check_pictures=False).lessons}
+    assert len(used) >= 5
+    assert used <= shipped, f"not shipped: {sorted(used - shipped)}"
+
+
+def test_demo_never_touches_a_real_database(db, capsys):
     courses.create_course(db, CourseInput(title="Mein echter Kurs"))
     path = db.path
     context.close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert _run() == 1
-    err = capsys.readouterr().err
-    assert "enthält bereits Daten (1 Kurse, 0 Teilnehmende) und wurde nicht verändert" in err
-    assert "--erzwingen" in err
+    assert _run() == 0
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
-    assert not (path.parent / "sicherungen").exists()
+    assert _query(path, "SELECT title FROM courses") == [("Mein echter Kurs",)]
+    assert len(_query(path.parent / "demo" / "kurslotse.sqlite3", "SELECT title FROM courses")) == 8
 
 
-def test_demo_with_erzwingen_backs_up_then_replaces(db, capsys):
-    courses.create_course(db, CourseInput(title="Mein echter Kurs"))
-    path = db.path
+def test_demo_rows_in_a_real_database_are_explained_and_removed(db, capsys):
+    """Older versions wrote the demo into the real database; one command removes it and keeps own records."""
+    from app.commands.demo import warn_if_real_database_has_demo
+
+    demo.fill(db, years=1)
+    mine = courses.create_course(db, CourseInput(title="Mein echter Kurs"))
+    warn_if_real_database_has_demo(db)
+    assert "demo --entfernen" in capsys.readouterr().err
     context.close()
-    assert _run("--erzwingen") == 0
-    assert "Sicherung der bisherigen Daten" in capsys.readouterr().out
-    [backup] = list((path.parent / "sicherungen").glob("*-demo.sqlite3"))
-    assert _query(backup, "SELECT title FROM courses") == [("Mein echter Kurs",)]
-    titles = [row[0] for row in _query(path, "SELECT title FROM courses")]
-    assert "Mein echter Kurs" not in titles and len(titles) == 8
+    parser = argparse.ArgumentParser(prog="kurslotse")
+    demo_command.register(parser.add_subparsers())
+    args = parser.parse_args(["demo", "--entfernen"])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "Sicherung vor dem Entfernen" in out and "Demo-Daten entfernt" in out
+    live = _query(db.path, "SELECT id, title FROM courses WHERE deleted = 0")
+    assert live == [(mine, "Mein echter Kurs")]
+    assert _query(db.path, "SELECT count(*) FROM participants WHERE deleted = 0") == [(0,)]
+    assert _query(db.path, "SELECT count(*) FROM organisation WHERE deleted = 0") == [(0,)]
+    fresh = context.database()
+    assert not demo.has_demo_rows(fresh)
 
 
 def test_demo_is_deterministic_for_a_seed(db):
@@ -93,6 +130,7 @@ def test_demo_years_option_is_checked(data_dir, capsys):
     assert _run("--jahre", "0") == 2
     assert "--jahre muss zwischen 1 und 10 liegen" in capsys.readouterr().err
     assert not (data_dir / "kurslotse.sqlite3").exists()
+    assert not (data_dir / "demo" / "kurslotse.sqlite3").exists()
 
 
 @pytest.mark.parametrize("years", [5])
@@ -104,15 +142,21 @@ def test_five_years_scale_up(db, years):
 
 def test_demo_through_the_program_command_line(tmp_path):
     folder = tmp_path / "daten-cli"
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--daten", str(folder), "demo"],
+    for _ in range(2):  # a second run makes a fresh demo again
+        result = subprocess.run(
+            [sys.executable, "-m", "app", "--daten", str(folder), "demo"],
+            capture_output=True, text=True, cwd=PROJECT_ROOT_FOR_SUBPROCESS, timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Demo-Daten angelegt" in result.stdout and "python3 -m app --demo" in result.stdout
+    listing = subprocess.run(
+        [sys.executable, "-m", "app", "--daten", str(folder), "--demo", "kurse"],
         capture_output=True, text=True, cwd=PROJECT_ROOT_FOR_SUBPROCESS, timeout=120,
     )
-    assert result.returncode == 0, result.stderr
-    assert "Demo-Daten angelegt" in result.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "app", "--daten", str(folder), "demo"],
+    assert listing.returncode == 0 and "Smartphone-Kurs aktuell" in listing.stdout
+    real = subprocess.run(
+        [sys.executable, "-m", "app", "--daten", str(folder), "kurse"],
         capture_output=True, text=True, cwd=PROJECT_ROOT_FOR_SUBPROCESS, timeout=120,
     )
-    assert again.returncode == 1
-    assert "Traceback" not in again.stderr and "nicht verändert" in again.stderr
+    assert real.returncode == 0 and "Smartphone-Kurs aktuell" not in real.stdout
+    assert "Noch keine Kurse" in real.stdout

@@ -39,18 +39,28 @@ def _fail(message: str) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from app.commands.common import count
     from app.domain.attendance import InputError, format_date
     from app.services import context, courses, overview
     from app.storage.database import DatabaseError
 
     try:
         db = context.database()
+        from app.commands.demo import warn_if_real_database_has_demo
+
+        warn_if_real_database_has_demo(db)
         if args.kurs is None:
-            for course in courses.list_courses(db):
+            listed = courses.list_courses(db)
+            if not listed:
+                from app.commands.common import command_name
+
+                print("Noch keine Kurse in dieser Datenbank. Einen Kurs legen Sie im Programmfenster an "
+                      f"(Seite »Kurse«); zum Ausprobieren gibt es Demo-Daten: {command_name()} demo")
+            for course in listed:
                 period = " – ".join(format_date(d) for d in (course.start_date, course.end_date) if d)
                 print(f"{course.id:>4}  {course.title}  [{course.format.label}, {course.municipality or 'ohne Ort'}"
-                      f"{', ' + period if period else ''}]  {course.termin_count} Termin"
-                      f"{'' if course.termin_count == 1 else 'e'}, {course.participant_count} Teilnehmende")
+                      f"{', ' + period if period else ''}]  {count(course.termin_count, 'Termin', 'Termine')}, "
+                      f"{count(course.participant_count, 'Teilnehmende Person', 'Teilnehmende')}")
             return 0
         data = overview.course_overview(db, args.kurs)
         print(f"{data.course.title}")
@@ -65,6 +75,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _write(build, target: Path) -> int:  # noqa: ANN001
+    from app.commands.common import count
     from app.render.output import OutputError, write_pdf
 
     _gui_application()
@@ -74,11 +85,16 @@ def _write(build, target: Path) -> int:  # noqa: ANN001
         return _fail(str(error))
     for warning in layout.warnings:
         print(f"Hinweis: {warning}", file=sys.stderr)
-    print(f"Geschrieben: {target} ({layout.page_count} Seiten)")
+    print(f"Geschrieben: {target} ({count(layout.page_count, 'Seite', 'Seiten')})")
     return 0
 
 
 def run_sheet(args: argparse.Namespace) -> int:
+    from app.commands.common import output_file_or_exit
+
+    target = output_file_or_exit(args.ausgabe, (".pdf",))
+    if isinstance(target, int):
+        return target
     from app.domain.attendance import InputError
     from app.services import context, documents
     from app.storage.database import DatabaseError
@@ -91,10 +107,15 @@ def run_sheet(args: argparse.Namespace) -> int:
         context.close()
     from app.render.attendance_sheets import build_signature_sheet
 
-    return _write(lambda: build_signature_sheet(data), Path(args.ausgabe).expanduser())
+    return _write(lambda: build_signature_sheet(data), target)
 
 
 def run_certificates(args: argparse.Namespace) -> int:
+    from app.commands.common import output_file_or_exit
+
+    target = output_file_or_exit(args.ausgabe, (".pdf",))
+    if isinstance(target, int):
+        return target
     from app.domain.attendance import InputError
     from app.services import context, documents
     from app.storage.database import DatabaseError
@@ -107,4 +128,4 @@ def run_certificates(args: argparse.Namespace) -> int:
         context.close()
     from app.render.attendance_sheets import build_certificates
 
-    return _write(lambda: build_certificates(items), Path(args.ausgabe).expanduser())
+    return _write(lambda: build_certificates(items), target)

@@ -17,6 +17,7 @@ from app.domain.attendance import (
     CourseFormat,
     DeviceType,
     Gender,
+    InputError,
     TerminStatus,
     normalise_name,
 )
@@ -63,10 +64,6 @@ COURSE_TITLES = (
     "Sicher im Internet", "Apps für den Alltag", "Smartphone-Aufbaukurs",
 )
 EVENT_TITLES = ("Online-Termine beim Amt", "Notfall-Apps und Gesundheitskarte", "Bahn und Bus mit dem Handy")
-FALLBACK_LESSONS = (
-    "smartphone-kennenlernen", "einstellungen-schrift-gross", "whatsapp-nachrichten", "fotos-teilen",
-    "qr-codes-scannen", "sicher-im-internet", "apps-installieren", "online-termine-amt",
-)
 PEOPLE_PER_YEAR = 60
 DEMO_META_KEY = "demo_data"
 
@@ -126,6 +123,11 @@ def demo_logo_png() -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    """A stored timestamp on *day* (demo records carry the dates they would have had)."""
+    return dt.datetime.combine(day, dt.time(hour, 0))
 
 
 class _DemoBuilder:
@@ -213,27 +215,30 @@ class _DemoBuilder:
         return chosen
 
     def _enrol(self, session: Session, course: Course, person: Participant, on: dt.date, walk_in: bool = False) -> None:
-        session.add(Enrolment(course_id=course.id, participant_id=person.id, enrolled_on=on, walk_in=walk_in))
+        session.add(Enrolment(course_id=course.id, participant_id=person.id, enrolled_on=on, walk_in=walk_in,
+                              created_at=_at(on, 9)))
         given = session.info.setdefault("consented", set())
         if person.id not in given:
             given.add(person.id)
+            person.created_at = _at(on, 9)  # a person is recorded when first enrolled
             session.add(Consent(participant_id=person.id, kind=ConsentKind.DATA_STORAGE.value, given_on=on,
-                                wording_version="2024-1"))
+                                wording_version="2024-1", created_at=_at(on, 9)))
             if self.rng.random() < 0.4:
                 withdrawn = on + dt.timedelta(days=90) if self.rng.random() < 0.1 else None
                 session.add(Consent(participant_id=person.id, kind=ConsentKind.PHOTOS.value, given_on=on,
-                                    wording_version="2024-1",
+                                    wording_version="2024-1", created_at=_at(on, 9),
                                     withdrawn_on=withdrawn if withdrawn and withdrawn < self.today else None))
             if self.rng.random() < 0.5:
                 session.add(Consent(participant_id=person.id, kind=ConsentKind.CONTACT.value, given_on=on,
-                                    wording_version="2024-1"))
+                                    wording_version="2024-1", created_at=_at(on, 9)))
 
     # ------------------------------------------------------------------ courses
 
     def _new_course(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
                     fmt: CourseFormat, first: dt.date, last: dt.date, lessons: list[str]) -> Course:
+        created = _at(min(first, self.today) - dt.timedelta(days=30), 10)
         course = Course(title=title, format=fmt.value, municipality=town, place=place,
-                        start_date=first, end_date=last)
+                        start_date=first, end_date=last, created_at=created)
         course.trainer_links.append(CourseTrainer(trainer=trainer))
         for position, lesson_id in enumerate(lessons):
             course.lesson_links.append(CourseLesson(lesson_id=lesson_id, position=position))
@@ -249,7 +254,7 @@ class _DemoBuilder:
         else:
             status = TerminStatus.PLANNED
         termin = Termin(course_id=course.id, date=day, start_time=start, end_time=end, place=course.place,
-                        status=status.value,
+                        status=status.value, created_at=course.created_at,
                         note="Beamer defekt, ausgefallen" if status is TerminStatus.CANCELLED else "")
         for position, lesson_id in enumerate(lessons):
             termin.lesson_links.append(TerminLesson(lesson_id=lesson_id, position=position))
@@ -265,7 +270,8 @@ class _DemoBuilder:
             roll = self.rng.random()
             status = (AttendanceStatus.PRESENT if roll < 0.84
                       else AttendanceStatus.EXCUSED if roll < 0.94 else AttendanceStatus.ABSENT)
-            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status=status.value))
+            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status=status.value,
+                                   created_at=_at(termin.date, 14)))
             self.counts["attendances"] += 1
 
     def _course(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
@@ -286,7 +292,8 @@ class _DemoBuilder:
                 if guest not in people:
                     people.append(guest)
                     self._enrol(session, course, guest, day, walk_in=True)
-                    session.add(Attendance(termin_id=termin.id, participant_id=guest.id, status="present"))
+                    session.add(Attendance(termin_id=termin.id, participant_id=guest.id, status="present",
+                                           created_at=_at(day, 14)))
                     self.counts["attendances"] += 1
 
     def _event(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
@@ -325,14 +332,94 @@ class _DemoBuilder:
                 Enrolment.course_id == course.id, Enrolment.participant_id == person.id
             )).first() is None:
                 self._enrol(session, course, person, termin.date, walk_in=True)
-            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status="present"))
+            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status="present",
+                                   created_at=_at(termin.date, 11)))
             self.counts["attendances"] += 1
         self.next_new = len(self.people)
 
 
 def _lesson_ids() -> list[str]:
-    """Lesson ids for course plans: installed lessons first, then typical ids as placeholders."""
-    from app.services.lesson_titles import catalogue
+    """Lesson ids for course plans: only lessons shipped with Kurslotse, so every plan can be opened."""
+    from app import paths
+    from app.lessons.library import lesson_folders
 
-    ids = sorted(catalogue())
-    return ids + [lesson_id for lesson_id in FALLBACK_LESSONS if lesson_id not in ids]
+    ids = sorted(folder.name for folder in lesson_folders(paths.shipped_lessons_dir()))
+    if not ids:
+        raise InputError("Für die Demo fehlen die mitgelieferten Lektionen (Ordner »lektionen«).")
+    return ids
+
+
+# ---------------------------------------------------------------------- demo rows in a real database
+
+DEMO_ORGANISATION_SUFFIX = "(Demo)"
+
+
+def has_demo_rows(db: Database) -> bool:
+    """Whether a real database holds demo records (older versions wrote the demo into it)."""
+    with db.sessions() as session:
+        if session.get(LocalMeta, DEMO_META_KEY) is not None:
+            return True
+        return session.scalar(select(func.count()).select_from(Organisation).where(
+            Organisation.deleted.is_(False), Organisation.name.like(f"%{DEMO_ORGANISATION_SUFFIX}"),
+        )) > 0
+
+
+def _demo_course_titles() -> set[str]:
+    titles = set(COURSE_TITLES) | set(EVENT_TITLES) | {"Smartphone-Kurs aktuell"}
+    return titles | {f"Smartphone-Sprechstunde {name}" for name, _ in TOWNS}
+
+
+@dataclass(frozen=True)
+class RemovedDemo:
+    courses: int
+    participants: int
+
+
+def remove_demo_rows(db: Database) -> RemovedDemo:
+    """Delete the demo's records from a real database; records a trainer made stay.
+
+    A demo record is one the demo vocabulary identifies: a course with a demo title in a demo
+    Ortsgemeinde, a person enrolled only in such courses, the demo organisation, demo trainers
+    and Ortsgemeinden nothing else uses. Deletion is the ordinary soft delete, so it travels
+    through sync to every laptop the demo reached.
+    """
+    towns = {name for name, _ in TOWNS}
+    with db.transaction() as session:
+        demo_towns = {m.id: m for m in session.scalars(select(Municipality).where(
+            Municipality.deleted.is_(False), Municipality.name.in_(towns)))}
+        courses = [c for c in session.scalars(select(Course).where(Course.deleted.is_(False)))
+                   if c.title in _demo_course_titles() and c.municipality_id in demo_towns]
+        course_ids = {c.id for c in courses}
+        enrolments = session.scalars(select(Enrolment).where(Enrolment.deleted.is_(False))).all()
+        elsewhere = {e.participant_id for e in enrolments if e.course_id not in course_ids}
+        in_demo = {e.participant_id for e in enrolments if e.course_id in course_ids}
+        people = in_demo - elsewhere
+        for model, column in ((Termin, Termin.course_id), (Enrolment, Enrolment.course_id),
+                              (CourseLesson, CourseLesson.course_id), (CourseTrainer, CourseTrainer.course_id)):
+            for row in session.scalars(select(model).where(column.in_(course_ids), model.deleted.is_(False))):
+                row.deleted = True
+        termin_ids = select(Termin.id).where(Termin.course_id.in_(course_ids))
+        for model in (Attendance, TerminLesson, TopicTally):
+            for row in session.scalars(select(model).where(model.termin_id.in_(termin_ids), model.deleted.is_(False))):
+                row.deleted = True
+        for course in courses:
+            course.deleted = True
+        for person_id in people:
+            session.get_one(Participant, person_id).deleted = True
+            for consent in session.scalars(select(Consent).where(Consent.participant_id == person_id)):
+                consent.deleted = True
+        for organisation in session.scalars(select(Organisation).where(
+                Organisation.name.like(f"%{DEMO_ORGANISATION_SUFFIX}"))):
+            organisation.deleted = True
+        session.flush()
+        used_towns = {c.municipality_id for c in session.scalars(select(Course).where(Course.deleted.is_(False)))}
+        for town_id, town in demo_towns.items():
+            if town_id not in used_towns:
+                town.deleted = True
+        used_trainers = set(session.scalars(select(CourseTrainer.trainer_id).where(CourseTrainer.deleted.is_(False))))
+        for trainer in session.scalars(select(Trainer).where(Trainer.name.in_(TRAINERS), Trainer.deleted.is_(False))):
+            if trainer.id not in used_trainers:
+                trainer.deleted = True
+        session.execute(delete(LocalMeta).where(LocalMeta.key == DEMO_META_KEY))
+    events.notify(*events.EVERYTHING)
+    return RemovedDemo(courses=len(courses), participants=len(people))

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.paths import masked_url
 from app.storage import backups, changelog, device, migrations
 from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO
 
@@ -22,6 +23,14 @@ WRITE_OPTION = "kurslotse_write"
 
 class DatabaseError(Exception):
     """The database cannot be used; the message is German and says what to do."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The file is damaged (quick_check); ``problem.backup`` is the newest good backup to offer."""
+
+    def __init__(self, message: str, problem: backups.StartProblem) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 class NewerSchemaError(DatabaseError):
@@ -136,6 +145,24 @@ def refuse_newer(version: int | None, where: str) -> None:
         )
 
 
+def _plain_reason(error: SQLAlchemyError) -> str:
+    """A short German reason instead of the driver's English text (which may quote SQL and addresses)."""
+    text = str(getattr(error, "orig", error)).lower()
+    if "password" in text or "authentication" in text:
+        return "Anmeldung abgelehnt: Benutzername oder Passwort stimmen nicht"
+    if "could not connect" in text or "connection refused" in text or "could not translate host" in text:
+        return "der Datenbank-Server ist nicht erreichbar"
+    if "does not exist" in text:
+        return "die Datenbank gibt es auf dem Server nicht"
+    if "locked" in text:
+        return "sie wird gerade von einem anderen Programm benutzt"
+    if "readonly" in text or "read-only" in text:
+        return "sie ist schreibgeschützt"
+    if "unable to open" in text:
+        return "die Datei lässt sich nicht öffnen"
+    return "Einzelheiten stehen in der Protokolldatei"
+
+
 def open_database(url: str, *, start_backup: bool = False) -> Database:
     """Open (and create or migrate) the database at *url*; optionally take the rolling start backup."""
     path = sqlite_path(url)
@@ -144,11 +171,28 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
         refuse_newer(version, str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
         if start_backup and version is not None:
-            from app.storage.start_backup import _taken_for
+            from app.storage.start_backup import _damaged, _taken_for
 
-            if path not in _taken_for:  # the program may have taken it already at start
-                backups.rolling_start_backup(path)
-    engine = create_engine(url)
+            try:
+                if path not in _taken_for:  # the program may have taken it already at start
+                    _taken_for.add(path)
+                    backups.rolling_start_backup(path)
+            except backups.DamagedDatabase:
+                _damaged[path] = backups.start_problem(path) or backups.StartProblem(
+                    f"Die Datenbank {path} ist beschädigt.", backups.newest_good_backup(path))
+            except backups.BackupError as error:
+                log.warning("Start-Sicherung nicht möglich: %s", error)
+            if path in _damaged:
+                raise DamagedDatabaseError(" ".join(_damaged[path].lines()), _damaged[path])
+    try:
+        engine = create_engine(url, hide_parameters=True)
+    except ImportError as error:  # the dialect's driver (e.g. psycopg) is not installed
+        raise DatabaseError(
+            f"Für die Datenbank {masked_url(url)} fehlt der Treiber »{error.name or error}«. "
+            'Für PostgreSQL bitte im Ordner von Kurslotse ausführen:  .venv/bin/pip install -e ".[postgres]"'
+        ) from None
+    except (SQLAlchemyError, ValueError) as error:
+        raise DatabaseError(f"»{masked_url(url)}« ist keine gültige Datenbank-Adresse.") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     try:
@@ -164,7 +208,9 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
     except (SQLAlchemyError, migrations.MigrationError, backups.BackupError) as error:
         engine.dispose()
         if isinstance(error, SQLAlchemyError):
-            raise DatabaseError(f"Die Datenbank {path or url} kann nicht geöffnet werden: {error}") from error
+            log.warning("Datenbank %s lässt sich nicht öffnen: %s", path or masked_url(url), type(error).__name__)
+            raise DatabaseError(f"Die Datenbank {path or masked_url(url)} kann nicht geöffnet werden "
+                                f"({_plain_reason(error)}).") from error
         raise DatabaseError(str(error)) from error
     except DatabaseError:
         engine.dispose()

@@ -1,0 +1,130 @@
+"""Rules every sub-command shares: output files, dates, counts in German, the name the user typed.
+
+Exit codes, the same for every command (README, "Befehle"):
+0 done · 1 could not be done (unknown number or lesson, file not writable, database problem) ·
+2 wrong call (unknown option, date or number in the wrong form, output file with a wrong suffix
+or in a folder that does not exist) · 3 ``abgleich`` ran but refused files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+DATE_HELP = "TT.MM.JJJJ oder JJJJ-MM-TT"
+
+_command_name = "kurslotse"
+
+
+def set_command_name(name: str) -> None:
+    global _command_name
+    _command_name = name
+
+
+def command_name() -> str:
+    """How the user started Kurslotse (``python3 -m app`` or ``kurslotse``), for hints in messages."""
+    return _command_name
+
+
+def invoked_as(argv0: str | None = None) -> str:
+    """The command a user typed, derived from ``sys.argv[0]``."""
+    argv0 = argv0 if argv0 is not None else (sys.argv[0] if sys.argv else "")
+    if getattr(sys, "frozen", False):
+        return "kurslotse"
+    if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "app":
+        return "py -m app" if os.name == "nt" else "python3 -m app"
+    return "kurslotse"
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> int:
+    """Print a German message to stderr and return *code* (``return fail(...)`` in a command)."""
+    print(f"Kurslotse: {message}", file=sys.stderr)
+    return code
+
+
+# ---------------------------------------------------------------------------------- counts
+
+
+def count(number: int, singular: str, plural: str) -> str:
+    """``1 Seite``, ``2 Seiten``, ``0 Seiten`` – German grammar of counts."""
+    return f"{number} {singular if number == 1 else plural}"
+
+
+# ---------------------------------------------------------------------------------- dates
+
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as ``TT.MM.JJJJ`` or ``JJJJ-MM-TT``; argparse shows the German message on failure."""
+    cleaned = text.strip()
+    german, iso = _GERMAN_DATE.match(cleaned), _ISO_DATE.match(cleaned)
+    try:
+        if german:
+            day, month, year = (int(part) for part in german.groups())
+            return dt.date(year, month, day)
+        if iso:
+            year, month, day = (int(part) for part in iso.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« ist kein gültiges Datum (diesen Tag gibt es nicht)") from None
+    raise argparse.ArgumentTypeError(f"»{text}« ist kein Datum; bitte {DATE_HELP}, z. B. 24.11.2026")
+
+
+# ---------------------------------------------------------------------------------- output files
+
+
+class OutputFileError(Exception):
+    """The output file named on the command line cannot be used; a German message for the user."""
+
+
+def output_file(text: str, allowed: Sequence[str]) -> Path:
+    """The file behind ``-o``: relative to where the user stands, suffix added or checked, folder checked.
+
+    *allowed* lists the suffixes with the dot, the first is added when the name has none.
+    Raises :class:`OutputFileError` (exit code 2 in every command).
+    """
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    names = ", ".join(allowed)
+    if path.is_dir() or text.endswith(("/", os.sep)):
+        raise OutputFileError(
+            f"»{text}« ist ein Ordner. Bitte einen Dateinamen angeben, z. B. {path / ('datei' + allowed[0])}"
+        )
+    suffix = path.suffix.lower()
+    if not suffix:
+        path = path.with_name(path.name + allowed[0])
+    elif suffix not in allowed:
+        raise OutputFileError(
+            f"»{path.name}« hat die Endung »{path.suffix}«; möglich ist hier nur {names}."
+            if len(allowed) == 1 else
+            f"»{path.name}« hat die Endung »{path.suffix}«; möglich sind {names}."
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputFileError(f"Den Ordner »{folder}« gibt es nicht. Bitte einen vorhandenen Ordner angeben.")
+    if not os.access(folder, os.W_OK):
+        raise OutputFileError(
+            f"In den Ordner »{folder}« darf Kurslotse nicht schreiben. Bitte einen anderen Ordner wählen "
+            "(z. B. »Dokumente«)."
+        )
+    return path
+
+
+def output_file_or_exit(text: str, allowed: Sequence[str]) -> Path | int:
+    """:func:`output_file`, or the exit code after printing its message (for ``run`` functions)."""
+    try:
+        return output_file(text, allowed)
+    except OutputFileError as error:
+        return fail(str(error), EXIT_USAGE)
