@@ -3,31 +3,46 @@
 A template is a Markdown file in ``kursvorlagen/`` beside the lessons::
 
     ---
-    id: smartphone-einsteigerkurs
-    titel: Smartphone-Einsteigerkurs
-    beschreibung: Acht Termine für Anfänger.
-    dauer: 90
+    id: smartphone-aufbaukurs
+    titel: Smartphone-Aufbaukurs
+    beschreibung: Acht Termine für Fortgeschrittene.
+    dauer: 120
+    voraussetzungen: smartphone-einsteigerkurs
     ---
 
-    ## Termin 1: Das Gerät kennenlernen
-    - smartphone-kennenlernen
-    - einstellungen-leichter
+    ## Termin 1: E-Mail
+    - email-nutzen
+
+    ## Termin 2: Sicher einkaufen (90 min)
+    - online-einkaufen
+
+``dauer`` is the length of every Termin in minutes; a heading ending in ``(90 min)`` sets one Termin's
+own length. ``voraussetzungen`` names templates (or lesson ids) whose lessons the participants already
+know. Checked against the library (:func:`check_against_library`):
+
+- every lesson id exists (error);
+- the lessons of a Termin fit its length, by their ``dauer`` (error);
+- no lesson comes before one of its ``voraussetzungen`` (error), and every prerequisite is taught in
+  this template or in one it names as known (warning); a lesson planned twice (warning).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.domain.lesson import Problem, Severity
+from app.domain.lesson import Lesson, Problem, Severity
+from app.lessons.facts import prerequisites
 
 TEMPLATE_FOLDER = "kursvorlagen"
 MAX_TEMPLATE_BYTES = 200_000
 _META = re.compile(r"^([a-zäöüß_]+)\s*:\s*(.*?)\s*$")
 _ITEM = re.compile(r"^\s*[-*]\s+([a-z0-9]+(?:-[a-z0-9]+)*)\s*$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KNOWN_KEYS = ("id", "titel", "beschreibung", "dauer")
+_OWN_LENGTH = re.compile(r"\s*\((\d{1,3})\s*(?:min\.?|minuten)\)\s*$", re.IGNORECASE)
+KNOWN_KEYS = ("id", "titel", "beschreibung", "dauer", "voraussetzungen")
 
 
 @dataclass
@@ -38,6 +53,7 @@ class TemplateSession:
     lesson_ids: list[str]
     line: int
     lesson_lines: list[int] = field(default_factory=list)
+    minutes: int | None = None  # own length from the heading; None: the template's ``dauer``
 
 
 @dataclass
@@ -49,6 +65,11 @@ class CourseTemplate:
     session_minutes: int = 90
     sessions: list[TemplateSession] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)  # ``voraussetzungen``: template or lesson ids
+    known_line: int = 0
+
+    def minutes_of(self, session: TemplateSession) -> int:
+        return session.minutes if session.minutes is not None else self.session_minutes
 
     def summary(self) -> dict[str, object]:
         return {
@@ -56,7 +77,9 @@ class CourseTemplate:
             "titel": self.title,
             "beschreibung": self.description,
             "dauer_minuten": self.session_minutes,
-            "termine": [{"titel": s.title, "lektionen": list(s.lesson_ids)} for s in self.sessions],
+            "voraussetzungen": list(self.known),
+            "termine": [{"titel": s.title, "dauer_minuten": self.minutes_of(s), "lektionen": list(s.lesson_ids)}
+                        for s in self.sessions],
         }
 
 
@@ -105,6 +128,13 @@ def parse_template(path: Path) -> CourseTemplate:
                 template.session_minutes = int(value)
             else:
                 error(index + 1, f"Ungültige Dauer »{value}« (Minuten je Termin, 15 bis 480).")
+        elif key == "voraussetzungen":
+            names = [name.strip() for name in value.split(",") if name.strip()]
+            bad = [name for name in names if not _ID.match(name)]
+            if bad:
+                error(index + 1, f"»{bad[0]}« ist keine Kennung einer Kursvorlage oder Lektion.")
+            template.known = [name for name in names if _ID.match(name)]
+            template.known_line = index + 1
     current: TemplateSession | None = None
     for index in range(end + 1, len(lines)):
         raw = lines[index]
@@ -112,7 +142,16 @@ def parse_template(path: Path) -> CourseTemplate:
         if not raw.strip():
             continue
         if raw.startswith("## "):
-            current = TemplateSession(title=raw[3:].strip(), lesson_ids=[], line=number)
+            title = raw[3:].strip()
+            own = _OWN_LENGTH.search(title)
+            minutes = None
+            if own:
+                title = title[: own.start()].strip()
+                if 15 <= int(own.group(1)) <= 480:
+                    minutes = int(own.group(1))
+                else:
+                    error(number, f"Ungültige Dauer »{own.group(1)} min« für diesen Termin (15 bis 480 Minuten).")
+            current = TemplateSession(title=title, lesson_ids=[], line=number, minutes=minutes)
             template.sessions.append(current)
             continue
         item = _ITEM.match(raw)
@@ -138,10 +177,72 @@ def load_templates(roots: list[Path]) -> list[CourseTemplate]:
     return templates
 
 
-def check_against_library(template: CourseTemplate, lesson_ids: set[str]) -> None:
-    """Record an error for every lesson id the template names that the library does not have."""
-    for session in template.sessions:
-        for lesson_id, line in zip(session.lesson_ids, session.lesson_lines, strict=True):
-            if lesson_id not in lesson_ids:
-                template.problems.append(Problem(template.source, line,
-                                                 f"Die Lektion »{lesson_id}« ({session.title}) gibt es nicht."))
+def check_against_library(
+    template: CourseTemplate,
+    lessons: Collection[str] | Mapping[str, Lesson],
+    templates: Sequence[CourseTemplate] = (),
+) -> None:
+    """Record problems of *template* against the library (see the module docstring).
+
+    *lessons* maps lesson ids to lessons; a plain set of ids checks only that the lessons exist.
+    *templates* are the other loaded templates, for ``voraussetzungen`` naming a template.
+    """
+
+    def problem(line: int, message: str, severity: Severity = Severity.ERROR) -> None:
+        template.problems.append(Problem(template.source, line, message, severity))
+
+    position: dict[str, tuple[int, int]] = {}
+    for session_index, session in enumerate(template.sessions):
+        for order, (lesson_id, line) in enumerate(zip(session.lesson_ids, session.lesson_lines, strict=True)):
+            if lesson_id not in lessons:
+                problem(line, f"Die Lektion »{lesson_id}« ({session.title}) gibt es nicht.")
+            if lesson_id in position:
+                problem(line, f"Die Lektion »{lesson_id}« steht zweimal im Plan.", Severity.WARNING)
+            else:
+                position[lesson_id] = (session_index, order)
+    if not isinstance(lessons, Mapping):
+        return
+
+    known = _known_lessons(template, templates, lessons, problem)
+    for session_index, session in enumerate(template.sessions):
+        planned = [lessons[i] for i in session.lesson_ids if i in lessons]
+        total = sum(lesson.duration_minutes for lesson in planned)
+        limit = template.minutes_of(session)
+        if total > limit:
+            parts = " + ".join(f"{lesson.id} {lesson.duration_minutes}" for lesson in planned)
+            problem(session.line, f"»{session.title}« ist für {limit} Minuten geplant, die Lektionen brauchen "
+                                  f"{total} Minuten ({parts}). Bitte eine Lektion in einen anderen Termin legen "
+                                  "oder die Dauer des Termins angeben, z. B. »## Termin 1: … (120 min)«.")
+        for order, (lesson_id, line) in enumerate(zip(session.lesson_ids, session.lesson_lines, strict=True)):
+            lesson = lessons.get(lesson_id)
+            if lesson is None:
+                continue
+            for needed, _ in prerequisites(lesson):
+                where = position.get(needed)
+                if needed not in lessons:
+                    problem(line, f"»{lesson_id}« nennt die Voraussetzung »{needed}«, diese Lektion gibt es nicht.")
+                elif where is not None and where >= (session_index, order):
+                    problem(line, f"»{lesson_id}« ({session.title}) setzt »{needed}« voraus, das erst in "
+                                  f"»{template.sessions[where[0]].title}« kommt. Bitte »{needed}« früher legen.")
+                elif where is None and needed not in known:
+                    problem(line, f"»{lesson_id}« ({session.title}) setzt »{needed}« voraus, das in diesem Kurs "
+                                  "nicht vorkommt. Lektion aufnehmen oder den Vorkurs bei »voraussetzungen« nennen.",
+                            Severity.WARNING)
+
+
+def _known_lessons(template: CourseTemplate, templates: Sequence[CourseTemplate],
+                   lessons: Mapping[str, Lesson], problem: Callable[[int, str], None]) -> set[str]:
+    """Lesson ids the participants know from the templates or lessons named in ``voraussetzungen``."""
+    known: set[str] = set()
+    by_id = {other.id: other for other in templates}
+    for name in template.known:
+        other = by_id.get(name)
+        if other is not None and other is not template:
+            known.update(i for session in other.sessions for i in session.lesson_ids)
+        elif name in lessons:
+            known.add(name)
+        else:
+            problem(template.known_line, f"»{name}« bei »voraussetzungen« ist weder eine Kursvorlage noch eine Lektion.")
+    return known
+
+

@@ -83,9 +83,9 @@ def load_library(
                     seen[lesson.id] = lesson
                 library.lessons.append(lesson)
             library.templates.extend(load_templates([root]))
-    known = {lesson.id for lesson in library.lessons if not lesson.is_broken}
+    known = {lesson.id: lesson for lesson in library.lessons if not lesson.is_broken}
     for template in library.templates:
-        check_against_library(template, known)
+        check_against_library(template, known, library.templates)
     return library
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from app.domain.lesson import LEVELS, Device, Lesson, Link, Picture, Problem, Severity, Step, Variant
 from app.domain import readability
 from app.domain.projection import estimate_fit
-from app.lessons import pictures
+from app.lessons import facts, glossary, pictures
 from app.lessons.urls import url_problem
 
 LESSON_FILE = "lektion.md"
@@ -94,6 +94,7 @@ def parse_lesson(folder: Path, *, check_pictures: bool = True) -> Lesson:
     text = _read_text(source, problems)
     if text is not None:
         _parse_text(text, lesson, problems, check_pictures)
+        problems.items.extend(facts.check(text, lesson) + glossary.check(lesson))  # issue 15: sources, words
     lesson.problems.extend(sorted(problems.items, key=lambda p: p.line))
     return lesson
 
