@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Protocol
 
 from app.domain.lesson import Picture
+from app.lessons import svg_checks
 
 ALLOWED_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 MAX_PICTURE_BYTES = 5_000_000
@@ -56,6 +57,8 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
         if message:
             problems.error(line, f"Das Bild »{ref}« {message}")
             return None
+        if target.suffix.lower() == ".svg":
+            svg_checks.report_print_problems(folder, target, ref, line, problems)
     return Picture(path=target, alt=picture.alt, line=line)
 
 
