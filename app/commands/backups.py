@@ -19,6 +19,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _backup_file(reference: str, known) -> Path:  # noqa: ANN001 - the listed BackupInfo items
+    """A backup by path, or by the file name or date shown in the list (``sicherungen`` prints both)."""
+    path = Path(reference).expanduser()
+    if path.is_file():
+        return path
+    wanted = reference.strip()
+    for info in known:
+        if wanted in (info.path.name, info.path.stem, str(info.path), info.created_text):
+            return info.path
+    return path  # restore names the missing file in its German message
+
+
 def run(args: argparse.Namespace) -> int:
     from app.services import context
     from app.storage.backups import BackupError
@@ -29,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             info = context.backup_now()
             print(f"Sicherung angelegt: {info.path}")
         elif args.wiederherstellen:
-            safety = context.restore(Path(args.wiederherstellen).expanduser())
+            safety = context.restore(_backup_file(args.wiederherstellen, context.list_backups()))
             print(f"Wiederhergestellt aus {args.wiederherstellen}.")
             if safety is not None:
                 print(f"Der vorherige Stand ist gesichert in {safety.path}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,24 +60,16 @@ def count(number: int, singular: str, plural: str) -> str:
 
 # ---------------------------------------------------------------------------------- dates
 
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
 def parse_date(text: str) -> dt.date:
-    """A date as ``TT.MM.JJJJ`` or ``JJJJ-MM-TT``; argparse shows the German message on failure."""
-    cleaned = text.strip()
-    german, iso = _GERMAN_DATE.match(cleaned), _ISO_DATE.match(cleaned)
+    """A date as ``TT.MM.JJJJ`` or ``JJJJ-MM-TT`` (argparse type); argparse shows the German message."""
+    from app.domain.attendance import InputError
+    from app.domain.attendance import parse_date as parse_domain_date
+
     try:
-        if german:
-            day, month, year = (int(part) for part in german.groups())
-            return dt.date(year, month, day)
-        if iso:
-            year, month, day = (int(part) for part in iso.groups())
-            return dt.date(year, month, day)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"»{text}« ist kein gültiges Datum (diesen Tag gibt es nicht)") from None
-    raise argparse.ArgumentTypeError(f"»{text}« ist kein Datum; bitte {DATE_HELP}, z. B. 24.11.2026")
+        return parse_domain_date(text, "Datum")
+    except InputError:
+        raise argparse.ArgumentTypeError(
+            f"»{text}« ist kein gültiges Datum; bitte {DATE_HELP}, z. B. 24.11.2026") from None
 
 
 # ---------------------------------------------------------------------------------- output files

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
+
+from app.commands.common import DATE_HELP, parse_date
 
 DEVICE_CHOICES = ("android", "iphone", "beide")
 
@@ -27,15 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--kursleitung", default="", metavar="NAME", help="Name der Kursleitung")
     parser.add_argument("--organisation", default="", metavar="NAME", help="Name der Organisation (Standard: Kurslotse)")
     parser.add_argument("--logo", default=None, metavar="BILD", help="Logo der Organisation (PNG, JPEG oder SVG)")
-    parser.add_argument("--datum", type=_date, default=None, metavar="TT.MM.JJJJ", help="Datum (Standard: heute)")
+    parser.add_argument("--datum", type=parse_date, default=None, metavar="DATUM",
+                        help=f"Datum ({DATE_HELP}; Standard: heute)")
     parser.set_defaults(func=run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text.strip(), "%d.%m.%Y").date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"»{text}« ist kein Datum; bitte TT.MM.JJJJ, z. B. 24.11.2025") from None
 
 
 def ensure_gui_application():
@@ -71,14 +66,21 @@ def find_lesson(reference: str):
     lesson = library.by_id(reference)
     if lesson is not None:
         return lesson, None
-    known = ", ".join(sorted(lesson.id for lesson in library.lessons)) or "keine"
-    return None, f"Die Lektion »{reference}« gibt es nicht (weder als ID noch als Ordner). Vorhandene Lektionen: {known}."
+    wanted = reference.strip().casefold()
+    by_title = [item for item in library.lessons if item.title.strip().casefold() == wanted]
+    if len(by_title) == 1:
+        return by_title[0], None
+    known = "\n".join(f"  {item.id:<28} {item.title}" for item in sorted(library.lessons, key=lambda x: x.id))
+    return None, (f"Die Lektion »{reference}« gibt es nicht (weder als ID noch als Titel oder Ordner). "
+                  f"Vorhandene Lektionen:\n{known or '  keine'}")
 
 
 def run(args: argparse.Namespace) -> int:
-    target = Path(args.ausgabe).expanduser()
-    if not target.suffix and not target.is_dir():
-        target = target.with_suffix(".pdf")
+    from app.commands.common import count, output_file_or_exit
+
+    target = output_file_or_exit(args.ausgabe, (".pdf",))
+    if isinstance(target, int):
+        return target
     lessons = []
     for reference in args.lektionen:
         lesson, problem = find_lesson(reference)
@@ -127,5 +129,5 @@ def run(args: argparse.Namespace) -> int:
     for warning in layout.warnings:
         print(f"Warnung: {warning}", file=sys.stderr)
     kind = "Kursheft" if len(lessons) > 1 else "Handout"
-    print(f"{kind} gespeichert: {target} ({layout.page_count} Seiten)")
+    print(f"{kind} gespeichert: {target} ({count(layout.page_count, 'Seite', 'Seiten')})")
     return 0

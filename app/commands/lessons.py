@@ -29,11 +29,14 @@ def _library(paths_given: list[str]):
     from app.settings import Settings
 
     if paths_given:
-        return load_library([Path(p) for p in paths_given])
+        # ``…/lektion.md`` means its folder: that is what a trainer has open in the editor.
+        return load_library([Path(p).parent if Path(p).name.lower() == "lektion.md" else Path(p)
+                             for p in paths_given])
     return load_library([paths.shipped_lessons_dir()], Settings.load().user_lesson_dirs())
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from app.commands.common import count
     from app.domain.lesson import Severity
 
     library = _library(args.pfade)
@@ -43,7 +46,8 @@ def run_check(args: argparse.Namespace) -> int:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     print(
-        f"Geprüft: {len(library.lessons)} Lektionen, {errors} Fehler, {warnings} Warnungen.",
+        f"Geprüft: {count(len(library.lessons), 'Lektion', 'Lektionen')}, {errors} Fehler, "
+        f"{count(warnings, 'Warnung', 'Warnungen')}.",
         file=sys.stderr,
     )
     if errors or (args.streng and warnings):

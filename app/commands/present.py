@@ -14,6 +14,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the lesson and the step before any window opens, so mistakes get a message at once."""
+    from app.commands.common import EXIT_USAGE, count, fail
+    from app.commands.handout import find_lesson
+
+    lesson, problem = find_lesson(args.lektion)
+    if problem:
+        return fail(problem)
+    if not lesson.steps:
+        return fail(f"Die Lektion »{lesson.title or args.lektion}« ist fehlerhaft und kann nicht gezeigt werden "
+                    f"(Prüfen: lektionen pruefen {lesson.folder}).")
+    if not 1 <= args.schritt <= len(lesson.steps):
+        return fail(f"--schritt {args.schritt}: Die Lektion »{lesson.title}« hat "
+                    f"{count(len(lesson.steps), 'Schritt', 'Schritte')}; bitte 1 bis {len(lesson.steps)} angeben.",
+                    EXIT_USAGE)
     from app.ui.application import run_gui
 
-    return run_gui(present=args.lektion, device=args.geraet, start_step=args.schritt)
+    return run_gui(present=str(lesson.folder), device=args.geraet, start_step=args.schritt)

@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     auskunft = subparsers.add_parser(
         "auskunft", help="alles, was über eine Person gespeichert ist, als PDF oder JSON (Art. 15 DSGVO)",
         description="Schreibt eine Auskunft über alle gespeicherten Daten einer Person: Angaben, Einwilligungen, "
-        "Anmeldungen, Anwesenheiten. Beispiel: kurslotse auskunft 12 -o auskunft-12.pdf",
+        "Anmeldungen, Anwesenheiten. Beispiel: auskunft 12 -o auskunft-12.pdf",
     )
     auskunft.add_argument("person", type=int, metavar="PERSON-NR", help="Nummer der Person (siehe: personen)")
     auskunft.add_argument("-o", "--ausgabe", required=True, metavar="DATEI.pdf|.json", help="Zieldatei")
@@ -89,12 +89,14 @@ def run_auskunft(args: argparse.Namespace) -> int:
     from app.services import auskunft, context
     from app.storage.database import DatabaseError
 
-    target = Path(args.ausgabe).expanduser()
+    from app.commands.common import output_file_or_exit
+
+    target = output_file_or_exit(args.ausgabe, (".pdf", ".json"))
+    if isinstance(target, int):
+        return target
+    kind = target.suffix.lower().lstrip(".")
     try:
-        kind = auskunft.check_target(target)
         data = auskunft.collect(context.database(), args.person)
-    except auskunft.AuskunftError as error:
-        return _fail(str(error), 2)
     except (DatabaseError, InputError) as error:
         return _fail(str(error))
     finally:
@@ -111,7 +113,9 @@ def run_auskunft(args: argparse.Namespace) -> int:
         layout = write_pdf(build_auskunft(data), target)
     except (auskunft.AuskunftError, OutputError) as error:
         return _fail(str(error))
-    print(f"Geschrieben: {target} ({layout.page_count} Seite{'n' if layout.page_count != 1 else ''})")
+    from app.commands.common import count
+
+    print(f"Geschrieben: {target} ({count(layout.page_count, 'Seite', 'Seiten')})")
     return 0
 
 
@@ -141,6 +145,7 @@ def run_erase(args: argparse.Namespace) -> int:
 
 
 def run_retention(args: argparse.Namespace) -> int:
+    from app.commands.common import count
     from app.domain.attendance import InputError, format_date
     from app.services import context, erasure, retention
     from app.storage.database import DatabaseError
@@ -150,8 +155,7 @@ def run_retention(args: argparse.Namespace) -> int:
         months = args.monate if args.monate is not None else retention.retention_months(db)
         due = retention.inactive_people(db, months)
         print(f"Aufbewahrungsfrist: {months} Monate. Ohne Aktivität seit dem "
-              f"{format_date(retention.months_before(dt.date.today(), months))}: {len(due)} Person"
-              f"{'en' if len(due) != 1 else ''}.")
+              f"{format_date(retention.months_before(dt.date.today(), months))}: {count(len(due), 'Person', 'Personen')}.")
         for person in due:
             last = format_date(person.last_activity) if person.last_activity else "unbekannt"
             print(f"{person.id:>5}  {person.name}  (zuletzt aktiv: {last})")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
-from pathlib import Path
 
-EXAMPLE = "kurslotse bericht --von 2026-01-01 --bis 2026-03-31 -o bericht-q1.xlsx"
+from app.commands.common import DATE_HELP, parse_date
+
+EXAMPLE = "bericht --von 2026-01-01 --bis 2026-03-31 -o bericht-q1.xlsx"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,8 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "als »<3«. Mit --rohdaten: eine pseudonymisierte Zeile je Anwesenheit (nur XLSX oder CSV). "
         f"Beispiel: {EXAMPLE}",
     )
-    parser.add_argument("--von", required=True, metavar="JJJJ-MM-TT", help="erster Tag des Zeitraums")
-    parser.add_argument("--bis", required=True, metavar="JJJJ-MM-TT", help="letzter Tag des Zeitraums (eingeschlossen)")
+    parser.add_argument("--von", required=True, type=parse_date, metavar="DATUM",
+                        help=f"erster Tag des Zeitraums ({DATE_HELP})")
+    parser.add_argument("--bis", required=True, type=parse_date, metavar="DATUM",
+                        help=f"letzter Tag des Zeitraums, eingeschlossen ({DATE_HELP})")
     parser.add_argument("--gemeinde", metavar="NAME", help="nur Angebote dieser Ortsgemeinde")
     parser.add_argument("--rohdaten", action="store_true",
                         help="pseudonymisierte Rohdaten statt Kennzahlen (eine Zeile je Anwesenheit)")
@@ -34,12 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _fail(message: str, code: int = 1) -> int:
     print(f"Kurslotse: {message}", file=sys.stderr)
     return code
-
-
-def _day(text: str, option: str) -> dt.date:
-    from app.domain.attendance import parse_date
-
-    return parse_date(text, option)
 
 
 def _gui_application() -> None:
@@ -55,17 +51,16 @@ def _gui_application() -> None:
 def run(args: argparse.Namespace) -> int:
     from app.domain.attendance import InputError
     from app.domain.indicators import DEFAULT_THRESHOLD, PeriodError, check_threshold, period_between
-    from app.reports import ExportError, check_suffix
+    from app.commands.common import output_file_or_exit
+    from app.reports import RAW_SUFFIXES, SUFFIXES, ExportError, check_suffix
 
-    target = Path(args.ausgabe).expanduser()
+    target = output_file_or_exit(args.ausgabe, RAW_SUFFIXES if args.rohdaten else SUFFIXES)
+    if isinstance(target, int):
+        return target
     try:
-        period = period_between(_day(args.von, "--von"), _day(args.bis, "--bis"))
+        period = period_between(args.von, args.bis)
         threshold = check_threshold(DEFAULT_THRESHOLD if args.schwelle is None else args.schwelle)
         suffix = check_suffix(target, raw=args.rohdaten)
-        if target.is_dir():
-            raise ExportError(f"»{target}« ist ein Ordner. Bitte einen Dateinamen angeben, z. B. {target / 'bericht.xlsx'}.")
-        if not target.parent.is_dir():
-            raise ExportError(f"Der Ordner »{target.parent}« existiert nicht.")
     except (InputError, PeriodError, ExportError) as error:
         return _fail(str(error), 2)
 

@@ -232,15 +232,14 @@ def date_text(value: Any) -> str:
 
 def write_json(auskunft: Auskunft, target: Path) -> None:
     """Write the Auskunft as UTF-8 JSON (temp file + rename, so a half-written file never stays)."""
+    from app.atomic_write import write_bytes_atomically
+
     text = json.dumps(auskunft.as_json(), ensure_ascii=False, indent=2)
-    tmp = target.with_name(target.name + ".tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(target)
+        write_bytes_atomically(target, (text + "\n").encode("utf-8"), 0o600)
     except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise AuskunftError(f"Die Datei {target} kann nicht geschrieben werden: {error.strerror or error}") from error
+        raise AuskunftError(f"Die Datei {target} kann nicht geschrieben werden "
+                            f"({error.strerror or 'Fehler des Systems'}).") from error
 
 
 def check_target(target: Path) -> str:
