@@ -116,7 +116,9 @@ def build_parser(prog: str = "kurslotse") -> argparse.ArgumentParser:
     parser.add_argument("--daten", metavar="ORDNER", help="Datenordner (sonst $KURSLOTSE_DATEN oder der übliche Ordner des Systems)")
     parser.add_argument("--demo", action="store_true",
                         help="mit den Demo-Daten arbeiten (eigener Datenordner »demo«, echte Daten bleiben unberührt)")
-    parser.add_argument("--datenbank", metavar="URL", help="SQLAlchemy-Adresse der Datenbank (sonst $KURSLOTSE_DATENBANK oder SQLite im Datenordner)")
+    parser.add_argument("--datenbank", metavar="URL",
+                        help="Adresse der Datenbank, z. B. postgresql+psycopg://benutzer@server/kreis "
+                        "(sonst $KURSLOTSE_DATENBANK oder die SQLite-Datei im Datenordner)")
     subparsers = parser.add_subparsers(dest="befehl", metavar="BEFEHL", parser_class=GermanArgumentParser,
                                        title="Befehle")
     for name in COMMAND_MODULES:

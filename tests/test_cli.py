@@ -155,19 +155,3 @@ def test_gui_problem_without_display(monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     assert "keinen Bildschirm" in qt_check.gui_problem()
-
-
-def test_bootstrap_explains_missing_venv_module(monkeypatch, tmp_path, capsys):
-    from app import _bootstrap
-
-    monkeypatch.setattr(_bootstrap, "_missing_modules", lambda: ["PySide6"])
-    monkeypatch.setattr(_bootstrap, "PROJECT_ROOT", tmp_path)
-    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
-    real_find_spec = _bootstrap.importlib.util.find_spec
-    monkeypatch.setattr(_bootstrap.importlib.util, "find_spec",
-                        lambda name: None if name == "ensurepip" else real_find_spec(name))
-    with pytest.raises(SystemExit) as exit_info:
-        _bootstrap.ensure_environment()
-    assert exit_info.value.code == 1
-    assert "sudo apt install python3-venv" in capsys.readouterr().err
-    assert not (tmp_path / ".venv").exists()
