@@ -6,8 +6,8 @@ import datetime as dt
 import sqlite3
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.attendance import CourseFormat
 from app.ui.courses.page import CoursesPage
@@ -39,6 +39,23 @@ def page(qtbot, db):  # noqa: ANN001
     return widget
 
 
+def answer_next_question(qtbot, button_text: str) -> list[str]:  # noqa: ANN001
+    """Click *button_text* in the next modal question; returns the question's text once asked."""
+    asked: list[str] = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        asked.append(box.text())
+        assert [b.text() for b in box.buttons()] and all("&" not in b.text() for b in box.buttons())
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(0, click)
+    return asked
+
+
 def _open_checkin(qtbot, page, termin_id: int):  # noqa: ANN001, ANN202
     page.show_checkin(termin_id)
     view = page.checkin_view
@@ -54,7 +71,7 @@ def test_one_tap_per_person_is_stored_at_once(qtbot, page, db):
     anna = view.tiles[setup.person_ids[0]]
     qtbot.mouseClick(anna, Qt.MouseButton.LeftButton)
     assert _marks(db, setup.termin_ids[0]) == {"Anna Müller": "present"}
-    assert anna.text().startswith("✓") and anna.isChecked()
+    assert anna.text() == "Anna Müller – anwesend" and anna.isChecked()
     assert anna.accessibleName() == "Anna Müller: anwesend"
     assert view.count_label.text() == "1 von 3 da"
     qtbot.mouseClick(anna, Qt.MouseButton.LeftButton)
@@ -158,6 +175,7 @@ def test_head_counter_and_topics_for_a_sprechstunde(qtbot, page, db):
     }
     conn.close()
     assert view.count_label.text() == "3 Besucher"
+    answer_next_question(qtbot, "Termin abschließen")
     qtbot.mouseClick(view.finish_button, Qt.MouseButton.LeftButton)
     assert view.message.text() == "Termin abgeschlossen. Strg+Z macht das rückgängig."
     page.show_course(setup.course_id)
@@ -204,7 +222,9 @@ def test_finish_button_marks_the_missing(qtbot, page, db):
     setup = make_course(db, first=TODAY)
     view = _open_checkin(qtbot, page, setup.termin_ids[0])
     qtbot.mouseClick(view.tiles[setup.person_ids[0]], Qt.MouseButton.LeftButton)
+    asked = answer_next_question(qtbot, "Termin abschließen")
     qtbot.mouseClick(view.finish_button, Qt.MouseButton.LeftButton)
+    assert "2 Personen ohne Eintrag werden als unentschuldigt eingetragen." in asked[0]
     assert _marks(db, setup.termin_ids[0]) == {
         "Anna Müller": "present", "Bernd Schmidt": "absent", "Clara Weber": "absent",
     }

@@ -1,4 +1,4 @@
-"""Privacy in the window: one-click withdrawal, Auskunft and Löschen in the person dialog, the retention dialog."""
+"""Privacy in the window: withdrawal after a question, Auskunft and Löschen in the person dialog, the retention dialog."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from app.ui.courses.organisation_dialog import OrganisationDialog
 from app.ui.courses.person_dialog import ParticipantDialog
 from app.ui.courses.privacy_dialog import PrivacyDialog
 from tests.attendance_fixtures import TODAY, db, no_leaked_listeners  # noqa: F401
-from tests.privacy_fixtures import NAME, make_person
+from tests.privacy_fixtures import NAME, PHONE, make_person
+from tests.test_checkin_screen import answer_next_question
 
 
 def _dialog(qtbot, db, person_id):  # noqa: ANN001, ANN202
@@ -25,12 +26,17 @@ def _dialog(qtbot, db, person_id):  # noqa: ANN001, ANN202
     return dialog
 
 
-def test_withdrawal_is_one_click(qtbot, db):
+def test_withdrawal_asks_first(qtbot, db):
     setup = make_person(db)
     dialog = _dialog(qtbot, db, setup.person_id)
     photos = next(c for c in people.consents(db, setup.person_id) if c.kind.label == "Fotos")
     button = dialog.withdraw_buttons[photos.id]
     assert button.text() == "»Fotos« widerrufen"
+    asked = answer_next_question(qtbot, "Abbrechen")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert "Die Einwilligung »Fotos« mit dem heutigen Datum widerrufen?" in asked[0]
+    assert button.isEnabled() and all(c.withdrawn_on is None for c in people.consents(db, setup.person_id))
+    answer_next_question(qtbot, "Widerrufen")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not button.isEnabled()
     assert "Widerruf »Fotos« gespeichert." in dialog.message.text()
@@ -123,3 +129,48 @@ def test_kurse_page_opens_the_privacy_dialog(qtbot, db, monkeypatch):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and opened[0].months_box.value() == 24
     opened[0].close()
+
+
+def test_storage_withdrawal_says_contact_details_go_and_a_no_keeps_them(qtbot, db):
+    setup = make_person(db)
+    dialog = _dialog(qtbot, db, setup.person_id)
+    storage = next(c for c in people.consents(db, setup.person_id) if c.kind.label == "Datenspeicherung")
+    asked = answer_next_question(qtbot, "Abbrechen")
+    qtbot.mouseClick(dialog.withdraw_buttons[storage.id], Qt.MouseButton.LeftButton)
+    assert "Telefon und E-Mail dieser Person sofort gelöscht" in asked[0]
+    assert people.get_participant(db, setup.person_id).phone == PHONE and dialog.phone_edit.text() == PHONE
+
+
+def test_erasure_ends_enrolments_in_running_courses_but_keeps_finished_ones(qtbot, db, monkeypatch):
+    from app.services.checkin import CheckInDesk
+    from app.ui.courses.page import CoursesPage
+    from tests.attendance_fixtures import make_course
+
+    today = dt.date.today()
+    running = make_course(db, title="Laufender Kurs", names=("Anna Müller", "Bernd Schmidt"), first=today)
+    finished = make_course(db, title="Früherer Kurs", names=(), first=today - dt.timedelta(days=400), count=1)
+    person = people.create_participant(db, people.ParticipantInput(name=NAME), course_id=running.course_id,
+                                       today=today)
+    people.enrol(db, finished.course_id, person, today - dt.timedelta(days=400))
+    CheckInDesk(db, finished.termin_ids[0]).toggle(person)
+    assert len(CheckInDesk(db, running.termin_ids[0]).state().rows) == 3
+    dialog = _dialog(qtbot, db, person)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    assert privacy.is_erased(db, person)
+    state = CheckInDesk(db, running.termin_ids[0]).state()
+    assert [row.person.name for row in state.rows] == ["Anna Müller", "Bernd Schmidt"]
+    with sqlite3.connect(db.path) as conn:
+        live = dict(conn.execute("SELECT course_id, deleted FROM enrolments WHERE participant_id = ?",
+                                 (person,)).fetchall())
+    assert live == {running.course_id: 1, finished.course_id: 0}  # the past course still counts the placeholder
+    assert CheckInDesk(db, finished.termin_ids[0]).state().present == 1
+    page = CoursesPage()
+    qtbot.addWidget(page)
+    page.show()
+    assert page.ensure_loaded()
+    page.show_checkin(running.termin_ids[0])
+    view = page.checkin_view
+    assert sorted(tile.person.name for tile in view.tiles.values()) == ["Anna Müller", "Bernd Schmidt"]
+    assert view.count_label.text() == "0 von 2 da"

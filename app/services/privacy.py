@@ -9,14 +9,17 @@ whatever edits of that person it receives later.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
 
 from app.domain.attendance import InputError, age_band_for
 from app.services import events
 from app.storage import device as device_state
 from app.storage.changelog import ERASE_FIELD, Op, erase_record, store_local_ops
 from app.storage.database import Database
-from app.storage.models import Consent, Participant, utc_now
+from app.storage.models import Consent, Course, Enrolment, Participant, Termin, utc_now
 
 # What the placeholder keeps (for the privacy view to explain): the coarse statistics fields.
 KEPT_FOR_STATISTICS = ("age_band", "gender", "device")
@@ -39,6 +42,7 @@ def erase_person(db: Database, person_uuid: str) -> bool:
             person.age_band = age_band_for(person.birth_year, utc_now().date())
         for consent in session.scalars(select(Consent).where(Consent.participant_id == person.id)):
             consent.deleted = True
+        end_current_enrolments(session, person.id, utc_now().date())
         session.flush()  # the hook records these as ordinary operations
         conn = session.connection()
         stamp = device_state.tick(conn)
@@ -48,6 +52,26 @@ def erase_person(db: Database, person_uuid: str) -> bool:
         session.expire(person)
     events.notify(events.PARTICIPANTS, events.ATTENDANCE)
     return True
+
+
+def end_current_enrolments(session: Session, participant_id: int, today: dt.date) -> int:
+    """End the person's enrolments in running and future courses; returns how many.
+
+    An erased person is no longer on any list still in use (no check-in tile, not counted in
+    "x von y da"); enrolments of finished courses stay, so past counts keep the placeholder.
+    A course runs while its end date or one of its Termine is today or later (or it has neither).
+    """
+    upcoming = select(Termin.course_id).where(Termin.date >= today, Termin.deleted.is_(False))
+    rows = session.scalars(
+        select(Enrolment).join(Course, Course.id == Enrolment.course_id).where(
+            Enrolment.participant_id == participant_id, Enrolment.deleted.is_(False),
+            or_(Course.end_date >= today, Course.id.in_(upcoming),
+                and_(Course.end_date.is_(None), ~exists().where(Termin.course_id == Course.id))),
+        )
+    ).all()
+    for enrolment in rows:
+        enrolment.deleted = True
+    return len(rows)
 
 
 def person_uuid(db: Database, participant_id: int) -> str:

@@ -160,7 +160,7 @@ QPushButton[primary="true"] {{ background: {c.accent}; color: {c.on_accent}; bor
 QPushButton[primary="true"]:disabled {{ background: {c.border}; color: {c.muted}; }}
 QPushButton[danger="true"] {{ color: {c.error}; border-color: {c.error}; }}
 QLineEdit, QComboBox, QSpinBox {{ background: {c.base}; color: {c.text}; border: 1px solid {c.border};
-  border-radius: 5px; padding: 4px 6px; min-height: {TOUCH_PX - 14}px; }}
+  border-radius: 5px; padding: 4px 6px; min-height: {TOUCH_PX - 10}px; }}
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 2px solid {c.accent}; }}
 QListView, QTableView, QTextBrowser, QListWidget {{ background: {c.base}; border: 1px solid {c.border};
   border-radius: 5px; }}

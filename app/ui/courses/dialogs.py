@@ -29,6 +29,7 @@ from app.domain.attendance import (
     parse_date,
     parse_time,
 )
+from app.lessons.ordering import sort_lessons, template_positions
 from app.services import courses, lesson_titles, organisation
 from app.storage.database import Database
 from app.ui.courses.widgets import LessonPicker, message_label, show_message
@@ -74,7 +75,10 @@ def template_box(accessible: str) -> QComboBox:
 
 
 def available_lessons() -> list[tuple[str, str]]:
-    return sorted(((info.id, info.title) for info in lesson_titles.catalogue().values()), key=lambda x: x[1])
+    """(id, title) of every known lesson in the one lesson order (course template, then title)."""
+    positions = template_positions(template.sessions for template in lesson_titles.templates())
+    items = [(info.id, info.title) for info in lesson_titles.catalogue().values()]
+    return sort_lessons(items, positions, lambda item: item[0], lambda item: item[1])
 
 
 class FormDialog(QDialog):

@@ -31,7 +31,7 @@ from app.domain.attendance import (
 from app.services import auskunft, erasure, people, privacy
 from app.storage.database import Database
 from app.ui.courses.dialogs import FormDialog, _line
-from app.ui.courses.widgets import HINT_STYLE, show_message
+from app.ui.courses.widgets import HINT_STYLE, ask, show_message
 
 DEFAULT_WORDING = "1"
 
@@ -187,7 +187,17 @@ class ParticipantDialog(FormDialog):
         self.done(FormDialog.DialogCode.Accepted)
 
     def withdraw(self, consent_id: int) -> None:
-        """One click: the consent is withdrawn today (the record stays as proof)."""
+        """After a question: the consent is withdrawn today (the record stays as proof)."""
+        consent = next((c for c in self._consents if c.id == consent_id), None)
+        if consent is None:
+            return
+        text = f"Die Einwilligung »{consent.kind.label}« mit dem heutigen Datum widerrufen?"
+        if consent.kind is ConsentKind.DATA_STORAGE and (self.phone_edit.text() or self.email_edit.text()):
+            text += ("\n\nOhne Einwilligung zur Datenspeicherung werden Telefon und E-Mail dieser Person "
+                     "sofort gelöscht.")
+        text += "\n\nDer Widerruf lässt sich nicht zurücknehmen; eine neue Einwilligung ist möglich."
+        if not ask(self, "Einwilligung widerrufen", text, "Widerrufen"):
+            return
         try:
             removed = people.withdraw_consent(self.db, consent_id, self.today)
         except InputError as error:

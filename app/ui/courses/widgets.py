@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QWidget
 
 ERROR_STYLE = "color: #8a1c00; font-weight: bold;"
 HINT_STYLE = "color: #5a4500;"
@@ -46,6 +46,19 @@ def message_label(accessible: str) -> QLabel:
 def show_message(label: QLabel, text: str, style: str = ERROR_STYLE) -> None:
     label.setStyleSheet(style)
     label.setText(text)
+
+
+def ask(parent: QWidget | None, title: str, text: str, yes_text: str, no_text: str = "Abbrechen") -> bool:
+    """A question before anything that cannot be undone by one more click; the safe answer is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(no_text, QMessageBox.ButtonRole.RejectRole)
+    for button in (yes, no):
+        button.setMinimumHeight(48)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
 
 
 def shortcut(widget: QWidget, keys: str | QKeySequence, slot: Callable[[], object]) -> QShortcut:
