@@ -96,21 +96,55 @@ def test_conflicts_view_lists_and_reverses(qtbot, qtmodeltester, pair):
     sync_dialog = SyncDialog(hans.db)
     qtbot.addWidget(sync_dialog)
     assert sync_dialog.conflicts_button.text() == "Konflikte (1) …" and sync_dialog.conflicts_button.isEnabled()
-    with mock.patch.object(ConflictsDialog, "exec", return_value=0) as shown:
-        sync_dialog.open_conflicts()
-    assert shown.called
     dialog = ConflictsDialog(hans.db)
     qtbot.addWidget(dialog)
+    dialog.resize(1100, 500)
     dialog.show()
     qtmodeltester.check(dialog.model)
     assert dialog.model.rowCount() == 1
+    assert dialog.count_label.text() == "1 offener Konflikt"
     row = [dialog.model.index(0, c).data() for c in range(dialog.model.columnCount())]
     assert row[:4] == ["Kurs »Kurs am Mittwoch«", "Titel", "Kurs am Mittwoch", "Kurs am Dienstag"]
+    # the record's full name and the field are readable: column as wide as the text, resizable, said in words
+    header = dialog.table.horizontalHeader()
+    needed = dialog.table.fontMetrics().horizontalAdvance("Kurs »Kurs am Mittwoch«")
+    assert header.sectionSize(0) >= needed
+    assert header.sectionResizeMode(0) == header.ResizeMode.Interactive
+    assert "Kurs »Kurs am Mittwoch« – Titel: jetzt gilt »Kurs am Mittwoch«" in dialog.detail.text()
+    assert [dialog.model.headerData(c, Qt.Orientation.Horizontal) for c in range(2)] == ["Wer oder was", "Angabe"]
     qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
     assert courses.get_course(hans.db, hans_course).title == "Kurs am Dienstag"
     assert dialog.model.rowCount() == 0 and not dialog.take_button.isEnabled()
     assert "übernommen: »Kurs am Dienstag«" in dialog.message.text()
     assert conflicts.list_conflicts(hans.db) == []
+    assert dialog.count_label.text() == "Keine offenen Konflikte."
+    sync_dialog._show_conflict_count()
+    assert sync_dialog.conflicts_button.text() == "Konflikte (0) …" and not sync_dialog.conflicts_button.isEnabled()
+
+
+def test_abgleichen_count_refreshes_after_each_decision(qtbot, pair):
+    silvia, hans, shared = pair
+    course = silvia.add_course("Kurs")
+    silvia.sync(shared)
+    hans.sync(shared)
+    courses.update_course(silvia.db, course, CourseInput(title="Kurs A", start_date=START, end_date=END))
+    time.sleep(0.002)
+    hans_course = hans.id_of("courses", silvia.uuid_of("courses", course))
+    courses.update_course(hans.db, hans_course, CourseInput(title="Kurs B", start_date=START, end_date=END))
+    for laptop in (silvia, hans):
+        laptop.sync(shared)
+    sync_dialog = SyncDialog(hans.db)
+    qtbot.addWidget(sync_dialog)
+    seen: list[str] = []
+
+    def decide_inside(self) -> int:  # noqa: ANN001 - the real dialog, decided while it is open
+        self.keep_current()
+        seen.append(sync_dialog.conflicts_button.text())
+        return 0
+
+    with mock.patch.object(ConflictsDialog, "exec", decide_inside):
+        sync_dialog.open_conflicts()
+    assert seen == ["Konflikte (0) …"]  # refreshed by the decision itself, not only on closing
 
 
 def test_course_list_has_an_abgleichen_button_that_opens_the_dialog(qtbot, db):

@@ -143,15 +143,22 @@ class SyncDialog(QDialog):
         self.close_button.setEnabled(True)
         self._show_conflict_count()
 
-    def _show_conflict_count(self) -> None:
+    def _show_conflict_count(self, *_args) -> None:
+        """Button and summary say how many conflicts are open now (also after deciding some)."""
         count = service.open_conflicts(self.db)
         self.conflicts_button.setText(f"Konflikte ({count}) …")
         self.conflicts_button.setEnabled(count > 0)
+        if self.report is not None:
+            lines = [line for line in self.report.lines() if "Konflikte" not in line]
+            lines.append(f"Offene Konflikte jetzt: {count}")
+            self.summary.setText("\n".join(lines))
 
     def open_conflicts(self) -> None:
         from app.ui.sync.conflicts_dialog import ConflictsDialog
 
-        ConflictsDialog(self.db, self).exec()
+        dialog = ConflictsDialog(self.db, self)
+        dialog.count_changed.connect(self._show_conflict_count)
+        dialog.exec()
         self._show_conflict_count()
 
     # ------------------------------------------------------------------ closing
