@@ -3,6 +3,12 @@
 The format is documented for trainers in ``lektionen/README.md``. Parsing never raises for
 bad content: every problem becomes a :class:`Problem`, and a lesson with errors is still
 returned so the library can list it with its error.
+
+Lessons are shared between trainers, so the text is untrusted: it is read only from a regular
+file with a bounded read (:mod:`app.lessons.safe_read`), scanned in linear time (no
+backtracking regular expressions on lesson text, see :mod:`app.lessons.scan`), and lines,
+words, steps and the whole text have size limits the checker reports as errors. The limits
+keep every accepted lesson fast to project (< 100 ms a frame) and to print (< 2 s a handout).
 """
 
 from __future__ import annotations
@@ -15,11 +21,19 @@ from app.domain.lesson import LEVELS, Device, Lesson, Link, Picture, Problem, Se
 from app.domain import readability
 from app.domain.projection import estimate_fit
 from app.lessons import facts, glossary, pictures
-from app.lessons.urls import url_problem
+from app.lessons import scan
+from app.lessons.safe_read import UnsafeFile, read_bounded
+from app.lessons.urls import shown, url_problem, url_warning
 
 LESSON_FILE = "lektion.md"
 MAX_LESSON_FILE_BYTES = 1_000_000
 MAX_STEPS = 200
+# Size limits for text from strangers (see module docstring); the longest shipped line has 449
+# characters, the longest shipped word 27 and the longest step about 1,500 characters.
+MAX_LINE_CHARS = 2000
+MAX_WORD_CHARS = 60
+MAX_STEP_CHARS = 6000
+MAX_LESSON_CHARS = 120_000
 
 REQUIRED_KEYS = ("id", "titel", "beschreibung", "dauer", "stufe", "thema", "lernziele")
 LIST_KEYS = ("lernziele", "links", "quellen", "voraussetzungen")  # last two: checked in facts.py
@@ -41,13 +55,42 @@ SECTION_NAMES = {
 SECTION_LABELS = {"notizen": "Notizen", "uebung": "Übung", "merksatz": "Merksatz"}
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-META_LINE = re.compile(r"^([A-Za-zÄÖÜäöüß_]+)\s*:\s*(.*?)\s*$")
-LIST_ITEM = re.compile(r"^\s+-\s*(.*?)\s*$")
-DURATION = re.compile(r"^(\d{1,4})\s*(min|minuten|min\.)?$", re.IGNORECASE)
-IMAGE_LINE = re.compile(r'^\s*!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)\s*$')
-INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
-AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+DURATION = re.compile(r"^(\d{1,4})\s*(min|minuten|min\.)?$", re.IGNORECASE)  # only on short header values
+KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÄÖÜäöüß_")
+MAX_HEADER_VALUE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class _MetaLine:
+    """``schlüssel: wert`` of the header; ``group(1)`` the key as typed, ``group(2)`` the value."""
+
+    key: str
+    value: str
+
+    def group(self, number: int) -> str:
+        return self.key if number == 1 else self.value
+
+
+def _meta_line(raw: str) -> _MetaLine | None:
+    """Split ``schlüssel: wert`` by hand (was a regular expression that slowed down on long runs of spaces)."""
+    end = 0
+    while end < len(raw) and raw[end] in KEY_CHARACTERS:
+        end += 1
+    rest = raw[end:].lstrip()
+    if end == 0 or not rest.startswith(":"):
+        return None
+    return _MetaLine(raw[:end], rest[1:].strip())
+
+
+def _list_item(raw: str) -> _MetaLine | None:
+    """``  - eintrag`` (indented dash) of a header list."""
+    if not raw[:1].isspace():
+        return None
+    rest = raw.lstrip()
+    if not rest.startswith("-"):
+        return None
+    value = rest[1:].strip()
+    return _MetaLine(value, value)
 
 
 @dataclass
@@ -65,6 +108,7 @@ class _Section:
 class _StepDraft:
     title: str
     line: int
+    chars: int = 0
     sections: dict[str, _Section] = field(default_factory=dict)
 
     def section(self, name: str, line: int) -> _Section:
@@ -116,9 +160,9 @@ def _read_text(source: Path, problems: _Problems) -> str | None:
         )
         return None
     try:
-        data = source.read_bytes()
-    except OSError as error:
-        problems.error(0, f"Die Datei {LESSON_FILE} ist nicht lesbar ({error.strerror}).")
+        data = read_bounded(source, MAX_LESSON_FILE_BYTES)  # a FIFO or a link to /dev/zero is refused here
+    except UnsafeFile as error:
+        problems.error(1, f"Die Datei {LESSON_FILE} {error}")
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -137,6 +181,9 @@ def _parse_text(text: str, lesson: Lesson, problems: _Problems, check_pictures: 
     body_start = _parse_metadata(lines, lesson, problems)
     if body_start is None:
         return
+    if len(text) > MAX_LESSON_CHARS:
+        problems.error(1, f"Die Lektion ist mit {len(text)} Zeichen zu lang (höchstens {MAX_LESSON_CHARS}); "
+                          "bitte in mehrere Lektionen teilen.")
     drafts = _split_steps(lines, body_start, lesson, problems)
     for draft in drafts:
         step = _build_step(draft, lesson, problems, check_pictures)
@@ -175,14 +222,15 @@ def _parse_metadata(lines: list[str], lesson: Lesson, problems: _Problems) -> in
         number = index + 1
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        item = LIST_ITEM.match(raw)
+        item = _list_item(raw)
         if item and current_list is not None:
             if item.group(1):
+                _check_words(item.group(1).rsplit("|", 1)[0] if current_list == "links" else item.group(1), number, problems)
                 lists[current_list].append((item.group(1), number))
             else:
                 problems.error(number, f"Leerer Listeneintrag in »{current_list}«.")
             continue
-        match = META_LINE.match(raw)
+        match = _meta_line(raw)
         if not match or raw[0].isspace():
             problems.error(number, "Diese Zeile im Metadatenblock ist nicht verständlich; erwartet wird »schlüssel: wert« oder »  - eintrag«.")
             current_list = None
@@ -197,6 +245,9 @@ def _parse_metadata(lines: list[str], lesson: Lesson, problems: _Problems) -> in
         if key in values or key in lists:
             problems.error(number, f"Die Angabe »{key}« steht doppelt da.")
             continue
+        if len(value) > MAX_HEADER_VALUE_CHARS:
+            problems.error(number, f"Die Angabe »{key}« ist länger als {MAX_HEADER_VALUE_CHARS} Zeichen.")
+            continue
         if key in LIST_KEYS:
             if value:
                 problems.error(number, f"»{key}« ist eine Liste: Wert bitte in eigene Zeilen »  - eintrag« schreiben.")
@@ -206,6 +257,7 @@ def _parse_metadata(lines: list[str], lesson: Lesson, problems: _Problems) -> in
             if not value:
                 problems.error(number, f"Die Angabe »{key}« hat keinen Wert.")
                 continue
+            _check_words(value, number, problems)
             values[key] = (value, number)
 
     header_line = first + 1
@@ -270,6 +322,9 @@ def _parse_metadata(lines: list[str], lesson: Lesson, problems: _Problems) -> in
         if problem:
             problems.error(number, problem)
             continue
+        warning = url_warning(url)
+        if warning:
+            problems.warning(number, warning)
         lesson.links.append(Link(title=title, url=url, line=number))
     return end + 1
 
@@ -289,7 +344,11 @@ def _split_steps(lines: list[str], start: int, lesson: Lesson, problems: _Proble
         stripped = raw.strip()
         if stripped.startswith("```") or stripped.startswith("~~~"):
             in_code = not in_code
-        if not in_code and re.match(r"^##(?!#)", stripped):
+        if len(raw) > MAX_LINE_CHARS:
+            problems.error(number, f"Die Zeile ist mit {len(raw)} Zeichen zu lang (höchstens {MAX_LINE_CHARS}); "
+                                   "bitte Absätze mit Leerzeilen trennen.")
+        _check_words(raw, number, problems)
+        if not in_code and _heading_level(stripped) == 2:
             title = stripped[2:].strip()
             if not title:
                 problems.error(number, "Schritt ohne Titel: nach »##« bitte einen Titel schreiben.")
@@ -299,10 +358,10 @@ def _split_steps(lines: list[str], start: int, lesson: Lesson, problems: _Proble
             section = "text"
             current.section(section, number)
             continue
-        if not in_code and re.match(r"^#(?!#)", stripped):
+        if not in_code and _heading_level(stripped) == 1:
             problems.error(number, "Überschriften mit einem »#« sind nicht vorgesehen; ein Schritt beginnt mit »## Titel«.")
             continue
-        if not in_code and re.match(r"^###(?!#)", stripped):
+        if not in_code and _heading_level(stripped) == 3:
             name = stripped[3:].strip().rstrip(":").lower()
             if current is None:
                 problems.error(number, "Abschnitt vor dem ersten Schritt; ein Schritt beginnt mit »## Titel«.")
@@ -324,28 +383,63 @@ def _split_steps(lines: list[str], start: int, lesson: Lesson, problems: _Proble
         if section == "ignored":
             continue
         target = current.section(section, number)
-        image = IMAGE_LINE.match(raw) if not in_code else None
+        current.chars += len(raw) + 1
+        image = scan.image_line(raw) if not in_code else None
         if image:
             if section not in ("text", "android", "iphone"):
                 problems.error(number, f"Im Abschnitt »{SECTION_LABELS[section]}« sind keine Bilder möglich.")
             elif target.picture is not None:
                 problems.error(number, "Nur ein Bild je Schritt (bzw. je Android-/iPhone-Abschnitt).")
             else:
-                target.picture = Picture(path=Path(image.group(2)), alt=image.group(1).strip(), line=number)
+                target.picture = Picture(path=Path(image.target), alt=image.alt.strip(), line=number)
             continue
-        if INLINE_IMAGE.search(raw):
+        inline_images = scan.inline_images(raw)
+        if inline_images:
             problems.error(number, "Bild mitten im Text: ein Bild steht allein in einer eigenen Zeile »![Beschreibung](bilder/datei.svg)«.")
-            raw = INLINE_IMAGE.sub("", raw)
-        for match in MARKDOWN_LINK.finditer(raw):
-            problem = url_problem(match.group(2))
-            if problem:
-                problems.error(number, problem)
-        for match in AUTOLINK.finditer(raw):
-            problem = url_problem(match.group(1))
-            if problem:
-                problems.error(number, problem)
+            raw = scan.remove_spans(raw, inline_images)
+        _check_line(raw, number, problems)
         target.lines.append(raw)
+    for draft in drafts:
+        if draft.chars > MAX_STEP_CHARS:
+            problems.error(draft.line, f"Der Schritt »{draft.title}« ist mit {draft.chars} Zeichen zu lang (höchstens "
+                                       f"{MAX_STEP_CHARS} mit Notizen); bitte in mehrere Schritte teilen.")
     return drafts
+
+
+def _heading_level(stripped: str) -> int:
+    """Number of leading »#« of a stripped line (0 for none)."""
+    level = 0
+    while level < len(stripped) and stripped[level] == "#":
+        level += 1
+    return level
+
+
+def _check_line(raw: str, number: int, problems: _Problems) -> None:
+    """Links and autolinks must be allowed addresses; a word must not be longer than the limit."""
+    for link in scan.markdown_links(raw):
+        _check_url(link.url, number, problems)
+    for link in scan.autolinks(raw):
+        _check_url(link.url, number, problems)
+
+
+def _check_words(raw: str, number: int, problems: _Problems) -> None:
+    """No word longer than the limit (link addresses and picture paths do not count as words)."""
+    image = scan.image_line(raw)
+    text = image.alt if image else raw
+    word = scan.longest_word(text, scan.link_target_spans(text))
+    if len(word) > MAX_WORD_CHARS:
+        problems.error(number, f"Das Wort »{shown(word[:30])}…« ist mit {len(word)} Zeichen zu lang (höchstens "
+                               f"{MAX_WORD_CHARS}); auf Leinwand und Papier ließe es sich nicht umbrechen.")
+
+
+def _check_url(url: str, number: int, problems: _Problems) -> None:
+    problem = url_problem(url)
+    if problem:
+        problems.error(number, problem)
+        return
+    warning = url_warning(url)
+    if warning:
+        problems.warning(number, warning)
 
 
 def _build_step(draft: _StepDraft, lesson: Lesson, problems: _Problems, check_pictures: bool) -> Step | None:
