@@ -1,12 +1,15 @@
-"""Check a picture referenced by a lesson: inside the folder, a known format, not too big, readable."""
+"""Check a picture referenced by a lesson: inside the folder, a regular file, a known format, not too big,
+self-contained (SVG, see :mod:`app.lessons.svg_safety`) and decodable down to the last pixel (PNG/JPEG)."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Protocol
 
 from app.domain.lesson import Picture
+from app.lessons import safe_read, svg_safety
 from app.lessons import svg_checks
 
 ALLOWED_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
@@ -38,7 +41,7 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
     if target.suffix.lower() not in ALLOWED_SUFFIXES:
         problems.error(line, f"Bildformat von »{ref}« wird nicht unterstützt (erlaubt: {', '.join(ALLOWED_SUFFIXES)}).")
         return None
-    if not target.is_file():
+    if not target.exists():
         problems.error(line, f"Das Bild »{ref}« fehlt.")
         # kept (inside the folder, never loaded from elsewhere) so projection and handout
         # can show a framed placeholder with the file name instead of silently dropping it
@@ -48,12 +51,16 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
     except OSError as error:
         problems.error(line, f"Das Bild »{ref}« ist nicht lesbar ({error.strerror}).")
         return None
+    kind = safe_read.kind_problem(target.stat().st_mode)
+    if kind:  # a FIFO would block every reader, a device would never end
+        problems.error(line, f"Das Bild »{ref}« {kind}")
+        return None
     limit = MAX_SVG_BYTES if target.suffix.lower() == ".svg" else MAX_PICTURE_BYTES
     if size > limit:
         problems.error(line, f"Das Bild »{ref}« ist mit {size / 1_000_000:.1f} MB zu groß (höchstens {limit // 1_000_000} MB).")
         return None
     if check_content:
-        message = _content_problem(target)
+        message = _content_problem(target, limit)
         if message:
             problems.error(line, f"Das Bild »{ref}« {message}")
             return None
@@ -62,37 +69,39 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
     return Picture(path=target, alt=picture.alt, line=line)
 
 
-def _content_problem(path: Path) -> str | None:
+def _content_problem(path: Path, limit: int) -> str | None:
+    try:
+        data = safe_read.read_bounded(path, limit)
+    except safe_read.UnsafeFile as error:
+        return str(error)
     if path.suffix.lower() == ".svg":
-        return _svg_problem(path)
+        try:
+            svg_safety.check(data)
+        except svg_safety.SvgRefused as error:
+            return str(error)
+        return None
+    return raster_problem(data)
+
+
+def raster_problem(data: bytes) -> str | None:
+    """Why PNG/JPEG *data* cannot be shown, or None: the header is checked, then every pixel decoded."""
     from PIL import Image, UnidentifiedImageError
 
     # Our own side limit below is checked from the header before anything is decoded,
     # so Pillow's bomb guard (which refuses without telling the size) is not needed here.
     Image.MAX_IMAGE_PIXELS = None
     try:
-        with Image.open(path) as image:  # reads the header only
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
             width, height = image.size
             if width > MAX_PICTURE_SIDE or height > MAX_PICTURE_SIDE:
                 return f"ist mit {width}×{height} Pixeln zu groß (höchstens {MAX_PICTURE_SIDE}×{MAX_PICTURE_SIDE})."
+            if image.format not in ("PNG", "JPEG", "MPO"):  # MPO: a phone camera's JPEG
+                return f"ist kein PNG- oder JPEG-Bild (sondern {image.format})."
             image.verify()
+        with Image.open(io.BytesIO(data)) as image:  # verify() does not decode: a cut-off file only fails here
+            image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError):
         return "ist kein lesbares Bild (beschädigt oder falsches Format)."
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, EOFError):
         return "ist kein lesbares Bild (beschädigt oder unvollständig)."
-    return None
-
-
-def _svg_problem(path: Path) -> str | None:
-    import xml.etree.ElementTree as ElementTree
-
-    data = path.read_bytes()
-    if b"<!ENTITY" in data or b"<!entity" in data:
-        return "enthält Entity-Definitionen und wird aus Sicherheitsgründen nicht geladen."
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
-        return f"ist keine gültige SVG-Datei (Zeile {error.position[0]})."
-    if not root.tag.endswith("svg"):
-        return "ist keine SVG-Datei (das äußerste Element ist nicht <svg>)."
     return None

@@ -1,18 +1,20 @@
 """Pictures on paper: SVG stays vector, PNG/JPEG is read downscaled; a bad file becomes a placeholder.
 
 Only QImage and raw SVG bytes are kept (no QPixmap), so pictures load in a worker thread.
+Files are read only as regular files with a bounded read, and an SVG is painted only from bytes
+that passed :func:`app.lessons.svg_safety.check` — never by its path — so a shared lesson cannot
+pull another file of the trainer's computer onto paper or the wall (also used by the presenter).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import xml.etree.ElementTree as ElementTree
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -76,6 +78,45 @@ def load_picture(path: Path, alt: str = "") -> LoadedPicture:
     return loaded
 
 
+def read_checked(path: Path) -> tuple[bytes | None, str]:
+    """(bytes, "") of a picture file that is safe to decode, or (None, German problem)."""
+    from app.lessons import safe_read, svg_safety
+
+    is_svg = Path(path).suffix.lower() == ".svg"
+    try:
+        data = safe_read.read_bounded(Path(path), MAX_SVG_BYTES if is_svg else MAX_FILE_BYTES)
+    except safe_read.UnsafeFile as error:
+        return None, f"Die Bilddatei {error}"
+    if is_svg:
+        try:
+            svg_safety.check(data)
+        except svg_safety.SvgRefused as error:
+            return None, f"Die SVG-Datei {error}"
+    return data, ""
+
+
+def svg_renderer_for(path: Path) -> QSvgRenderer | None:
+    """A renderer over the checked bytes of the SVG at *path* (None if refused or broken)."""
+    data, _problem = read_checked(path)
+    if data is None:
+        return None
+    renderer = QSvgRenderer(QByteArray(data))
+    return renderer if renderer.isValid() else None
+
+
+def image_reader_for(path: Path) -> QImageReader | None:
+    """A reader over the bounded bytes of the PNG/JPEG at *path* (None if it is no regular file)."""
+    data, _problem = read_checked(path)
+    if data is None:
+        return None
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.keep_buffer = buffer  # the reader does not own its device
+    return reader
+
+
 def load_image_bytes(data: bytes, name: str) -> LoadedPicture:
     """A picture from memory (e.g. an organisation logo stored in the database)."""
     image = QImage.fromData(QByteArray(data))
@@ -92,7 +133,9 @@ def _read(path: Path, alt: str, size: int) -> LoadedPicture:
         return _read_svg(path, alt)
     if size > MAX_FILE_BYTES:
         return LoadedPicture(path.name, alt, problem="Die Bilddatei ist zu groß.")
-    reader = QImageReader(str(path))
+    reader = image_reader_for(path)
+    if reader is None:
+        return LoadedPicture(path.name, alt, problem=read_checked(path)[1])
     reader.setAutoTransform(True)
     natural = reader.size()
     if not reader.canRead() or not natural.isValid():
@@ -117,19 +160,11 @@ def _read(path: Path, alt: str, size: int) -> LoadedPicture:
 
 
 def _read_svg(path: Path, alt: str) -> LoadedPicture:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return LoadedPicture(path.name, alt, problem=f"Die Bilddatei ist nicht lesbar ({error.strerror}).")
-    # Check with Python first: Qt would print warnings for broken files, and entities are refused.
-    if b"<!ENTITY" in data.upper():
-        return LoadedPicture(path.name, alt, problem="Die SVG-Datei enthält Entity-Definitionen.")
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        return LoadedPicture(path.name, alt, problem="Die SVG-Datei ist beschädigt.")
-    if not root.tag.endswith("svg"):
-        return LoadedPicture(path.name, alt, problem="Die Datei ist kein SVG-Bild.")
+    # Checked with Python first: Qt would print warnings for broken files; entities and
+    # references to other files are refused, and only these bytes are ever painted.
+    data, problem = read_checked(path)
+    if data is None:
+        return LoadedPicture(path.name, alt, problem=problem)
     renderer = QSvgRenderer(QByteArray(data))
     if not renderer.isValid():
         return LoadedPicture(path.name, alt, problem="Die SVG-Datei ist beschädigt.")

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QImage,
-    QImageReader,
     QPainter,
     QPalette,
     QPen,
@@ -26,11 +25,11 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextDocument,
 )
-from PySide6.QtSvg import QSvgRenderer
 
 from app.domain import projection
 from app.domain.contrast import Theme
 from app.domain.lesson import Device, Picture, Step
+from app.render.pictures import image_reader_for, svg_renderer_for
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +99,15 @@ class PictureCache:
         if not path.is_file():
             return None
         if path.suffix.lower() == ".svg":
-            renderer = QSvgRenderer(str(path))
-            if not renderer.isValid():
+            renderer = svg_renderer_for(path)  # checked bytes: never resolves references to other files
+            if renderer is None:
                 return None
             size = renderer.viewBoxF().size()
             if size.isEmpty():
                 size = QSizeF(renderer.defaultSize())
             return size if not size.isEmpty() else None
-        reader = QImageReader(str(path))
-        size = reader.size()
+        reader = image_reader_for(path)  # a bounded read of a regular file only
+        size = reader.size() if reader is not None else QSize()
         if not size.isValid() or size.width() > MAX_PICTURE_SIDE or size.height() > MAX_PICTURE_SIDE:
             return None
         return QSizeF(size)
@@ -124,8 +123,8 @@ class PictureCache:
         if target.isEmpty() or not path.is_file():
             return None
         if path.suffix.lower() == ".svg":
-            renderer = QSvgRenderer(str(path))
-            if not renderer.isValid():
+            renderer = svg_renderer_for(path)
+            if renderer is None:
                 return None
             image = QImage(target, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(Qt.GlobalColor.transparent)
@@ -134,9 +133,9 @@ class PictureCache:
             renderer.render(painter)
             painter.end()
             return image
-        reader = QImageReader(str(path))
-        size = reader.size()
-        if not size.isValid() or size.width() > MAX_PICTURE_SIDE or size.height() > MAX_PICTURE_SIDE:
+        reader = image_reader_for(path)
+        size = reader.size() if reader is not None else QSize()
+        if reader is None or not size.isValid() or size.width() > MAX_PICTURE_SIDE or size.height() > MAX_PICTURE_SIDE:
             return None
         reader.setScaledSize(target)
         image = reader.read()

@@ -1,0 +1,138 @@
+"""Is an SVG picture self-contained and harmless? Checked on the decoded text, whatever its encoding.
+
+A shared lesson must never pull a file from the trainer's computer onto the wall or paper. An SVG
+can name other files in many ways: ``<image href="/home/…/foto.jpg">``, ``<use href="x.svg#a">``,
+``xlink:href``, CSS ``url(…)`` in a ``style`` attribute, a ``<style>`` element or a presentation
+attribute, ``@import``, an ``<?xml-stylesheet?>`` instruction, or an external DTD entity. Only
+references inside the document (``#id``) are allowed; everything else is refused by the checker
+and the renderers paint only bytes that passed this check (never the file by its path).
+
+Entity definitions are refused on the decoded text, so a UTF-16 or UTF-32 file cannot hide
+``<!ENTITY`` from a byte search.
+"""
+
+from __future__ import annotations
+
+import codecs
+import xml.etree.ElementTree as ElementTree
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_NO_BOM = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00s\x00", "utf-16-le"),
+    (b"\x00<\x00s", "utf-16-be"),
+)
+_ALLOWED_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "utf-16", "utf-32",
+                      "windows-1252", "cp1252"}
+
+
+class SvgRefused(Exception):
+    """The German reason (continues »Das Bild … «) why an SVG is not shown."""
+
+
+def decode(data: bytes) -> str:
+    """The text of an SVG file by its byte-order mark, its first bytes or its XML declaration."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        encoding = next((name for start, name in _NO_BOM if data.startswith(start)), None)
+    if encoding is None:
+        encoding = _declared_encoding(data) or "utf-8"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise SvgRefused(f"ist nicht in der angegebenen Zeichenkodierung ({encoding}) gespeichert.") from None
+    return text.lstrip("\ufeff")
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    head = data[:200]
+    if not head.startswith(b"<?xml"):
+        return None
+    end = head.find(b"?>")
+    declaration = head[:end if end > 0 else len(head)].decode("ascii", "replace")
+    marker = declaration.find("encoding")
+    if marker < 0:
+        return None
+    rest = declaration[marker + len("encoding"):].lstrip().lstrip("=").lstrip()
+    if not rest or rest[0] not in "\"'":
+        return None
+    closing = rest.find(rest[0], 1)
+    name = rest[1:closing].strip().lower() if closing > 0 else ""
+    if name not in _ALLOWED_ENCODINGS:
+        raise SvgRefused(f"ist in einer unbekannten Zeichenkodierung (»{name[:20]}«) gespeichert; bitte UTF-8 verwenden.")
+    return name
+
+
+def check(data: bytes) -> ElementTree.Element:
+    """The parsed root of a self-contained SVG; anything else raises :class:`SvgRefused`."""
+    text = decode(data)
+    upper = text.upper()
+    if "<!ENTITY" in upper:
+        raise SvgRefused("enthält Entity-Definitionen und wird aus Sicherheitsgründen nicht geladen.")
+    doctype = upper.find("<!DOCTYPE")
+    if doctype >= 0:
+        closing = upper.find(">", doctype)
+        if "[" in upper[doctype:closing if closing > 0 else len(upper)]:
+            raise SvgRefused("enthält eine eigene DTD (<!DOCTYPE … [ … ]>) und wird aus Sicherheitsgründen nicht geladen.")
+    if "<?XML-STYLESHEET" in upper:
+        raise SvgRefused("bindet ein fremdes Stylesheet ein (<?xml-stylesheet?>); Bilder müssen in sich geschlossen sein.")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, b"<\x00\x00\x00", b"\x00\x00\x00<")):
+        raise SvgRefused("ist in UTF-32 gespeichert; bitte UTF-8 verwenden.")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise SvgRefused(f"ist keine gültige SVG-Datei (Zeile {error.position[0]}).") from None
+    if not root.tag.endswith("svg"):
+        raise SvgRefused("ist keine SVG-Datei (das äußerste Element ist nicht <svg>).")
+    _check_references(root)
+    return root
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def _check_references(root: ElementTree.Element) -> None:
+    for element in root.iter():
+        tag = _local(element.tag) if isinstance(element.tag, str) else ""
+        for name, value in element.attrib.items():
+            local = _local(name)
+            if local in ("href", "src"):
+                target = value.strip()
+                if not target.startswith("#"):
+                    raise SvgRefused(
+                        f"verweist mit <{tag} {local}=…> auf »{_short(target)}« außerhalb des Bildes; Bilder müssen in "
+                        "sich geschlossen sein (keine Verweise auf andere Dateien oder Adressen).")
+            else:
+                _check_css(value, tag)
+        if tag == "style" and element.text:
+            _check_css(element.text, tag)
+
+
+def _check_css(value: str, tag: str) -> None:
+    lowered = value.lower()
+    if "@import" in lowered:
+        raise SvgRefused(f"lädt in <{tag}> mit @import ein fremdes Stylesheet; Bilder müssen in sich geschlossen sein.")
+    position = lowered.find("url(")
+    while position >= 0:
+        inner = value[position + 4:].lstrip().lstrip("\"'").lstrip()
+        if not inner.startswith("#"):
+            closing = inner.find(")")
+            target = inner[:closing if closing >= 0 else 40].rstrip().rstrip("\"'")
+            raise SvgRefused(f"verweist in <{tag}> mit url(…) auf »{_short(target)}« außerhalb des Bildes; Bilder müssen "
+                             "in sich geschlossen sein.")
+        position = lowered.find("url(", position + 4)
+
+
+def _short(text: str) -> str:
+    text = "".join(char if char.isprintable() else "?" for char in text)
+    return text if len(text) <= 60 else text[:57] + "…"
