@@ -115,15 +115,17 @@ def test_two_data_directories_sync_through_a_folder_with_the_cli(tmp_path, capsy
     code, out, _err = _in_process(capsys, "--daten", hans, "abgleich", stick, "--passwort-datei", secret)
     assert code == 3
     assert f"{'ab' * 16}/00000001.klsync: Die Datei ist beschädigt" in out.replace("\\", "/")
-    # the wrong password: refused, distinct message, exit code 3; nothing changed
+    # the wrong password: refused before anything is written or read, exit code 1; nothing changed
     wrong = tmp_path / "falsch.txt"
     wrong.write_text("geraten", encoding="utf-8")
     before = _rows(hans, "SELECT uuid, title FROM courses")
+    folders_before = sorted(p.name for p in stick.iterdir())
     fresh = tmp_path / "neu"
     fresh.mkdir()
-    code, out, _err = _in_process(capsys, "--daten", fresh, "abgleich", stick, "--passwort-datei", wrong)
-    assert code == 3 and "Das Passwort passt nicht" in out and "Nicht geschrieben" not in out
+    code, out, err = _in_process(capsys, "--daten", fresh, "abgleich", stick, "--passwort-datei", wrong)
+    assert code == 1 and "Das Passwort passt nicht zum Abgleich-Ordner" in err and "nichts geschrieben" in err
     assert _rows(fresh, "SELECT count(*) FROM courses") == [(0,)]
+    assert sorted(p.name for p in stick.iterdir()) == folders_before
     assert _rows(hans, "SELECT uuid, title FROM courses") == before
 
 

@@ -19,7 +19,7 @@ from app.storage.database import open_database
 from app.sync import fileformat
 from app.sync.fileformat import MAGIC, decode_file, encode_file
 from app.sync.folder import scan
-from app.sync.service import synchronise
+from app.sync.service import SyncError, synchronise
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
 from tests.sync_helpers import Laptop, snapshot, sync_state
 
@@ -118,22 +118,18 @@ def test_wrong_password_foreign_and_newer_files_get_distinct_messages_rest_is_im
     (stranger / "00000001.klsync").write_bytes(b"PK\x03\x04 eine ZIP-Datei, keine Abgleichdatei" * 10)
     (stranger / "00000002.klsync").write_bytes(_make_newer(encode_file("ab" * 16, "Zukunft", 2, [])))
     (stranger / "00000003.klsync").write_bytes(encode_file("cd" * 16, "Woanders", 3, []))  # claims another device
-    # one laptop's files with a wrong password: refused; the other files are still imported
-    report = receiver.sync(folder, "falsches Passwort")
-    reasons = [r.reason for r in report.refused]
-    assert sorted(reasons) == sorted(["passwort-falsch", "passwort-falsch", "fremd", "neuer", "falscher-ort"]), \
-        [r.message for r in report.refused]
-    messages = {r.reason: r.message for r in report.refused}
-    assert "Passwort passt nicht" in messages["passwort-falsch"]
-    assert "keine Kurslotse-Abgleichdatei" in messages["fremd"]
-    assert "neueren Kurslotse-Version" in messages["neuer"]
-    assert len({messages[k] for k in ("passwort-falsch", "fremd", "neuer")}) == 3
-    assert all(str(r.label) in r.message for r in report.refused)
+    # a wrong password is refused for the whole folder before anything is read or written
+    with pytest.raises(SyncError, match="Das Passwort passt nicht zum Abgleich-Ordner"):
+        receiver.sync(folder, "falsches Passwort")
     assert receiver.snapshot()["courses"] == {}
-    # with the right password both laptops' files come in; the bad files stay refused
+    # with the right password both laptops' files come in; the bad files are refused, each with its reason
     report = receiver.sync(folder, PASSWORD)
     assert report.read_files == 2
     assert sorted(r.reason for r in report.refused) == ["falscher-ort", "fremd", "neuer"]
+    messages = {r.reason: r.message for r in report.refused}
+    assert "keine Kurslotse-Abgleichdatei" in messages["fremd"]
+    assert "neueren Kurslotse-Version" in messages["neuer"]
+    assert all(str(r.label) in r.message for r in report.refused)
     assert {c["title"] for c in receiver.snapshot()["courses"].values()} == {"Kurs", "Kurs vom dritten Laptop"}
     assert good.exists() and (folder / third).is_dir()
 

@@ -327,7 +327,11 @@ def test_copied_database_gets_a_new_device_id(laptops, shared, tmp_path):
 
 
 def test_stale_copy_with_same_anchor_is_caught_at_sync(laptops, shared, tmp_path):
-    """A copy that the anchor cannot tell apart (same path, same host) is caught by foreign own files."""
+    """A copy that the anchor cannot tell apart (same path, same host) is caught by foreign own files.
+
+    In an unencrypted folder anyone could have put those files there, so the laptop does not change
+    its id on its own: it writes nothing, names the files, and renews only when the trainer confirms.
+    """
     silvia = laptops("silvia")
     silvia.add_course("Kurs")
     silvia.sync(shared)
@@ -344,8 +348,13 @@ def test_stale_copy_with_same_anchor_is_caught_at_sync(laptops, shared, tmp_path
         silvia.path.with_name(silvia.path.name + suffix).unlink(missing_ok=True)
     silvia.db = open_database(f"sqlite:///{silvia.path}")
     silvia.add_course("Anderer Weg")
-    report = silvia.sync(shared)
-    assert report.renewed and report.device_id != first
+    blocked = silvia.sync(shared)
+    assert not blocked.renewed and blocked.device_id == first and blocked.written_files == 0
+    assert not blocked.complete and "nicht geschrieben" in blocked.export_note
+    assert [r.reason for r in blocked.refused] == ["fremd-eigene-kennung"]
+    assert blocked.refused[0].label == f"{first}/00000002.klsync"
+    report = synchronise(silvia.db, shared, announce=False, renew_id=True)
+    assert report.renewed and report.device_id != first and report.written_files == 1
     titles = {c.title for c in courses.list_courses(silvia.db)}
     assert titles == {"Kurs", "Nach der Kopie", "Anderer Weg"}  # nothing lost
 

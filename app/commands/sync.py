@@ -1,8 +1,9 @@
 """``kurslotse abgleich ORDNER``: exchange records with other laptops through a shared folder or USB stick.
 
-Exit codes: 0 everything written and read; 1 the sync could not run (folder missing, database
-problem, unreadable password file); 3 it ran, but some files were refused or nothing could be
-written (see the messages); 2 wrong usage.
+Exit codes: 0 everything written and read; 1 the sync could not run (folder missing or pulled,
+wrong passphrase, database problem, unreadable password file); 3 it ran, but some files were
+refused or held back (stamped in the future) or nothing could be written (see the messages);
+2 wrong usage.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     secret.add_argument("--ohne-passwort", action="store_true", help="ohne Verschlüsselung, nicht nachfragen")
     parser.add_argument("--geraetename", metavar="NAME", help="Namen dieses Geräts setzen, z. B. »Laptop Silvia«")
     parser.add_argument("--konflikte", action="store_true", help="offene Konflikte auflisten")
+    parser.add_argument("--zukunft-annehmen", action="store_true",
+                        help="Dateien mit Zeitstempel mehr als einen Tag in der Zukunft trotzdem übernehmen")
+    parser.add_argument("--neue-kennung", action="store_true",
+                        help="diese Datenbank ist eine Kopie: unter einer neuen Geräte-Kennung weiterschreiben, "
+                        "wenn unter der eigenen Kennung fremde Dateien liegen")
     parser.set_defaults(func=run)
 
 
@@ -78,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
                 name = device.set_device_name(conn, args.geraetename)
             print(f"Gerätename: »{name}«")
         if args.ordner:
-            report = synchronise(db, Path(args.ordner), passphrase)
+            report = synchronise(db, Path(args.ordner), passphrase, accept_future=args.zukunft_annehmen,
+                                 renew_id=args.neue_kennung)
             print("\n".join(report.lines()))
             if report.open_conflicts:
                 print("  Konflikte ansehen: kurslotse abgleich --konflikte (oder im Programm: Kurse → Abgleichen …)")

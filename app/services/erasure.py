@@ -6,9 +6,16 @@ the SQLite file and in the write-ahead log, and the rolling backups in ``sicheru
 old rows. :func:`purge_traces` therefore
 
 1. applies every tombstone this database knows to every backup file (so restoring an old backup
-   does not bring the person back) and rebuilds those files with VACUUM;
+   does not bring the person back) and rebuilds those files with VACUUM; the same for a damaged
+   database set aside by a restore (``kurslotse.sqlite3.defekt-*``) — one that cannot be cleaned
+   is deleted; temp files of interrupted backups are deleted;
 2. runs VACUUM on the database (rewrites the file without free pages) and a TRUNCATE checkpoint
    (the WAL is copied into the file and cut to zero bytes).
+
+:func:`erase_people` also removes every log line that holds one of the person's texts (older
+versions could log them; now nothing personal is logged, see ``app.logsetup``). Own sync files,
+also those of earlier device ids of this database, are rewritten by the next sync
+(``app.sync.service``); old versions a sync tool keeps (Syncthing's ``.stversions``) are named.
 
 What stays on the disk outside Kurslotse's reach (copies a person made by hand, sectors the file
 system has not overwritten yet) is explained in the README.
@@ -45,6 +52,7 @@ class ErasureReport:
     already_erased: list[int] = field(default_factory=list)
     backups_cleaned: int = 0
     problems: list[str] = field(default_factory=list)
+    version_folders: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = []
@@ -59,6 +67,10 @@ class ErasureReport:
             out.append(f"Auch in {self.backups_cleaned} Sicherung{'en' if self.backups_cleaned != 1 else ''} entfernt.")
         if self.erased:
             out.append("Beim nächsten Abgleich wird die Löschung an die anderen Laptops weitergegeben.")
+        if self.erased and self.version_folders:
+            out.append("Achtung: Ein Abgleich-Programm hebt alte Fassungen der Abgleich-Dateien auf in "
+                       f"{', '.join(self.version_folders)}. Dort steht die Person noch drin; bitte diese "
+                       "Fassungen dort von Hand löschen.")
         out.extend(self.problems)
         return out
 
@@ -67,13 +79,71 @@ def erase_people(db: Database, participant_ids: list[int]) -> ErasureReport:
     """Erase each person (placeholder stays for counts), then remove the traces from file, WAL and backups."""
     report = ErasureReport()
     records = [(pid, privacy.person_uuid(db, pid)) for pid in participant_ids]  # unknown numbers: nothing erased
+    texts = _personal_texts(db, [record for _pid, record in records])
     for participant_id, record in records:
         if privacy.erase_person(db, record):
             report.erased.append(participant_id)
         else:
             report.already_erased.append(participant_id)
     report.backups_cleaned, report.problems = purge_traces(db)
+    scrub_log(texts)
+    report.version_folders = _version_folders_of_last_sync(db)
     return report
+
+
+def _personal_texts(db: Database, records: list[str]) -> set[str]:
+    """The texts of these people that must not survive anywhere (read before they are blanked)."""
+    names = [name for name in PERSONAL_FIELDS["participants"] if name != "name_key"]
+    found: set[str] = set()
+    with db.engine.connect() as conn:
+        for record in records:
+            row = conn.exec_driver_sql(
+                f"SELECT {', '.join(names)} FROM participants WHERE uuid = ? AND erased = 0", (record,)  # noqa: S608
+            ).first()
+            if row:
+                found |= {value for value in row if isinstance(value, str)}
+    return {text for text in found if len(text.strip()) >= 3}
+
+
+def scrub_log(texts: set[str] | list[str]) -> int:
+    """Remove every line of the log files that contains one of *texts*; returns how many lines went.
+
+    The file is rewritten in place (not replaced), so the open log handler keeps appending to it.
+    """
+    wanted = [text.casefold() for text in texts if text and len(text.strip()) >= 3]
+    if not wanted:
+        return 0
+    from app import paths
+
+    for handler in logging.getLogger().handlers:
+        with contextlib.suppress(Exception):
+            handler.flush()
+    base = paths.log_file()
+    removed = 0
+    for candidate in [base, *sorted(base.parent.glob(base.name + ".*"))]:
+        try:
+            with open(candidate, "r+", encoding="utf-8", errors="surrogateescape", newline="") as handle:
+                lines = handle.readlines()
+                kept = [line for line in lines if not any(text in line.casefold() for text in wanted)]
+                if len(kept) == len(lines):
+                    continue
+                handle.seek(0)
+                handle.writelines(kept)
+                handle.truncate()
+                removed += len(lines) - len(kept)
+        except OSError:
+            continue
+    return removed
+
+
+def _version_folders_of_last_sync(db: Database) -> list[str]:
+    from app.sync.service import last_folder, version_folders
+
+    try:
+        folder = last_folder(db)
+        return [str(path) for path in version_folders(Path(folder))] if folder else []
+    except (OSError, SQLAlchemyError):
+        return []
 
 
 def erase_one(db: Database, participant_id: int) -> ErasureReport:
@@ -87,9 +157,10 @@ def purge_traces(db: Database) -> tuple[int, list[str]]:
     with db.engine.connect() as conn:
         tombstones = conn.exec_driver_sql("SELECT record_uuid, table_name, hlc, device FROM sync_erased").all()
     cleaned, problems = 0, []
+    stones = [tuple(row) for row in tombstones]
     for info in backups.list_backups(db.path):
         try:
-            if _scrub_backup(info.path, [tuple(row) for row in tombstones]):
+            if _scrub_backup(info.path, stones):
                 cleaned += 1
         except (sqlite3.Error, OSError, SQLAlchemyError) as error:  # one bad backup must not stop the rest
             log.warning("Sicherung %s konnte nicht bereinigt werden: %s", info.path, error)
@@ -97,6 +168,16 @@ def purge_traces(db: Database) -> tuple[int, list[str]]:
                 f"Die Sicherung {info.path.name} konnte nicht bereinigt werden ({error}). "
                 "Bitte im Sicherungsordner von Hand löschen."
             )
+    if stones:
+        for leftover in backups.leftover_temp_files(db.path):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                log.info("Reste einer abgebrochenen Sicherung gelöscht: %s", leftover.name)
+        for kept in backups.set_aside_files(db.path):
+            done, problem = _clean_set_aside(kept, stones)
+            cleaned += done
+            if problem:
+                problems.append(problem)
     with db.write_connection() as conn:  # before the VACUUM, so the file ends with an empty WAL
         previous = local_settings.get_meta(conn, KEY_PURGED) or "0"
         local_settings.set_meta(conn, KEY_PURGED, str(len(tombstones)))
@@ -151,6 +232,34 @@ def compact(db: Database) -> str | None:
     log.warning("Die WAL-Datei konnte nicht geleert werden (die Datenbank war die ganze Zeit in Benutzung).")
     return ("Die Datenbankdatei konnte gerade nicht ganz aufgeräumt werden (sie war in Benutzung). "
             "Die Daten sind gelöscht; alte Reste in der Datei werden beim nächsten Programmstart entfernt.")
+
+
+def _clean_set_aside(path: Path, tombstones: list[tuple[str, str, int, str]]) -> tuple[int, str | None]:
+    """Clean a damaged database set aside by a restore; delete it when it cannot be cleaned."""
+    try:
+        with open(path, "rb") as handle:
+            sqlite = handle.read(16) == b"SQLite format 3\x00"
+        if sqlite:
+            changed = _scrub_backup(path, tombstones)
+            conn = backups.connect_read_only(path)
+            try:
+                sound = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            finally:
+                conn.close()
+            if sound:
+                return int(changed), None
+    except (sqlite3.Error, OSError, SQLAlchemyError) as error:
+        log.warning("Beiseitegelegte Datenbank %s nicht bereinigt: %s", path.name, error)
+    try:
+        path.unlink()
+        for suffix in ("-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    except OSError as error:
+        return 0, (f"Die beiseitegelegte beschädigte Datenbank {path} lässt sich nicht bereinigen und nicht löschen "
+                   f"({error}). Bitte von Hand löschen.")
+    log.info("Beiseitegelegte beschädigte Datenbank %s gelöscht (nicht zu bereinigen)", path.name)
+    return 1, (f"Die beiseitegelegte beschädigte Datenbank {path.name} konnte nicht bereinigt werden; "
+               "sie wurde deshalb gelöscht.")
 
 
 def _personal_blank_condition(table: str) -> tuple[str, list[object]]:

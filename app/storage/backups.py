@@ -1,5 +1,11 @@
 """Copies of the SQLite file through the backup API: rolling start backups, pre-migration copies, restore.
 
+Every copy is checked (``PRAGMA quick_check``) before it is kept and is labelled ``-geprueft`` in its
+name; a damaged database is never copied over the good backups (no copy, no rotation), and the
+newest verified backup is never pruned. :func:`start_problem` tells at start whether the database
+is damaged and which backup is the newest good one. Temp files get unpredictable names and are
+created exclusively (a planted symlink is never followed).
+
 Only the standard library is imported at module level: the start backup runs before SQLAlchemy loads.
 """
 
@@ -10,6 +16,7 @@ import logging
 import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +31,8 @@ REASON_LABELS = {
     "demo": "vor Demo-Daten",
     "manual": "von Hand",
 }
-_NAME_RE = re.compile(r"^kurslotse-(\d{8}-\d{6}-\d{6})-([a-z]+)\.sqlite3$")
+_NAME_RE = re.compile(r"^kurslotse-(\d{8}-\d{6}-\d{6})-([a-z]+)(-geprueft)?\.sqlite3$")
+VERIFIED_MARK = "-geprueft"
 
 
 class BackupError(Exception):
@@ -39,10 +47,15 @@ class BackupInfo:
     created: dt.datetime
     reason: str
     size_bytes: int
+    verified: bool = False  # checked with quick_check when it was made
 
     @property
     def reason_label(self) -> str:
         return REASON_LABELS.get(self.reason, self.reason)
+
+    @property
+    def check_label(self) -> str:
+        return "geprüft" if self.verified else "ungeprüft (ältere Version)"
 
     @property
     def created_text(self) -> str:
@@ -60,29 +73,136 @@ def backup_dir_for(db_path: Path) -> Path:
     return db_path.parent / BACKUP_DIR_NAME
 
 
+class DamagedDatabase(BackupError):
+    """The database to be copied is damaged; no copy was kept (the good backups stay as they are)."""
+
+
 def copy_database(source: Path, dest: Path) -> None:
     """Copy a (possibly live) SQLite file through the backup API into a self-contained file *dest*.
 
-    The copy is written under a temporary name and renamed at the end, so a half-written
-    backup is never listed or restored.
+    The copy is written under an unpredictable temporary name (created exclusively) and renamed at
+    the end, so a half-written backup is never listed or restored. It is checked with
+    ``PRAGMA quick_check`` first: a damaged database raises DamagedDatabase and leaves nothing behind.
     """
-    tmp = dest.with_name(dest.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    src = connect_read_only(source)
+    fd, tmp_name = tempfile.mkstemp(prefix=".kurslotse-", suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
     try:
-        dst = sqlite3.connect(tmp)
+        src = connect_read_only(source)
         try:
-            src.backup(dst)
-            # The copy inherits WAL mode from the header; a backup should be one plain file.
-            dst.execute("PRAGMA journal_mode=DELETE")
-            dst.commit()
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                # The copy inherits WAL mode from the header; a backup should be one plain file.
+                dst.execute("PRAGMA journal_mode=DELETE")
+                dst.commit()
+                problem = _quick_check(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
+        if problem is not None:
+            raise DamagedDatabase(
+                f"Die Datenbank {source} ist beschädigt ({problem}). Es wurde keine Sicherung angelegt, "
+                "damit die vorhandenen guten Sicherungen erhalten bleiben."
+            )
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, dest)
+        tmp = None
+    except sqlite3.DatabaseError as error:
+        if "malformed" in str(error) or "not a database" in str(error):
+            raise DamagedDatabase(
+                f"Die Datenbank {source} ist beschädigt ({error}). Es wurde keine Sicherung angelegt, "
+                "damit die vorhandenen guten Sicherungen erhalten bleiben."
+            ) from error
+        raise
     finally:
-        src.close()
-    with open(tmp, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, dest)
+        if tmp is not None:
+            for path in (tmp, tmp.with_name(tmp.name + "-journal")):
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:
+                    log.warning("Temporäre Sicherungsdatei %s konnte nicht gelöscht werden", path)
+
+
+def _quick_check(conn: sqlite3.Connection) -> str | None:
+    """``None`` if SQLite's quick_check finds the file sound, else its first complaint."""
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    first = rows[0][0] if rows else "keine Antwort"
+    return None if first == "ok" else str(first)[:200]
+
+
+def database_problem(db_path: Path) -> str | None:
+    """Why the database file is damaged (German), ``None`` if quick_check finds it sound or it is missing."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    if not _is_sqlite(db_path):
+        return f"Die Datenbank {db_path} ist keine SQLite-Datei mehr (der Dateikopf ist beschädigt)."
+    try:
+        conn = connect_read_only(db_path)
+        try:
+            problem = _quick_check(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        problem = str(error)
+    return None if problem is None else f"Die Datenbank {db_path} ist beschädigt ({problem})."
+
+
+def newest_good_backup(db_path: Path) -> BackupInfo | None:
+    """The newest backup that passes :func:`check_backup` (full integrity check)."""
+    for info in list_backups(db_path):
+        if check_backup(info.path) is None:
+            return info
+    return None
+
+
+@dataclass(frozen=True)
+class StartProblem:
+    """A damaged database found at start, and the backup to offer."""
+
+    message: str
+    backup: BackupInfo | None
+
+    def lines(self) -> list[str]:
+        out = [self.message]
+        if self.backup is not None:
+            out.append(f"Die neueste unbeschädigte Sicherung ist vom {self.backup.created_text} "
+                       f"({self.backup.reason_label}): {self.backup.path}")
+            out.append("Wiederherstellen mit: kurslotse sicherungen --wiederherstellen "
+                       f"\"{self.backup.path}\" (der jetzige Stand wird vorher beiseitegelegt).")
+        else:
+            out.append("Es gibt keine unbeschädigte Sicherung. Bitte die Datei nicht löschen und Hilfe holen.")
+        return out
+
+
+DAMAGE_FOUND: dict[Path, StartProblem] = {}  # database path -> damage found by a start backup (this process)
+
+
+def start_problem(db_path: Path | None) -> StartProblem | None:
+    """At start: ``None`` if the database is sound; else what is wrong and the newest good backup."""
+    if db_path is None:
+        return None
+    problem = database_problem(db_path)
+    if problem is None:
+        return None
+    return StartProblem(problem, newest_good_backup(db_path))
+
+
+def leftover_temp_files(db_path: Path) -> list[Path]:
+    """Temp files of interrupted backups (this and older versions' names) in the backup folder."""
+    folder = backup_dir_for(db_path)
+    if not folder.is_dir():
+        return []
+    return [path for path in folder.iterdir()
+            if path.name.endswith(".tmp") and path.name.lstrip(".").startswith("kurslotse-")]
+
+
+def set_aside_files(db_path: Path) -> list[Path]:
+    """Damaged database files a restore put aside (``kurslotse.sqlite3.defekt-…``)."""
+    return sorted(path for path in db_path.parent.glob(db_path.name + ".defekt-*")
+                  if not path.name.endswith(("-wal", "-shm", "-journal")))
 
 
 def create_backup(db_path: Path, reason: str, now: dt.datetime | None = None) -> BackupInfo:
@@ -94,9 +214,12 @@ def create_backup(db_path: Path, reason: str, now: dt.datetime | None = None) ->
     newest = max((info.created for info in list_backups(db_path)), default=None)
     if newest is not None and when <= newest:
         when = newest + dt.timedelta(microseconds=1)
-    dest = folder / f"kurslotse-{when.strftime('%Y%m%d-%H%M%S-%f')}-{reason}.sqlite3"
+    dest = folder / f"kurslotse-{when.strftime('%Y%m%d-%H%M%S-%f')}-{reason}{VERIFIED_MARK}.sqlite3"
     try:
         copy_database(db_path, dest)
+    except DamagedDatabase:
+        log.warning("Keine Sicherung: die Datenbank %s ist beschädigt", db_path)
+        raise
     except (sqlite3.Error, OSError) as error:
         raise BackupError(f"Die Sicherung nach {dest} ist fehlgeschlagen: {error}") from error
     log.info("Sicherung angelegt: %s", dest)
@@ -114,9 +237,13 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
 
 def prune_backups(db_path: Path, reason: str = "start", keep: int = KEEP_START_BACKUPS) -> list[Path]:
     """Delete all but the newest *keep* backups made for *reason*; return what was deleted."""
-    same_reason = [info for info in list_backups(db_path) if info.reason == reason]
+    everything = list_backups(db_path)
+    newest_verified = next((info.path for info in everything if info.verified), None)
+    same_reason = [info for info in everything if info.reason == reason]
     removed = []
     for info in same_reason[keep:]:
+        if info.path == newest_verified:
+            continue  # the last verified backup is always kept
         info.path.unlink(missing_ok=True)
         removed.append(info.path)
     return removed
@@ -166,13 +293,14 @@ def restore_backup(backup: Path, db_path: Path) -> BackupInfo | None:
     """Replace the content of *db_path* by *backup*; the current state is backed up first.
 
     The caller must have closed every connection to *db_path*. Returns the safety backup. A
-    damaged database file (not SQLite at all) cannot be copied; it is kept beside, renamed.
+    damaged database file (not SQLite at all, or failing quick_check) is not copied into the backups;
+    it is kept beside, renamed ``….defekt-<Zeit>`` (erasure cleans or deletes such files).
     """
     problem = check_backup(backup)
     if problem:
         raise BackupError(problem)
     safety = None
-    if db_path.exists() and not _is_sqlite(db_path):
+    if db_path.exists() and database_problem(db_path) is not None:
         kept = db_path.with_name(f"{db_path.name}.defekt-{dt.datetime.now():%Y%m%d-%H%M%S}")
         os.replace(db_path, kept)
         for suffix in ("-wal", "-shm"):
@@ -193,6 +321,8 @@ def restore_backup(backup: Path, db_path: Path) -> BackupInfo | None:
             src.close()
     except sqlite3.Error as error:
         raise BackupError(f"Die Wiederherstellung aus {backup.name} ist fehlgeschlagen: {error}") from error
+    DAMAGE_FOUND.pop(db_path, None)
+    DAMAGE_FOUND.pop(db_path.resolve(), None)
     log.info("Datenbank aus %s wiederhergestellt (vorher gesichert: %s)", backup, safety and safety.path)
     return safety
 
@@ -210,4 +340,5 @@ def _info(path: Path) -> BackupInfo | None:
     if not match or not path.is_file():
         return None
     created = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S-%f")
-    return BackupInfo(path=path, created=created, reason=match.group(2), size_bytes=path.stat().st_size)
+    return BackupInfo(path=path, created=created, reason=match.group(2), size_bytes=path.stat().st_size,
+                      verified=bool(match.group(3)))

@@ -175,7 +175,6 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
 
             try:
                 if path not in _taken_for:  # the program may have taken it already at start
-                    _taken_for.add(path)
                     backups.rolling_start_backup(path)
             except backups.DamagedDatabase:
                 _damaged[path] = backups.start_problem(path) or backups.StartProblem(

@@ -30,6 +30,9 @@ KEY_PREVIOUS = "sync_previous_devices"
 KEY_GIVEN_AWAY = "sync_given_away"  # former ids that now belong to another copy of this database
 NAME_MAX = 60
 COUNTER_BITS = 16  # hlc = wall-clock milliseconds << 16 | counter
+HLC_MAX = 2**63 - 1  # SQLite's largest integer: the clock never goes past it (no overflow, ever)
+DAY_MS = 86_400_000
+FUTURE_TOLERANCE_MS = DAY_MS  # received stamps further ahead of this laptop's clock are held back
 
 
 def wall_ms() -> int:
@@ -154,18 +157,59 @@ def ensure_identity(conn: Connection, path: Path | None) -> str:
 
 def tick(conn: Connection) -> int:
     """The next clock value of this device: never below wall time, always above everything seen."""
-    last = int(get_meta(conn, KEY_CLOCK) or 0)
-    now = wall_ms() << COUNTER_BITS
-    value = now if now > last else last + 1
+    last = min(_stored_clock(conn), HLC_MAX)
+    now = min(max(wall_ms(), 0) << COUNTER_BITS, HLC_MAX)
+    # At the very top the value stays HLC_MAX (ties are broken by device id): a clock that was once
+    # pushed there must not make every later edit fail with an integer overflow.
+    value = now if now > last else min(last + 1, HLC_MAX)
     set_meta(conn, KEY_CLOCK, str(value))
     return value
 
 
 def observe(conn: Connection, hlc: int) -> None:
-    """Move the clock past a value received from another device."""
-    last = int(get_meta(conn, KEY_CLOCK) or 0)
+    """Move the clock past a value received from another device (never beyond HLC_MAX)."""
+    last = _stored_clock(conn)
+    hlc = min(hlc, HLC_MAX)
     if hlc > last:
         set_meta(conn, KEY_CLOCK, str(hlc))
+
+
+def _stored_clock(conn: Connection) -> int:
+    try:
+        return max(int(get_meta(conn, KEY_CLOCK) or 0), 0)
+    except ValueError:
+        return 0
+
+
+def future_limit(now_ms: int | None = None) -> int:
+    """The highest clock value accepted from another device without asking: a day ahead of this laptop."""
+    now = wall_ms() if now_ms is None else now_ms
+    return min((max(now, 0) + FUTURE_TOLERANCE_MS) << COUNTER_BITS, HLC_MAX)
+
+
+def clock_warning(conn: Connection, now_ms: int | None = None) -> str | None:
+    """A German warning when this laptop's clock is far ahead (``None``: nothing to say).
+
+    Two signs: the system clock shows a date after 2100 (a laptop saying 2999 would otherwise stamp
+    every edit so that nobody's later edit can win), or this database already stamped edits more
+    than a day after the current time (its clock was ahead before, or future changes were accepted).
+    """
+    import datetime as dt
+
+    now = wall_ms() if now_ms is None else now_ms
+    if now > int(dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp() * 1000):
+        shown = dt.datetime.fromtimestamp(min(now / 1000, 253402214400), dt.UTC).strftime("%d.%m.%Y")
+        return (f"Die Uhr dieses Laptops zeigt den {shown}. Bitte Datum und Uhrzeit in den Systemeinstellungen "
+                "richtig stellen, bevor Sie etwas eintragen oder abgleichen: Änderungen mit einem Datum in der "
+                "Zukunft halten die anderen Laptops zurück.")
+    last = _stored_clock(conn)
+    if last > future_limit(now):
+        seconds = min(hlc_time(last), 253402214400)
+        shown = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%d.%m.%Y")
+        return (f"Diese Datenbank hat schon Änderungen mit Zeitstempel {shown} gespeichert, also in der Zukunft "
+                "(die Uhr dieses Laptops ging einmal vor, oder zukünftige Änderungen wurden übernommen). Neue "
+                "Änderungen bekommen bis dahin einen späteren Zeitstempel; bitte die Uhr prüfen.")
+    return None
 
 
 def hlc_time(hlc: int) -> float:

@@ -12,6 +12,7 @@ from app.storage import backups
 log = logging.getLogger(__name__)
 
 _taken_for: set[Path] = set()
+_damaged = backups.DAMAGE_FOUND  # filled when a start backup finds the file damaged
 
 
 def database_file() -> Path | None:
@@ -33,6 +34,22 @@ def take_start_backup() -> backups.BackupInfo | None:
     _taken_for.add(path)
     try:
         return backups.rolling_start_backup(path)
+    except backups.DamagedDatabase:
+        # No copy was made, so ten starts with a damaged file never push out the good backups.
+        _damaged[path] = backups.start_problem(path) or backups.StartProblem(
+            f"Die Datenbank {path} ist beschädigt.", backups.newest_good_backup(path))
+        log.error("Start-Sicherung: Datenbank beschädigt, keine Sicherung angelegt")
+        return None
     except (backups.BackupError, OSError) as error:
         log.warning("Start-Sicherung nicht möglich: %s", error)
         return None
+
+
+def damage_found(path: Path | None = None) -> backups.StartProblem | None:
+    """The damage the start backup found (``None``: none, or no start backup taken yet).
+
+    For the main window: after :func:`take_start_backup`, show ``problem.lines()`` and offer to
+    restore ``problem.backup`` (``app.services.context.restore``).
+    """
+    path = path or database_file()
+    return _damaged.get(path) if path is not None else None

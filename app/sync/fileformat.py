@@ -33,7 +33,8 @@ FORMAT_VERSION = 1
 SUFFIX = ".klsync"
 CIPHER = "AES-256-GCM"
 MAX_HEADER = 64 * 1024
-MAX_BODY = 512 * 1024 * 1024
+MAX_FILE = 64 * 1024 * 1024  # whole file; checked against the size before anything is read
+MAX_BODY = MAX_FILE
 MAX_PLAIN = 256 * 1024 * 1024  # decompressed body
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 _CHECKSUM_LEN = 32
@@ -342,3 +343,18 @@ def _stamp_hlc(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
         raise ValueError("Zeitstempel")
     return value
+
+
+def opens_with(data: bytes, passphrase: str) -> bool | None:
+    """Whether *passphrase* decrypts the intact encrypted sync file *data* (no operation is parsed).
+
+    ``None``: the file cannot tell (damaged, not encrypted, unknown cipher).
+    """
+    try:
+        header, prefix, body, _checksum = _split(data, "")
+        if header.get("cipher") is None:
+            return None
+        _decrypt(header, prefix, body, "", passphrase)
+    except RefusedFile as refused:
+        return False if refused.reason == WRONG_PASSWORD else None
+    return True

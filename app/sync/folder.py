@@ -51,29 +51,85 @@ def is_junk(name: str) -> bool:
     return lower in JUNK_NAMES or name.startswith((".", "~$")) or lower.endswith((".tmp", ".part", ".partial"))
 
 
-def scan(root: Path) -> list[FolderFile]:
-    """Every candidate sync file below *root*, ordered by device and number."""
+@dataclass(frozen=True)
+class Unreadable:
+    """A folder, entry or file below the sync folder that could not be looked at (it is refused, by name)."""
+
+    label: str
+    why: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.label}: {self.why} Nichts daraus wurde übernommen."
+
+
+def _label(root: Path, path: str) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return path
+
+
+def _why(error: OSError) -> str:
+    """German reason for an OSError while looking at the folder."""
+    import errno
+
+    if isinstance(error, PermissionError):
+        return "Keine Berechtigung zum Lesen."
+    if error.errno == errno.ELOOP:
+        return "Verknüpfung zeigt im Kreis (symbolischer Link auf sich selbst)."
+    if isinstance(error, FileNotFoundError):
+        return "Verschwand während des Lesens."
+    return f"Kann nicht gelesen werden ({error.strerror or error})."
+
+
+def scan(root: Path, problems: list[Unreadable] | None = None) -> list[FolderFile]:
+    """Every candidate sync file below *root*, ordered by device and number.
+
+    Whatever cannot be looked at (a device folder without read permission, a symlink loop, an
+    entry that fails ``stat``) is added to *problems* by name; one bad entry never hides the
+    other files of its device. An OSError of *root* itself propagates (the folder is gone).
+    """
     found: list[FolderFile] = []
+    bad = problems if problems is not None else []
     with os.scandir(root) as top:
-        device_dirs = [entry for entry in top if DEVICE_DIR_RE.match(entry.name) and entry.is_dir()]
-    for entry in device_dirs:
+        entries = [entry for entry in top if DEVICE_DIR_RE.match(entry.name)]
+    for entry in entries:
+        label = _label(root, entry.path)
         try:
+            if not entry.is_dir():
+                bad.append(Unreadable(label, "Ist kein Geräte-Ordner (eine Datei mit dem Namen einer Geräte-Kennung)."))
+                continue
             with os.scandir(entry.path) as files:
-                for item in files:
-                    if is_junk(item.name):
-                        continue
-                    match = FILE_RE.match(item.name)
-                    copy = False
-                    if match is None:
-                        match = COPY_RE.match(item.name)
-                        copy = True
-                    if match is None or not item.is_file():
-                        continue
-                    stat = item.stat()
-                    found.append(FolderFile(Path(item.path), entry.name, int(match.group(1)), stat.st_size,
-                                            stat.st_mtime_ns, copy))
-        except OSError:
-            continue  # a device folder that vanished or cannot be read: the others still count
+                items = list(files)
+        except OSError as error:
+            if not root.is_dir():
+                raise
+            bad.append(Unreadable(label, f"Geräte-Ordner nicht lesbar: {_why(error)}"))
+            continue
+        for item in items:
+            if is_junk(item.name):
+                continue
+            match = FILE_RE.match(item.name)
+            copy = False
+            if match is None:
+                match = COPY_RE.match(item.name)
+                copy = True
+            if match is None:
+                if item.name.lower().endswith(SUFFIX):
+                    bad.append(Unreadable(_label(root, item.path), "Der Dateiname passt nicht zum Abgleich "
+                                                                   "(erwartet z. B. 00000001.klsync)."))
+                continue
+            try:
+                if not item.is_file():
+                    bad.append(Unreadable(_label(root, item.path), "Ist keine Datei."))
+                    continue
+                stat = item.stat()
+            except OSError as error:
+                bad.append(Unreadable(_label(root, item.path), _why(error)))
+                continue
+            found.append(FolderFile(Path(item.path), entry.name, int(match.group(1)), stat.st_size,
+                                    stat.st_mtime_ns, copy))
     return sorted(found, key=lambda f: (f.device, f.seq, f.copy, f.path.name))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from app.storage import device as device_state
 from app.storage.changelog import (
+    ANONYMOUS_NAME,
     ERASE_FIELD,
     PERSONAL_FIELDS,
     QUIET_FIELDS,
@@ -49,6 +50,8 @@ class ImportResult:
     erased: int = 0
     pending: int = 0
     fields_changed: int = 0
+    # Personal texts of people erased by this import, held in memory only: the log is cleaned of them.
+    erased_values: set[str] = field(default_factory=set, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -61,6 +64,7 @@ class ImportResult:
         self.changed_records += other.changed_records
         self.conflicts += other.conflicts
         self.erased += other.erased
+        self.erased_values |= other.erased_values
         self.pending = other.pending
 
 
@@ -150,6 +154,7 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
     result.fields_changed = len(winners)
     result.conflicts = _record_conflicts(raw, losers, replaced, current, winners)
     for op in erasures:
+        result.erased_values |= _personal_texts(raw, op.table, op.record, current)
         if erase_record(conn, op.table, op.record, (op.hlc, op.device)):
             result.erased += 1
     if ops:
@@ -163,6 +168,22 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
     result.changed_records = updated
     result.pending = still_pending
     return result
+
+
+def _personal_texts(raw: sqlite3.Connection, table: str, record: str,
+                    current: dict[Key, tuple[int, str, str | None]]) -> set[str]:
+    """The personal values a record holds here before it is erased (to clean them out of the log)."""
+    names = [name for name in PERSONAL_FIELDS[table] if name != "name_key"]
+    found: set[str] = set()
+    for name in names:
+        held = current.get((record, name))
+        value = loads(held[2]) if held is not None and held[2] else None
+        if isinstance(value, str):
+            found.add(value)
+    row = raw.execute(f"SELECT {', '.join(names)} FROM {table} WHERE uuid = ?", (record,)).fetchone()  # noqa: S608
+    if row:
+        found |= {value for value in row if isinstance(value, str)}
+    return {text for text in found if len(text.strip()) >= 3 and text != ANONYMOUS_NAME}
 
 
 def _record_conflicts(

@@ -9,6 +9,7 @@ a wiped stick simply gets everything again.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -21,7 +22,8 @@ from app.storage import device as device_state
 from app.storage.changelog import PERSONAL_FIELDS, Op
 from app.storage.database import Database
 from app.storage.models import utc_now
-from app.sync import fileformat, folder as folder_io
+from app.sync import fileformat, keycheck
+from app.sync import folder as folder_io
 from app.sync.fileformat import RefusedFile
 from app.sync.merge import ImportResult, apply_ops
 
@@ -48,6 +50,11 @@ class SyncError(Exception):
     """The sync could not run at all (German message); nothing was changed."""
 
 
+VANISHED = ("Der Ordner {root} ist nicht mehr erreichbar (USB-Stick abgezogen?). Was bis dahin gelesen wurde, "
+            "ist vollständig übernommen; bitte den Stick wieder einstecken und den Abgleich wiederholen.")
+KEY_REKEYED = "sync_rekeyed_for"  # verifier fingerprints this database's own files were checked against
+
+
 @dataclass(frozen=True)
 class Refusal:
     """A file that was not imported, and why."""
@@ -72,15 +79,19 @@ class SyncReport:
     devices: set[str] = field(default_factory=set)
     result: ImportResult = field(default_factory=ImportResult)
     refused: list[Refusal] = field(default_factory=list)
+    held: list[Refusal] = field(default_factory=list)  # files stamped too far in the future, read again later
     export_note: str = ""
     renewed: bool = False
     open_conflicts: int = 0
     scrubbed: int = 0  # own older files rewritten without the personal data of erased people
+    rekeyed: int = 0  # own files written again under the folder's passphrase
+    clock_note: str = ""
+    version_folders: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        """Everything was written and every file could be read."""
-        return not self.refused and not self.export_note
+        """Everything was written and every file could be read and applied."""
+        return not self.refused and not self.export_note and not self.held
 
     @property
     def changed_anything(self) -> bool:
@@ -89,6 +100,8 @@ class SyncReport:
     def lines(self) -> list[str]:
         """The German summary shown after a sync."""
         out = [f"Abgleich mit {self.folder} (dieses Gerät: »{self.device_name}«)"]
+        if self.clock_note:
+            out.append(f"  Achtung Uhr: {self.clock_note}")
         if self.renewed:
             out.append("  Hinweis: Diese Datenbank wurde kopiert oder zurückgespielt; sie schreibt ab jetzt "
                        "unter einer neuen Geräte-Kennung.")
@@ -99,6 +112,8 @@ class SyncReport:
                        f"mit {self.written_ops} Änderung{'en' if self.written_ops != 1 else ''}")
         else:
             out.append("  Geschrieben: nichts (keine neuen Änderungen auf diesem Gerät)")
+        if self.rekeyed:
+            out.append(f"  Eigene Dateien mit dem Passwort des Ordners neu verschlüsselt: {self.rekeyed}")
         if self.read_files:
             out.append(f"  Gelesen: {self.read_files} neue Datei{'en' if self.read_files != 1 else ''} von "
                        f"{len(self.devices)} Gerät{'en' if len(self.devices) != 1 else ''} "
@@ -115,17 +130,33 @@ class SyncReport:
             out.append(f"  Gelöschte Personen (Datenschutz): {self.result.erased}")
         if self.scrubbed:
             out.append(f"  Ältere eigene Dateien ohne Daten gelöschter Personen neu geschrieben: {self.scrubbed}")
+        if self.version_folders and (self.scrubbed or self.result.erased):
+            out.append("  Achtung Datenschutz: Ein Abgleich-Programm hebt alte Fassungen auf in "
+                       f"{', '.join(self.version_folders)}; dort stehen gelöschte Personen noch drin. "
+                       "Bitte diese Fassungen dort löschen (siehe Handbuch, Abschnitt Abgleich).")
         if self.duplicates:
             out.append(f"  Doppelte Dateien übersprungen: {self.duplicates}")
         if self.result.pending:
             out.append(f"  Warten auf fehlende Daten anderer Geräte: {self.result.pending} Einträge")
         out.append(f"  Neue Konflikte: {self.result.conflicts} (offen insgesamt: {self.open_conflicts})")
+        if self.held:
+            out.append(f"  Zurückgehalten (Zeitstempel in der Zukunft): {len(self.held)}")
+            out.extend(f"    – {held.message}" for held in self.held)
         if self.refused:
             out.append(f"  Abgelehnte Dateien: {len(self.refused)}")
             out.extend(f"    – {refusal.message}" for refusal in self.refused)
         else:
             out.append("  Abgelehnte Dateien: keine")
         return out
+
+
+@dataclass(frozen=True)
+class FolderKey:
+    """Whether the folder is encrypted, and its verified passphrase check (see app.sync.keycheck)."""
+
+    encrypted: bool
+    verifier: keycheck.Verifier | None
+    create_verifier: bool
 
 
 def _salt(conn: Connection) -> bytes:
@@ -139,18 +170,36 @@ def _salt(conn: Connection) -> bytes:
 
 def synchronise(
     db: Database, root: Path | str, passphrase: str | None = None, progress: Progress | None = None,
-    announce: bool = True,
+    announce: bool = True, accept_future: bool = False, renew_id: bool = False,
 ) -> SyncReport:
-    """Export this device's new operations into *root*, then import every other device's new files."""
+    """Export this device's new operations into *root*, then import every other device's new files.
+
+    *accept_future*: apply files stamped more than a day ahead of this laptop's clock (normally they
+    are held back until the time is reached). *renew_id*: the trainer confirmed that this database
+    is a copy; it takes a new device id when files under its own id turn up that it never wrote.
+    """
     root = Path(root).expanduser()
     if not root.is_dir():
         raise SyncError(f"Den Abgleich-Ordner {root} gibt es nicht (ist der USB-Stick eingesteckt?).")
     if db.engine.dialect.name != "sqlite":
         raise SyncError("Der Abgleich braucht die SQLite-Datenbank von Kurslotse.")
     try:
-        files = folder_io.scan(root)
+        return _synchronise(db, root, passphrase, progress, announce, accept_future, renew_id)
     except OSError as error:
-        raise SyncError(f"Der Abgleich-Ordner {root} kann nicht gelesen werden: {error}") from error
+        if not root.is_dir():
+            raise SyncError(VANISHED.format(root=root)) from error
+        log.warning("Abgleich mit %s abgebrochen: %s", root, error)
+        raise SyncError(f"Der Abgleich-Ordner {root} kann nicht gelesen werden ({error}). Was bis dahin gelesen "
+                        "wurde, ist vollständig übernommen.") from error
+
+
+def _synchronise(
+    db: Database, root: Path, passphrase: str | None, progress: Progress | None, announce: bool,
+    accept_future: bool, renew_id: bool,
+) -> SyncReport:
+    problems: list[folder_io.Unreadable] = []
+    files = folder_io.scan(root, problems)
+    key = _check_passphrase(root, files, passphrase)  # before anything is written anywhere
     with db.write_connection() as conn:
         if device_state.get_meta(conn, DEMO_META_KEY):
             raise SyncError("Diese Datenbank enthält Demo-Daten. Damit sie nicht in echte Daten geraten, "
@@ -159,28 +208,50 @@ def synchronise(
         own_known = {row[0] for row in conn.exec_driver_sql("SELECT seq FROM sync_files WHERE device = ?", (me,))}
         strangers = [f for f in files if f.device == me and not f.copy and f.seq not in own_known]
         renewed = False
-        if strangers:
-            # Files under our id that we never wrote: this database is a copy (or an old backup).
+        if strangers and (renew_id or (key.encrypted and passphrase)):
+            # Files under our id that we never wrote: this database is a copy (or an old backup). In an
+            # encrypted folder nobody without the passphrase can have written them, so the id changes
+            # at once (and the report says so); in an open folder only when the trainer confirms.
             me = device_state.renew(conn, f"fremde Dateien unter der eigenen Kennung in {root}", give_away=True)
             renewed = True
         report = SyncReport(root, me, device_state.device_name(conn), renewed=renewed)
+        report.clock_note = device_state.clock_warning(conn) or ""
+    report.refused.extend(Refusal(p.label, "unlesbar", p.message) for p in problems)
+    if strangers and not renewed:
+        report.export_note = (
+            "Unter der Geräte-Kennung dieses Laptops liegen Dateien, die er nicht geschrieben hat "
+            f"({', '.join(f.label(root) for f in strangers[:3])}{' …' if len(strangers) > 3 else ''}). Entweder ist "
+            "diese Datenbank eine Kopie (dann bitte einmal mit »Neue Geräte-Kennung« abgleichen, auf der "
+            "Kommandozeile: kurslotse abgleich ORDNER --neue-kennung) oder jemand hat die Dateien untergeschoben "
+            "(dann bitte löschen). Bis dahin schreibt dieser Laptop nichts in den Ordner."
+        )
+        report.refused.extend(
+            Refusal(f.label(root), "fremd-eigene-kennung",
+                    f"{f.label(root)}: Liegt unter der Kennung dieses Laptops, stammt aber nicht von ihm. "
+                    "Nicht übernommen.") for f in strangers)
     plan_total = 1 + len(files)
     if progress:
         progress(0, plan_total, "Eigene Änderungen schreiben …")
-    _export(db, root, files, passphrase, report)
+    if not report.export_note:
+        _export(db, root, files, passphrase, key, report)
+    if passphrase and key.encrypted and not report.export_note:
+        _rekey_own(db, root, folder_io.scan(root), passphrase, key, report)
     files = folder_io.scan(root)
     to_read = _files_to_read(db, files, report.device_id)
     total = 1 + len(to_read)
     for number, item in enumerate(to_read, start=1):
         if progress:
             progress(number, total, f"Lese {item.label(root)}")
-        _import_one(db, root, item, passphrase, report)
+        _import_one(db, root, item, passphrase, key, report, accept_future)
     if not report.export_note:
         _scrub(db, root, folder_io.scan(root), passphrase, report)
+    report.version_folders = [str(path) for path in version_folders(root)]
     # An erasure that arrived blanks the fields at once; the old values also leave the file's free
     # pages, the WAL and the backups (cheap when no new erasure came).
-    from app.services.erasure import purge_if_needed
+    from app.services.erasure import purge_if_needed, scrub_log
 
+    if report.result.erased_values:
+        scrub_log(report.result.erased_values)
     purge_if_needed(db)
     with db.engine.connect() as conn:
         report.open_conflicts = count_open_conflicts(conn)
@@ -191,6 +262,101 @@ def synchronise(
 
         events.notify(*events.EVERYTHING)
     return report
+
+
+# --------------------------------------------------------------------------- passphrase
+
+def _check_passphrase(root: Path, files: list[folder_io.FolderFile], passphrase: str | None) -> FolderKey:
+    """Refuse a passphrase that does not fit the folder (SyncError) before anything is written."""
+    try:
+        verifier = keycheck.read_verifier(root)
+    except keycheck.KeyCheckError as error:
+        raise SyncError(str(error)) from error
+    if verifier is not None:
+        if passphrase and not keycheck.opens(verifier, passphrase):
+            raise SyncError(keycheck.WRONG_PASSPHRASE.format(root=root))
+        return FolderKey(True, verifier, False)
+    newest: dict[str, folder_io.FolderFile] = {}
+    for item in files:
+        if not item.copy:
+            newest[item.device] = item
+    states = {item.device: fileformat.peek_encrypted(item.path) for item in newest.values()}
+    encrypted = [item for item in newest.values() if states[item.device]]
+    if not passphrase:
+        return FolderKey(bool(encrypted), None, False)
+    if encrypted:
+        # A folder of an older Kurslotse: the passphrase must open at least one file already there
+        # (damaged files cannot tell; only a file that is intact and does not open counts against it).
+        answers = [fileformat.opens_with(_read_bounded(item.path), passphrase)
+                   for item in encrypted if item.size <= fileformat.MAX_FILE]
+        if False in answers and True not in answers:
+            raise SyncError(keycheck.WRONG_PASSPHRASE.format(root=root))
+        return FolderKey(True, None, True)
+    if any(state is False for state in states.values()):
+        raise SyncError(f"Der Abgleich-Ordner {root} wird ohne Passwort benutzt (er enthält unverschlüsselte "
+                        "Dateien). Es wurde nichts geschrieben. Bitte ohne Passwort abgleichen, oder für einen "
+                        "verschlüsselten Abgleich einen neuen, leeren Ordner nehmen.")
+    return FolderKey(True, None, True)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, at most one byte more than a sync file may have (never a huge file whole)."""
+    with open(path, "rb") as handle:
+        return handle.read(fileformat.MAX_FILE + 1)
+
+
+def _rekey_own(db: Database, root: Path, files: list[folder_io.FolderFile], passphrase: str, key: FolderKey,
+               report: SyncReport) -> None:
+    """Write own files again that do not open with the folder's passphrase (once per verifier)."""
+    if key.verifier is None:
+        return
+    present = {(f.device, f.seq): f for f in files if not f.copy}
+    with db.engine.connect() as conn:
+        done = set(json.loads(device_state.get_meta(conn, KEY_REKEYED) or "[]"))
+        if key.verifier.fingerprint in done:
+            return
+        not_ours = set(device_state.given_away(conn))
+        own = conn.exec_driver_sql(
+            "SELECT device, seq, first_op, last_op FROM sync_files WHERE own = 1 AND ops > 0").all()
+    for dev, seq, first, last in own:
+        item = present.get((dev, seq))
+        if item is None or dev in not_ours:
+            continue
+        try:
+            if item.size > fileformat.MAX_FILE or fileformat.opens_with(_read_bounded(item.path), passphrase):
+                continue
+        except OSError:
+            continue
+        with db.write_connection() as conn:
+            if _rewrite_own(conn, root, dev, seq, first, last, passphrase, report.device_name):
+                report.rekeyed += 1
+    with db.write_connection() as conn:
+        device_state.set_meta(conn, KEY_REKEYED, json.dumps(sorted(done | {key.verifier.fingerprint})[-20:]))
+
+
+def _rewrite_own(conn: Connection, root: Path, dev: str, seq: int, first: int, last: int,
+                 passphrase: str | None, device_name: str) -> bool:
+    """Replace own file *seq* by a new encoding of the same operations; ``False`` if it cannot be written."""
+    rows = conn.exec_driver_sql(
+        "SELECT hlc, device, table_name, record_uuid, field, value, prev FROM sync_ops "
+        "WHERE id BETWEEN ? AND ? ORDER BY id", (first, last),
+    ).all()
+    ops = [Op(h, d, t, r, f, v, _prev(p)) for h, d, t, r, f, v, p in rows]
+    data = fileformat.encode_file(dev, device_name, seq, ops, passphrase, _salt(conn) if passphrase else None)
+    try:
+        path = folder_io.replace_file(root, dev, seq, data)
+    except OSError as error:
+        if not root.is_dir():
+            raise
+        log.warning("Eigene Abgleich-Datei %s/%s nicht neu geschrieben: %s", dev, seq, error)
+        return False  # a write-protected stick: next time
+    stat = path.stat()
+    conn.exec_driver_sql(
+        "UPDATE sync_files SET checksum = ?, size = ?, mtime_ns = ?, encrypted = ?, "
+        "erasures = (SELECT coalesce(max(rowid), 0) FROM sync_erased) WHERE device = ? AND seq = ?",
+        (data[-32:].hex(), stat.st_size, stat.st_mtime_ns, bool(passphrase), dev, seq),
+    )
+    return True
 
 
 # --------------------------------------------------------------------------- export
@@ -213,17 +379,9 @@ def _gaps(ranges: list[tuple[int, int]], highest: int) -> list[tuple[int, int]]:
     return gaps
 
 
-def _folder_is_encrypted(files: list[folder_io.FolderFile]) -> bool:
-    newest: dict[str, folder_io.FolderFile] = {}
-    for item in files:
-        if not item.copy:
-            newest[item.device] = item
-    return any(fileformat.peek_encrypted(item.path) for item in newest.values())
-
-
 def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphrase: str | None,
-            report: SyncReport) -> None:
-    if not passphrase and _folder_is_encrypted(files):
+            key: FolderKey, report: SyncReport) -> None:
+    if not passphrase and key.encrypted:
         report.export_note = ("Der Abgleich-Ordner ist verschlüsselt. Bitte das Passwort angeben, "
                               "sonst werden die eigenen Änderungen nicht hineingeschrieben.")
         return
@@ -231,6 +389,15 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
         folder_io.remove_stale_temp_files(root, report.device_id)
     except OSError:
         pass
+    if passphrase and key.create_verifier:
+        try:
+            keycheck.write_verifier(root, passphrase)
+        except OSError as error:
+            if not root.is_dir():
+                raise
+            report.export_note = f"In den Abgleich-Ordner {root} kann nicht geschrieben werden ({error})."
+            return
+    chunk = EXPORT_CHUNK
     while True:
         with db.write_connection() as conn:
             highest = conn.exec_driver_sql("SELECT max(id) FROM sync_ops").scalar() or 0
@@ -241,7 +408,7 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
             for first, last in gaps:
                 rows = conn.exec_driver_sql(
                     "SELECT id, hlc, device, table_name, record_uuid, field, value, prev FROM sync_ops "
-                    "WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?", (first, last, EXPORT_CHUNK),
+                    "WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?", (first, last, chunk),
                 ).all()
                 if rows:
                     break
@@ -255,9 +422,14 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
             data = fileformat.encode_file(
                 report.device_id, report.device_name, seq, ops, passphrase, _salt(conn) if passphrase else None,
             )
+            if len(data) > fileformat.MAX_FILE and chunk > 1:
+                chunk = max(1, chunk // 4)  # big values (logos): fewer operations per file
+                continue
             try:
                 path = folder_io.write_new_file(root, report.device_id, seq, data)
             except OSError as error:
+                if not root.is_dir():
+                    raise
                 # A full or write-protected stick: the other devices' files are still read.
                 report.export_note = f"In den Abgleich-Ordner {root} kann nicht geschrieben werden ({error})."
                 return
@@ -265,29 +437,35 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
             conn.exec_driver_sql(
                 "INSERT OR REPLACE INTO sync_files (device, seq, checksum, size, mtime_ns, ops, encrypted, own, "
                 "first_op, last_op, erasures, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, "
-                "(SELECT count(*) FROM sync_erased), ?)",
+                "(SELECT coalesce(max(rowid), 0) FROM sync_erased), ?)",
                 (report.device_id, seq, data[-32:].hex(), stat.st_size, stat.st_mtime_ns, len(ops),
                  bool(passphrase), rows[0][0], rows[-1][0], utc_now()),
             )
             files = files + [folder_io.FolderFile(path, report.device_id, seq, stat.st_size, stat.st_mtime_ns)]
             report.written_files += 1
             report.written_ops += len(ops)
+            chunk = EXPORT_CHUNK
 
 
 def _scrub(db: Database, root: Path, files: list[folder_io.FolderFile], passphrase: str | None,
            report: SyncReport) -> None:
     """Rewrite own files that still hold personal data of people erased since they were written.
 
-    The only time a file is replaced: by the device that wrote it, atomically, with the same
-    operations (personal values of erased people now blank). An own file that was swapped for an
-    older version (an old copy of the stick put back) is rewritten the same way. Other devices
-    re-read it, because its checksum changed.
+    The only time a file is replaced: by the database that wrote it, atomically, with the same
+    operations (personal values of erased people now blank). ``sync_files.erasures`` is the highest
+    ``sync_erased`` rowid a file's content already reflects, so a file is rewritten only when an
+    erasure newer than its last writing concerns a record it holds (clean files stay untouched, and
+    sync tools do not keep yet another version). Files of this database's earlier device ids count
+    too (it moved and got a new id): they are rewritten while they are still exactly what this
+    database wrote (another copy of the database may have taken them over and cleaned them since).
+    An own file that was swapped for an older version (an old copy of the stick put back) is
+    rewritten as well. Other devices re-read a rewritten file, because its checksum changed.
     """
     present = {(f.device, f.seq): f for f in files if not f.copy}
     personal = tuple(PERSONAL_FIELDS["participants"])
     marks = ",".join("?" * len(personal))
     with db.engine.connect() as conn:
-        erasures = conn.exec_driver_sql("SELECT count(*) FROM sync_erased").scalar() or 0
+        newest_erasure = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM sync_erased").scalar() or 0
         not_ours = set(device_state.given_away(conn))
         own = conn.exec_driver_sql(
             "SELECT device, seq, first_op, last_op, encrypted, erasures, size, mtime_ns, checksum FROM sync_files "
@@ -295,38 +473,57 @@ def _scrub(db: Database, root: Path, files: list[folder_io.FolderFile], passphra
         ).all()
     for dev, seq, first, last, encrypted, done, size, mtime, checksum in own:
         item = present.get((dev, seq))
-        if item is None or dev in not_ours or (encrypted and not passphrase):
-            continue  # not in this folder, another copy's file, or it needs the password: next time
-        swapped = (item.size, item.mtime_ns) != (size, mtime) and _tail_checksum(item.path) != checksum
-        if done >= erasures and not swapped:
+        if item is None or (encrypted and not passphrase):
+            continue  # not in this folder, or it needs the password: next time
+        unchanged = (item.size, item.mtime_ns) == (size, mtime) or _tail_checksum(item.path) == checksum
+        if dev in not_ours and not unchanged:
+            continue  # a former id's file that another copy of this database has replaced since
+        swapped = not unchanged and dev not in not_ours
+        if done >= newest_erasure and not swapped:
             continue
         with db.write_connection() as conn:
             holds = swapped or conn.exec_driver_sql(
                 "SELECT 1 FROM sync_ops o JOIN sync_erased e ON e.record_uuid = o.record_uuid "
-                f"WHERE o.id BETWEEN ? AND ? AND o.field IN ({marks}) LIMIT 1",  # noqa: S608
-                (first, last, *personal),
+                f"WHERE o.id BETWEEN ? AND ? AND o.field IN ({marks}) AND e.rowid > ? LIMIT 1",  # noqa: S608
+                (first, last, *personal, done),
             ).first() is not None
             if not holds:
                 conn.exec_driver_sql("UPDATE sync_files SET erasures = ? WHERE device = ? AND seq = ?",
-                                     (erasures, dev, seq))
+                                     (newest_erasure, dev, seq))
                 continue
-            rows = conn.exec_driver_sql(
-                "SELECT hlc, device, table_name, record_uuid, field, value, prev FROM sync_ops "
-                "WHERE id BETWEEN ? AND ? ORDER BY id", (first, last),
-            ).all()
-            ops = [Op(h, d, t, r, f, v, _prev(p)) for h, d, t, r, f, v, p in rows]
-            data = fileformat.encode_file(dev, report.device_name, seq, ops, passphrase if encrypted else None,
-                                          _salt(conn) if encrypted else None)
-            try:
-                path = folder_io.replace_file(root, dev, seq, data)
-            except OSError:
-                continue  # a write-protected stick: next time
-            stat = path.stat()
-            conn.exec_driver_sql(
-                "UPDATE sync_files SET checksum = ?, size = ?, mtime_ns = ?, erasures = ? WHERE device = ? AND seq = ?",
-                (data[-32:].hex(), stat.st_size, stat.st_mtime_ns, erasures, dev, seq),
-            )
-            report.scrubbed += 1
+            if _rewrite_own(conn, root, dev, seq, first, last, passphrase if encrypted else None, report.device_name):
+                report.scrubbed += 1
+
+
+VERSION_FOLDERS = {
+    ".stversions": "Syncthing", ".sync/Archive": "Resilio Sync", ".dropbox.cache": "Dropbox",
+    "#recycle": "Synology", "@Recycle": "QNAP", ".Trash-1000": "Papierkorb",
+}
+
+
+def version_folders(root: Path) -> list[Path]:
+    """Folders where a file-sync tool keeps old versions (or a recycle bin) holding Kurslotse files."""
+    found = []
+    for name in VERSION_FOLDERS:
+        candidate = root / name
+        try:
+            if candidate.is_dir() and _holds_sync_files(candidate):
+                found.append(candidate)
+        except OSError:
+            continue
+    return found
+
+
+def _holds_sync_files(folder: Path, limit: int = 20_000) -> bool:
+    seen = 0
+    for _dirpath, _dirs, names in os.walk(folder):
+        for name in names:
+            if fileformat.SUFFIX in name.lower():
+                return True
+            seen += 1
+            if seen > limit:
+                return False
+    return False
 
 
 def _tail_checksum(path: Path) -> str:
@@ -342,8 +539,6 @@ def _tail_checksum(path: Path) -> str:
 def _prev(text: str) -> tuple[tuple[int, str], ...]:
     if not text:
         return ()
-    import json
-
     return tuple((int(h), str(d)) for h, d in json.loads(text))
 
 
@@ -363,13 +558,36 @@ def _files_to_read(db: Database, files: list[folder_io.FolderFile], me: str) -> 
     return wanted
 
 
-def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase: str | None,
-                report: SyncReport) -> None:
+def _held_message(label: str, name: str, hlc: int) -> str:
+    import datetime as dt
+
+    when = dt.datetime.fromtimestamp(min(device_state.hlc_time(hlc), 253402214400), dt.UTC)
+    who = f"»{name}«" if name else "einem anderen Gerät"
+    return (f"{label}: Enthält Änderungen von {who} mit Zeitstempel {when:%d.%m.%Y %H:%M} (UTC), mehr als einen Tag "
+            "nach der Uhr dieses Laptops. Die Datei wird zurückgehalten und übernommen, sobald die Zeit erreicht "
+            "ist (oder sofort mit »Zukünftige Änderungen annehmen«, auf der Kommandozeile: "
+            f"kurslotse abgleich ORDNER --zukunft-annehmen). Bitte die Uhr von {who} prüfen.")
+
+
+def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase: str | None, key: FolderKey,
+                report: SyncReport, accept_future: bool = False) -> None:
     label = item.label(root)
+    if item.size > fileformat.MAX_FILE:
+        report.refused.append(Refusal(label, "zu-gross", f"{label}: Die Datei ist zu groß ({item.size // 2**20} MB; "
+                                      f"eine Abgleichdatei hat höchstens {fileformat.MAX_FILE // 2**20} MB). "
+                                      "Sie wurde nicht gelesen und nicht übernommen."))
+        return
     try:
-        data = item.path.read_bytes()
+        data = _read_bounded(item.path)
     except OSError as error:
-        report.refused.append(Refusal(label, "unlesbar", f"{label}: Die Datei kann nicht gelesen werden ({error})."))
+        if not root.is_dir():
+            raise
+        report.refused.append(Refusal(label, "unlesbar", f"{label}: Die Datei kann nicht gelesen werden ({error}). "
+                                      "Nichts daraus wurde übernommen."))
+        return
+    if len(data) > fileformat.MAX_FILE:
+        report.refused.append(Refusal(label, "zu-gross", f"{label}: Die Datei ist zu groß (über "
+                                      f"{fileformat.MAX_FILE // 2**20} MB). Sie wurde nicht übernommen."))
         return
     checksum = data[-32:].hex() if len(data) >= 32 else ""
     with db.engine.connect() as conn:
@@ -389,6 +607,18 @@ def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase
     except RefusedFile as refused:
         report.refused.append(Refusal(label, refused.reason, refused.message))
         log.warning("Abgleich-Datei abgelehnt: %s", refused.message)
+        return
+    if key.encrypted and not content.encrypted:
+        message = (f"{label}: Die Datei ist nicht verschlüsselt, der Abgleich-Ordner aber schon. Jeder, der in den "
+                   "Ordner schreiben kann, hätte sie anlegen können; sie wurde nicht übernommen.")
+        report.refused.append(Refusal(label, "unverschluesselt", message))
+        log.warning("Abgleich-Datei abgelehnt: %s", message)
+        return
+    newest = max((op.hlc for op in content.ops), default=0)
+    if not accept_future and newest > device_state.future_limit():
+        message = _held_message(label, content.device_name, newest)
+        report.held.append(Refusal(label, "zukunft", message))
+        log.warning("Abgleich-Datei zurückgehalten: %s", message)
         return
     with db.write_connection() as conn:
         if item.copy and _stale_own_copy(conn, item.device, content.ops):
