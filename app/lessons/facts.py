@@ -35,8 +35,7 @@ SECTION_REFUSED = "abgelehnt"
 
 _STAND = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _SOURCE = re.compile(r"^(https://\S+)\s+\(geprüft\s+(\d{4}-\d{2}-\d{2})\)$")
-_LIST_ITEM = re.compile(r"^\s+-\s*(.*?)\s*$")
-_META = re.compile(r"^([A-Za-zÄÖÜäöüß_]+)\s*:\s*(.*?)\s*$")
+_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÄÖÜäöüß_")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SECTION = re.compile(r"^\[(.+)\]$")
 
@@ -173,16 +172,19 @@ def read_header(text: str) -> Header:
             break
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        item = _LIST_ITEM.match(raw)
-        if item and current is not None:
-            if item.group(1):
-                header.lists[current].append((item.group(1), index + 1))
+        stripped = raw.strip()
+        if raw[0].isspace() and stripped.startswith("-"):
+            if current is not None and stripped[1:].strip():
+                header.lists[current].append((stripped[1:].strip(), index + 1))
             continue
-        match = _META.match(raw)
         current = None
-        if not match or raw[0].isspace():
+        key_end = 0
+        while key_end < len(raw) and raw[key_end] in _KEY_CHARACTERS:
+            key_end += 1
+        rest = raw[key_end:].lstrip()
+        if key_end == 0 or not rest.startswith(":"):
             continue
-        key, value = match.group(1).lower(), match.group(2)
+        key, value = raw[:key_end].lower(), rest[1:].strip()
         if key == "stand" and value:
             header.stand = (value, index + 1)
         elif not value:
@@ -210,7 +212,7 @@ def months_between(earlier: date, later: date) -> int:
 
 def parse_stand(value: str) -> date | None:
     """``2026-11`` (first of the month) or ``2026-11-28``; None when unreadable."""
-    match = _STAND.match(value.strip())
+    match = _STAND.match(value.strip()[:20])
     if not match:
         return None
     try:
@@ -242,7 +244,7 @@ def check(text: str, lesson: Lesson, *, today: date | None = None, rules: HostRu
                       "Menüs und Angebote bitte neu prüfen und »stand« anpassen.", Severity.WARNING)
 
     for entry, line in header.items("quellen"):
-        match = _SOURCE.match(entry)
+        match = _SOURCE.match(entry) if len(entry) <= 600 else None
         if not match:
             add(line, "Eine Quelle braucht die Form »https://adresse (geprüft JJJJ-MM-TT)«.", Severity.ERROR)
             continue

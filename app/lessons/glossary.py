@@ -24,8 +24,11 @@ from app.domain.lesson import Device, Lesson, Problem, Severity, Step
 GLOSSARY_FILE = "glossar.md"
 MAX_SVG_BYTES = 1_000_000
 
-_QUOTED = re.compile(r"„[^“”\n]*[“”]|\"[^\"\n]*\"|»[^«\n]*«|«[^»\n]*»")
-_MENU_PATH = re.compile(r"[^\s→][^→\n.;]{0,60}?(?:\s*→\s*[^→\n.;]{1,60})+")
+_QUOTES = {"„": "“”", "\"": "\"", "»": "«", "«": "»"}  # opening mark → closing marks
+_SENTENCE_END = ".;"
+_OPENING = re.compile("[„\"»«]")
+_TOKEN = re.compile(r"[\w/-]+")
+_ENDINGS = ("e", "en", "er", "es", "n", "s")
 _SVG_TEXT = re.compile(r"<(?:text|tspan)\b[^>]*>([^<]*)", re.IGNORECASE)
 _ENDING = r"(?:e|en|er|es|n|s)?"
 
@@ -87,10 +90,32 @@ def shipped_glossary(path: Path | None = None) -> tuple[Entry, ...]:
         return ()
 
 
-def _word(word: str, term: str) -> re.Pattern[str]:
-    # A spelling that differs from the term only in case (»WLan« for »WLAN«) must be matched exactly.
-    flags = 0 if word.lower() == term.lower() else re.IGNORECASE
-    return re.compile(r"(?<![\w/-])" + re.escape(word) + _ENDING + r"(?![\w/-])", flags)
+def _avoided_lookup(entries: tuple[Entry, ...] | list[Entry]) -> dict[str, tuple[str, Entry, bool]]:
+    """Avoided words keyed by their lower-case form; the flag marks words that must match in exact case
+    (a spelling that differs from the term only in case, such as »WLan« for »WLAN«)."""
+    lookup: dict[str, tuple[str, Entry, bool]] = {}
+    for entry in entries:
+        for word in entry.avoid:
+            lookup[word.lower()] = (word, entry, word.lower() == entry.term.lower())
+    return lookup
+
+
+def _avoided_in(text: str, lookup: dict[str, tuple[str, Entry, bool]]) -> list[tuple[str, Entry]]:
+    """Avoided words in *text*, found by one pass over its words (also two-word phrases and endings)."""
+    found: list[tuple[str, Entry]] = []
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        token = match.group().strip("-/")
+        candidates = [token] + [token[: -len(end)] for end in _ENDINGS if token.endswith(end) and len(token) > len(end)]
+        if previous:
+            candidates += [f"{previous} {candidate}" for candidate in candidates]
+        for candidate in candidates:
+            hit = lookup.get(candidate.lower())
+            if hit and (not hit[2] or candidate == hit[0]):
+                found.append((hit[0], hit[1]))
+                break
+        previous = token
+    return found
 
 
 def _term(term: str) -> re.Pattern[str]:
@@ -108,7 +133,41 @@ def _explains(text: str, term: str) -> bool:
 
 
 def _without_exempt(text: str) -> str:
-    return _MENU_PATH.sub(" ", _QUOTED.sub(" ", text))
+    """Blank out quoted words and menu paths, line by line in linear time (lesson text is untrusted)."""
+    return "\n".join(_without_menu_path(_without_quotes(line)) for line in text.split("\n"))
+
+
+def _without_quotes(line: str) -> str:
+    out: list[str] = []
+    unclosed: set[str] = set()  # closing marks known to be absent from here on: keeps the scan linear
+    position = 0
+    for match in _OPENING.finditer(line):
+        if match.start() < position:
+            continue
+        closing = _QUOTES[match.group()]
+        if closing in unclosed:
+            continue
+        ends = [found for found in (line.find(mark, match.start() + 1) for mark in closing) if found >= 0]
+        if not ends:
+            unclosed.add(closing)
+            continue
+        out.append(line[position:match.start()])
+        out.append(" ")
+        position = min(ends) + 1
+    out.append(line[position:])
+    return "".join(out)
+
+
+def _without_menu_path(line: str) -> str:
+    """Drop the sentence part around arrows: »Einstellungen → Anzeige → Schrift«."""
+    first = line.find("→")
+    if first < 0:
+        return line
+    last = line.rfind("→")
+    start = max(line.rfind(mark, 0, first) for mark in _SENTENCE_END) + 1
+    ends = [position for position in (line.find(mark, last) for mark in _SENTENCE_END) if position >= 0]
+    end = min(ends) if ends else len(line)
+    return line[:start] + " " + line[end:]
 
 
 @dataclass
@@ -157,17 +216,16 @@ def check(lesson: Lesson, entries: tuple[Entry, ...] | list[Entry] | None = None
     svg_cache: dict[Path, str] = {}
     reported: set[tuple[str, int]] = set()
     pending = {entry.term: entry for entry in entries if entry.explain}
+    avoided = _avoided_lookup(entries)
     for step in lesson.steps:
         pieces = _wall_pieces(step, lesson, svg_cache)
-        for entry in entries:
-            for word in entry.avoid:
-                pattern = _word(word, entry.term)
-                for piece in pieces:
-                    if pattern.search(_without_exempt(piece.text)) and (word, piece.line) not in reported:
-                        reported.add((word, piece.line))
-                        found.append(Problem(lesson.source, piece.line,
-                                             f"»{word}« ({piece.where} von »{step.title}«): bitte »{entry.term}« sagen "
-                                             f"– ein Wort für eine Sache (lektionen/{GLOSSARY_FILE}).", Severity.WARNING))
+        for piece in pieces:
+            for word, entry in _avoided_in(_without_exempt(piece.text), avoided):
+                if (word, piece.line) not in reported:
+                    reported.add((word, piece.line))
+                    found.append(Problem(lesson.source, piece.line,
+                                         f"»{word}« ({piece.where} von »{step.title}«): bitte »{entry.term}« sagen "
+                                         f"– ein Wort für eine Sache (lektionen/{GLOSSARY_FILE}).", Severity.WARNING))
         for term in list(pending):
             pattern = _term(term)
             if not any(pattern.search(piece.text) for piece in pieces):
