@@ -343,3 +343,12 @@ def test_course_from_a_template_gets_its_plan_and_termine(qtbot, page, db, monke
     assert [courses.get_termin(db, tid).date for tid in series.saved_ids] == [
         dt.date(2026, 3, 2), dt.date(2026, 3, 9),
     ]
+
+
+def test_kursheft_button_sends_the_course_plan(qtbot, page, db):
+    setup = make_course(db)
+    page.show_course(setup.course_id)
+    view = page.course_view
+    with qtbot.waitSignal(page.booklet_requested) as signal:
+        qtbot.mouseClick(view.booklet_button, Qt.MouseButton.LeftButton)
+    assert signal.args == [["smartphone-kennenlernen", "whatsapp-nachrichten", "fotos-teilen"]]

@@ -171,3 +171,28 @@ def test_unwritable_target_shows_a_message_and_writes_nothing(qtbot, dialog: Han
     qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     assert shown and "existiert nicht" in shown[0]
     assert dialog.job is None
+
+
+def test_kursheft_of_several_ticked_lessons_and_a_plan_in_one_click(qtbot, lessons, monkeypatch,
+                                                                       tmp_path: Path) -> None:
+    plan = ("Kurs: Donnerstagsgruppe", [lessons[1].id, lessons[0].id])
+    booklet = open_handout_dialog(None, lessons[:1], choices=lessons, plans=[plan])
+    qtbot.addWidget(booklet)
+    assert not booklet.is_booklet and booklet.heading.text().startswith("Handout: ")
+    ticks = [booklet.lesson_list.item(r).checkState() for r in range(booklet.lesson_list.count())]
+    assert ticks == [Qt.CheckState.Checked, Qt.CheckState.Unchecked]
+    booklet.lesson_list.item(1).setCheckState(Qt.CheckState.Checked)  # a second lesson: a Kursheft
+    assert booklet.is_booklet and booklet.heading.text() == "Kursheft mit 2 Lektionen"
+    for row in range(2):
+        booklet.lesson_list.item(row).setCheckState(Qt.CheckState.Unchecked)
+    assert not booklet.print_button.isEnabled() and booklet.heading.text() == "Keine Lektion angekreuzt"
+    qtbot.mouseClick(booklet.plan_button, Qt.MouseButton.LeftButton)  # the whole plan, one click
+    assert [lesson.id for lesson in booklet.lessons] == plan[1]  # in the plan's order
+    assert booklet.pdf_button.isEnabled() and booklet.windowTitle() == "Kursheft drucken – Kurslotse"
+    target = tmp_path / "kursheft.pdf"
+    _save_as(monkeypatch, target)
+    with qtbot.waitSignal(booklet.job_done, timeout=20000) as done:
+        booklet.save_pdf()
+    assert done.args == ["ok"]
+    text = pdf_text(target)
+    assert "Inhalt" in text and text.index(lessons[1].title) < text.rindex(lessons[0].title)

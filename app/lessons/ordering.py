@@ -22,6 +22,35 @@ def template_positions(templates: Iterable[Sequence[Sequence[str]]]) -> dict[str
     return positions
 
 
+def teaching_order(templates: Sequence[T]) -> list[T]:
+    """Templates with their ``voraussetzungen`` first (the Einsteigerkurs before the Aufbaukurs);
+    otherwise as given. Each template needs ``id`` and optionally ``known`` (prerequisite ids)."""
+    by_id = {getattr(t, "id", ""): t for t in templates}
+    done: list[T] = []
+    visiting: set[str] = set()
+
+    def visit(template: T) -> None:
+        key = getattr(template, "id", "")
+        if template in done or key in visiting:  # a cycle is the checker's business, not a hang
+            return
+        visiting.add(key)
+        for needed in getattr(template, "known", []) or []:
+            if needed in by_id:
+                visit(by_id[needed])
+        visiting.discard(key)
+        done.append(template)
+
+    for template in templates:
+        visit(template)
+    return done
+
+
+def positions_of_templates(templates: Sequence[object]) -> dict[str, int]:
+    """Lesson positions from course templates (objects with ``sessions`` of ``lesson_ids``), prerequisites first."""
+    return template_positions([list(session.lesson_ids) for session in template.sessions]  # type: ignore[attr-defined]
+                              for template in teaching_order(templates))
+
+
 def order_key(positions: dict[str, int]) -> Callable[[str, str], tuple[int, int, str]]:
     """Sort key for (lesson id, title): template position first, then title (case-insensitive)."""
 

@@ -17,11 +17,14 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.lesson import Lesson
 from app.ui.background_job import BackgroundJob, Work
+from app.ui.look import mark_primary, with_icon
 from app.render.booklet import build_booklet
 from app.render.document import Document, Layout, RenderCancelled
 from app.render.fonts import load_fonts
@@ -56,12 +60,17 @@ class HandoutDialog(QDialog):
     job_done = Signal(str)  # "ok", "abgebrochen" or "fehler" — for tests and the status line
 
     def __init__(self, lessons: Sequence[Lesson], parent: QWidget | None = None,
-                 options: HandoutOptions | None = None) -> None:
+                 options: HandoutOptions | None = None, choices: Sequence[Lesson] = (),
+                 plans: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+        """*choices*: lessons the trainer may tick for a Kursheft (in the one lesson order);
+        *plans*: (name, lesson ids) of course plans, each taken over with one click."""
         super().__init__(parent)
         if not lessons:
             raise ValueError("Mindestens eine Lektion wird gebraucht.")
         load_fonts()  # in the GUI thread, before any worker needs them
         self.lessons = list(lessons)
+        self.choices = [lesson for lesson in choices if not lesson.is_broken]
+        self.plans = [(name, list(ids)) for name, ids in plans]
         self.base_options = options or HandoutOptions()
         self.job: RenderJob | None = None
         self.progress: QProgressDialog | None = None
@@ -85,27 +94,21 @@ class HandoutDialog(QDialog):
         if font.pointSizeF() < MIN_DIALOG_PT:
             font.setPointSizeF(MIN_DIALOG_PT)
         self.setFont(font)
-        kind = "Kursheft" if self.is_booklet else "Handout"
-        self.setWindowTitle(f"{kind} drucken – Kurslotse")
-        self.setAccessibleName(f"{kind} drucken")
 
         layout = QVBoxLayout(self)
-        if self.is_booklet:
-            heading = f"Kursheft mit {len(self.lessons)} Lektionen"
-            detail = "\n".join(f"• {lesson.title}" for lesson in self.lessons)
-        else:
-            heading = f"Handout: {self.lessons[0].title}"
-            detail = f"{len(self.lessons[0].steps)} Schritte, {len(self.lessons[0].links)} QR-Codes"
-        title = QLabel(heading)
+        self.heading = QLabel()
         title_font = QFont(font)
         title_font.setBold(True)
         title_font.setPointSizeF(font.pointSizeF() * 1.25)
-        title.setFont(title_font)
-        title.setWordWrap(True)
-        layout.addWidget(title)
-        details = QLabel(detail)
-        details.setWordWrap(True)
-        layout.addWidget(details)
+        self.heading.setFont(title_font)
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        layout.addWidget(self.details)
+        if self.choices:
+            layout.addWidget(self._build_lesson_choice())
+        self._show_contents()
 
         devices = QGroupBox("Gerät der Teilnehmenden")
         devices.setAccessibleName("Gerät der Teilnehmenden")
@@ -151,6 +154,9 @@ class HandoutDialog(QDialog):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         self.preview_button.setDefault(True)
+        for button, name in ((self.preview_button, "eye"), (self.print_button, "printer"),
+                             (self.pdf_button, "file-down"), (self.close_button, "x")):
+            with_icon(button, name)
         layout.addLayout(buttons)
 
         self.preview_button.clicked.connect(self.show_preview)
@@ -158,6 +164,80 @@ class HandoutDialog(QDialog):
         self.pdf_button.clicked.connect(self.save_pdf)
         self.close_button.clicked.connect(self.reject)
         self.device_buttons[self._initial_device()].setFocus()
+
+    def _build_lesson_choice(self) -> QGroupBox:
+        """Tick several lessons, or take a course plan over with one click: the Kursheft."""
+        box = QGroupBox("Lektionen im Heft (mehrere ankreuzen: Kursheft)")
+        box_layout = QVBoxLayout(box)
+        self.lesson_list = QListWidget()
+        self.lesson_list.setAccessibleName("Lektionen für Handout oder Kursheft ankreuzen")
+        chosen = {lesson.id for lesson in self.lessons}
+        for lesson in self.choices:
+            item = QListWidgetItem(lesson.title)
+            item.setData(Qt.ItemDataRole.UserRole, lesson.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if lesson.id in chosen else Qt.CheckState.Unchecked)
+            self.lesson_list.addItem(item)
+        self.lesson_list.setMinimumHeight(140)
+        self.lesson_list.itemChanged.connect(lambda _item: self._ticks_changed())
+        box_layout.addWidget(self.lesson_list, 1)
+        row = QHBoxLayout()
+        self.plan_box = QComboBox()
+        self.plan_box.setAccessibleName("Kursplan")
+        for name, ids in self.plans:
+            self.plan_box.addItem(name, ids)
+        self.plan_button = QPushButton("Ganzen Kursplan übernehmen")
+        self.plan_button.setAccessibleName("Alle Lektionen des gewählten Kursplans ankreuzen")
+        self.plan_button.setAutoDefault(False)
+        self.plan_button.clicked.connect(lambda: self.choose_plan(self.plan_box.currentData()))
+        with_icon(self.plan_button, "book-open")
+        if self.plans:
+            row.addWidget(self.plan_box, 1)
+            row.addWidget(self.plan_button)
+            box_layout.addLayout(row)
+        return box
+
+    def choose_plan(self, lesson_ids: Sequence[str] | None) -> None:
+        """Tick exactly the plan's lessons (in the plan's order for the booklet)."""
+        if not lesson_ids:
+            return
+        self._plan_order = [lesson_id for lesson_id in lesson_ids]
+        wanted = set(lesson_ids)
+        self.lesson_list.blockSignals(True)
+        for row in range(self.lesson_list.count()):
+            item = self.lesson_list.item(row)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
+                               else Qt.CheckState.Unchecked)
+        self.lesson_list.blockSignals(False)
+        self._ticks_changed(keep_plan_order=True)
+
+    def _ticks_changed(self, keep_plan_order: bool = False) -> None:
+        by_id = {lesson.id: lesson for lesson in self.choices}
+        ticked = [self.lesson_list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.lesson_list.count())
+                  if self.lesson_list.item(row).checkState() == Qt.CheckState.Checked]
+        if keep_plan_order:
+            order = {lesson_id: n for n, lesson_id in enumerate(getattr(self, "_plan_order", []))}
+            ticked.sort(key=lambda lesson_id: order.get(lesson_id, len(order)))
+        self.lessons = [by_id[lesson_id] for lesson_id in ticked if lesson_id in by_id]
+        self._show_contents()
+
+    def _show_contents(self) -> None:
+        kind = "Kursheft" if self.is_booklet else "Handout"
+        self.setWindowTitle(f"{kind} drucken – Kurslotse")
+        self.setAccessibleName(f"{kind} drucken")
+        if not self.lessons:
+            self.heading.setText("Keine Lektion angekreuzt")
+            self.details.setText("Bitte mindestens eine Lektion ankreuzen.")
+        elif self.is_booklet:
+            self.heading.setText(f"Kursheft mit {len(self.lessons)} Lektionen")
+            titles = [lesson.title for lesson in self.lessons]
+            self.details.setText(", ".join(titles) if self.choices else "\n".join(f"• {t}" for t in titles))
+        else:
+            lesson = self.lessons[0]
+            self.heading.setText(f"Handout: {lesson.title}")
+            self.details.setText(f"{len(lesson.steps)} Schritte, {len(lesson.links)} QR-Codes")
+        if hasattr(self, "preview_button"):
+            self._set_busy(self.job is not None)
 
     def _initial_device(self) -> str:
         devices = self.base_options.devices
@@ -291,7 +371,7 @@ class HandoutDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         for button in (self.preview_button, self.print_button, self.pdf_button):
-            button.setEnabled(not busy)
+            button.setEnabled(not busy and bool(self.lessons))
 
     def _saved(self, layout: Layout) -> None:
         target = self._saved_target
@@ -354,8 +434,9 @@ class HandoutDialog(QDialog):
 
 
 def open_handout_dialog(parent: QWidget | None, lessons: list[Lesson],
-                        options: HandoutOptions | None = None) -> HandoutDialog:
+                        options: HandoutOptions | None = None, choices: Sequence[Lesson] = (),
+                        plans: Sequence[tuple[str, Sequence[str]]] = ()) -> HandoutDialog:
     """Show the handout dialog for one lesson (handout) or several (booklet); returns it at once."""
-    dialog = HandoutDialog(lessons, parent, options)
+    dialog = HandoutDialog(lessons, parent, options, choices, plans)
     dialog.open()
     return dialog

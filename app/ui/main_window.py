@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import __app_name__, __version__, paths
 from app.domain.lesson import LEVELS, Device, Lesson
-from app.lessons.ordering import sort_lessons, template_positions
+from app.lessons.ordering import positions_of_templates, sort_lessons
 from app.settings import Settings
 from app.ui.lesson_preview import lesson_preview_html
 from app.ui.library_model import LessonFilter, LessonListModel
@@ -217,6 +217,9 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Hilfe")
         self._action(help_menu, "&Tastenkürzel", "F1", self.show_keys, "keyboard")
         self._action(help_menu, f"Ü&ber {__app_name__}", "", self.show_about, "info")
+        from app.ui.demo_launcher import install_demo_menu
+
+        install_demo_menu(self, help_menu)
 
     def _action(self, menu, text: str, shortcut, slot, icon_name: str = "") -> QAction:
         action = QAction(text, self)
@@ -248,6 +251,8 @@ class MainWindow(QMainWindow):
             return
         if hasattr(page, "present_requested"):
             page.present_requested.connect(self.present_lessons)
+        if hasattr(page, "booklet_requested"):
+            page.booklet_requested.connect(self.open_booklet)
         if class_name == "CoursesPage":
             self._courses_page = page
         self.tabs.blockSignals(True)
@@ -291,8 +296,7 @@ class MainWindow(QMainWindow):
     def apply_filter(self) -> None:
         current = self.current_lesson()
         rule = self.current_filter()
-        positions = template_positions([t.lesson_ids for t in template.sessions]
-                                       for template in getattr(self.library, "templates", []))
+        positions = self._template_positions()
         accepted = [lesson for lesson in self.library.lessons if rule.accepts(lesson)]
         self.model.set_rows(sort_lessons(accepted, positions, lambda item: item.id, lambda item: item.title))
         if current is not None and self.model.row_of(current.id) >= 0:
@@ -396,7 +400,49 @@ class MainWindow(QMainWindow):
         from app.services.print_settings import organisation_for_print
 
         organisation, logo = organisation_for_print()
-        open_handout_dialog(self, [lesson], HandoutOptions(organisation=organisation, logo_path=logo))
+        open_handout_dialog(self, [lesson], HandoutOptions(organisation=organisation, logo_path=logo),
+                            self.ordered_lessons(), self._lesson_plans())
+
+    def open_booklet(self, lesson_ids: list) -> None:
+        """A course's lesson plan as a Kursheft: the dialog opens with the plan ticked."""
+        by_id = {lesson.id: lesson for lesson in self.library.lessons if not lesson.is_broken}
+        lessons = [by_id[str(lesson_id)] for lesson_id in lesson_ids if str(lesson_id) in by_id]
+        if not lessons:
+            QMessageBox.information(self, "Kursheft", "Im Kursplan steht keine Lektion, die es hier gibt.")
+            return
+        from app.render.handout import HandoutOptions
+        from app.services.print_settings import organisation_for_print
+        from app.ui.handout_dialog import open_handout_dialog
+
+        organisation, logo = organisation_for_print()
+        open_handout_dialog(self, lessons, HandoutOptions(organisation=organisation, logo_path=logo),
+                            self.ordered_lessons(), self._lesson_plans())
+
+    def ordered_lessons(self) -> list[Lesson]:
+        """Every lesson of the library in the one lesson order (course template, then title)."""
+        return sort_lessons(self.library.lessons, self._template_positions(), lambda item: item.id,
+                            lambda item: item.title)
+
+    def _template_positions(self) -> dict[str, int]:
+        return positions_of_templates(getattr(self.library, "templates", []))
+
+    def _lesson_plans(self) -> list[tuple[str, list[str]]]:
+        """Course plans for »Ganzen Kursplan übernehmen«: the course templates and the courses' plans."""
+        plans = [(f"Kursvorlage: {template.title}",
+                  list(dict.fromkeys(i for session in template.sessions for i in session.lesson_ids)))
+                 for template in getattr(self.library, "templates", [])]
+        page = self._courses_page
+        if page is not None and getattr(page, "db", None) is not None:
+            try:
+                from app.services import courses
+
+                for summary in courses.list_courses(page.db)[:40]:
+                    detail = courses.get_course(page.db, summary.id)
+                    if detail.planned_lessons:
+                        plans.append((f"Kurs: {detail.title}", list(detail.planned_lessons)))
+            except Exception:  # noqa: BLE001 - the lessons' own plans still work without the courses
+                log.exception("Kurspläne nicht lesbar")
+        return plans
 
     def open_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog

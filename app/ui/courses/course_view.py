@@ -25,6 +25,8 @@ from app.ui.courses.person_dialog import ParticipantDialog
 from app.ui.courses.stats import stats_html
 from app.ui.courses.tables import AttendanceGridModel, ParticipantTableModel, RowsModel, TerminTableModel, period_text
 from app.ui.courses.widgets import big_button, message_label, scaled_font, shortcut, show_message
+from app.ui.flow_layout import FlowLayout
+from app.ui.look import colours, mark_primary, with_icon
 
 
 def _table(model: QObject, accessible: str, stretch: int) -> QTableView:
@@ -48,6 +50,7 @@ class CourseView(QWidget):
     back_requested = Signal()
     open_checkin = Signal(int)
     present_requested = Signal(list)
+    booklet_requested = Signal(list)  # the course's lesson plan, printed as one Kursheft
 
     def __init__(self, db: Database, relay: QObject, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,23 +87,34 @@ class CourseView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Bereiche des Kurses")
+        self.checkin_button = with_icon(big_button("Check-in (Eingabe)", "Check-in für den gewählten Termin",
+                                                   self.checkin_selected), "users", colours().on_accent)
+        mark_primary(self.checkin_button)
+        self.booklet_button = with_icon(big_button("Kursheft …", "Alle Lektionen des Kursplans als Kursheft",
+                                                   self.print_booklet), "book-open")
         self.tabs.addTab(self._page(self.termin_table, [
-            big_button("Check-in (Eingabe)", "Check-in für den gewählten Termin", self.checkin_selected),
-            big_button("Lektion zeigen (Strg+L)", "Lektion des gewählten Termins präsentieren", self.present_selected),
-            big_button("Neuer Termin (Strg+T)", "Neuen Termin anlegen", self.new_termin),
-            big_button("Terminserie …", "Mehrere Termine im festen Abstand anlegen", self.new_series),
-            big_button("Bearbeiten", "Gewählten Termin bearbeiten", self.edit_termin),
-            big_button("Löschen", "Gewählten Termin löschen", self.delete_termin),
-            big_button("Anwesenheitsliste (Strg+D)", "Anwesenheitsliste drucken oder als PDF", self.print_sheet),
+            self.checkin_button,
+            with_icon(big_button("Lektion zeigen (Strg+L)", "Lektion des gewählten Termins präsentieren",
+                                 self.present_selected), "play"),
+            with_icon(big_button("Neuer Termin (Strg+T)", "Neuen Termin anlegen", self.new_termin), "calendar-plus"),
+            with_icon(big_button("Terminserie …", "Mehrere Termine im festen Abstand anlegen", self.new_series),
+                      "calendar-range"),
+            with_icon(big_button("Bearbeiten", "Gewählten Termin bearbeiten", self.edit_termin), "pencil"),
+            with_icon(big_button("Löschen …", "Gewählten Termin löschen", self.delete_termin), "trash-2"),
+            with_icon(big_button("Anwesenheitsliste (Strg+D)", "Anwesenheitsliste drucken oder als PDF",
+                                 self.print_sheet), "clipboard-list"),
+            self.booklet_button,
         ]), "&Termine")
         self.tabs.addTab(self._page(self.people_table, [
-            big_button("Neue Person (Strg+N)", "Neue Person anlegen und anmelden", self.new_person),
-            big_button("Bearbeiten", "Gewählte Person bearbeiten", self.edit_person),
-            big_button("Abmelden", "Gewählte Person vom Kurs abmelden", self.unenrol_person),
-            big_button("Bescheinigung (Strg+B)", "Teilnahmebescheinigung für die gewählte Person",
-                       self.print_certificate),
-            big_button("Bescheinigungen für alle", "Teilnahmebescheinigungen für alle Teilnehmenden",
-                       self.print_all_certificates),
+            with_icon(big_button("Neue Person (Strg+N)", "Neue Person anlegen und anmelden", self.new_person),
+                      "user-plus"),
+            with_icon(big_button("Bearbeiten", "Gewählte Person bearbeiten", self.edit_person), "pencil"),
+            with_icon(big_button("Abmelden", "Gewählte Person vom Kurs abmelden", self.unenrol_person),
+                      "user-minus"),
+            with_icon(big_button("Bescheinigung (Strg+B)", "Teilnahmebescheinigung für die gewählte Person",
+                                 self.print_certificate), "award"),
+            with_icon(big_button("Bescheinigungen für alle", "Teilnahmebescheinigungen für alle Teilnehmenden",
+                                 self.print_all_certificates), "award"),
         ]), "Teil&nehmende")
         self.tabs.addTab(self.grid_table, "&Anwesenheit")
         self.tabs.addTab(self.stats_label, "&Statistik")
@@ -109,9 +123,11 @@ class CourseView(QWidget):
         texts = QVBoxLayout()
         texts.addWidget(self.title)
         texts.addWidget(self.info)
-        header.addWidget(big_button("← Kursliste (Esc)", "Zurück zur Kursliste", self.back_requested.emit))
+        header.addWidget(with_icon(big_button("Kursliste (Esc)", "Zurück zur Kursliste", self.back_requested.emit),
+                                   "arrow-left"), 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(texts, 1)
-        header.addWidget(big_button("Kurs bearbeiten (Strg+E)", "Kurs bearbeiten", self.edit_course))
+        header.addWidget(with_icon(big_button("Kurs bearbeiten (Strg+E)", "Kurs bearbeiten", self.edit_course),
+                                   "square-pen"), 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
@@ -127,10 +143,9 @@ class CourseView(QWidget):
     @staticmethod
     def _page(table: QTableView, buttons: list[QWidget]) -> QWidget:
         page = QWidget()
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps instead of cutting button texts on a 1366-pixel screen
         for button in buttons:
             row.addWidget(button)
-        row.addStretch(1)
         layout = QVBoxLayout(page)
         layout.addWidget(table, 1)
         layout.addLayout(row)
@@ -262,6 +277,17 @@ class CourseView(QWidget):
         person_id = self._need(self.selected_person_id(), "eine Person")
         if person_id is not None and self.course_id is not None:
             self._service(people.unenrol, self.db, self.course_id, person_id)
+
+    def print_booklet(self) -> None:
+        """The course's lesson plan (or all Termine's lessons) as one Kursheft, in one click."""
+        if self.data is None:
+            return
+        lessons = list(self.data.course.planned_lessons) or list(dict.fromkeys(
+            lesson for termin in self.termin_model.rows for lesson in termin.lessons))
+        if not lessons:
+            show_message(self.message, "Für diesen Kurs ist keine Lektion geplant (Kurs bearbeiten).")
+            return
+        self.booklet_requested.emit(lessons)
 
     def print_sheet(self) -> None:
         termin_id = self._need(self.selected_termin_id(), "einen Termin")

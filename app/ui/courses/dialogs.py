@@ -29,7 +29,7 @@ from app.domain.attendance import (
     parse_date,
     parse_time,
 )
-from app.lessons.ordering import sort_lessons, template_positions
+from app.lessons.ordering import positions_of_templates, sort_lessons
 from app.services import courses, lesson_titles, organisation
 from app.storage.database import Database
 from app.ui.courses.widgets import LessonPicker, message_label, show_message
@@ -74,9 +74,22 @@ def template_box(accessible: str) -> QComboBox:
     return box
 
 
+def _template_positions() -> dict[str, int]:
+    """Lesson positions from the shipped and the trainer's course templates (small files, read quickly)."""
+    from app import paths
+    from app.lessons.course_templates import load_templates
+    from app.settings import Settings
+
+    try:
+        roots = [paths.shipped_lessons_dir(), *Settings.load().user_lesson_dirs()]
+        return positions_of_templates(load_templates(roots))
+    except OSError:
+        return {}
+
+
 def available_lessons() -> list[tuple[str, str]]:
     """(id, title) of every known lesson in the one lesson order (course template, then title)."""
-    positions = template_positions(template.sessions for template in lesson_titles.templates())
+    positions = _template_positions()
     items = [(info.id, info.title) for info in lesson_titles.catalogue().values()]
     return sort_lessons(items, positions, lambda item: item[0], lambda item: item[1])
 

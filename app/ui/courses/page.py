@@ -20,6 +20,7 @@ class CoursesPage(QWidget):
     """Course list, course page and check-in screen; ``present_requested`` carries a Termin's lesson ids."""
 
     present_requested = Signal(list)
+    booklet_requested = Signal(list)  # a course's lesson plan as a Kursheft
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +107,7 @@ class CoursesPage(QWidget):
         self.course_view.back_requested.connect(self.show_list)
         self.course_view.open_checkin.connect(lambda termin_id: self.show_checkin(termin_id, from_course=True))
         self.course_view.present_requested.connect(self.present_requested)
+        self.course_view.booklet_requested.connect(self.booklet_requested)
         self.checkin_view.back_requested.connect(self._leave_checkin)
         self.checkin_view.present_requested.connect(self.present_requested)
 
