@@ -1,4 +1,5 @@
-"""``kurslotse lektionen pruefen|liste``: check lesson files, list the library."""
+"""``kurslotse lektionen pruefen|liste|vorlagen|exportieren|importieren``: check lesson files, list the
+library, pass lessons on as a package and take a package in (see :mod:`app.lessons.package`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     templates = sub.add_parser("vorlagen", help="Kursvorlagen auflisten (Termine mit ihren Lektionen)")
     templates.add_argument("--json", action="store_true", help="als JSON ausgeben")
     templates.set_defaults(func=run_templates)
+    export = sub.add_parser("exportieren", help="Lektionen als Paket (.kurslotse) zum Weitergeben speichern")
+    export.add_argument("ids", nargs="+", metavar="ID", help="id der Lektion (siehe »lektionen liste«)")
+    export.add_argument("-o", "--ausgabe", required=True, metavar="DATEI", help="Paketdatei, z. B. paket.kurslotse")
+    export.set_defaults(func=run_export)
+    intake = sub.add_parser("importieren", help="Lektionspaket prüfen und in den eigenen Lektionsordner einlesen")
+    intake.add_argument("paket", metavar="DATEI", help="Paketdatei (.kurslotse)")
+    intake.add_argument("--nur-zeigen", action="store_true", help="nur prüfen und zeigen, was hinzukäme; nichts schreiben")
+    intake.add_argument("--ersetzen", action="store_true", help="auch ältere oder andere Fassungen eigener Lektionen ersetzen")
+    intake.set_defaults(func=run_import)
 
 
 def _library(paths_given: list[str]):
@@ -81,3 +91,62 @@ def run_templates(args: argparse.Namespace) -> int:
         for number, session in enumerate(template.sessions, 1):
             print(f"  {number}. {session.title}: {', '.join(session.lesson_ids)}")
     return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from app.lessons.package import PackageError, export_package
+
+    library = _library([])
+    chosen = []
+    for lesson_id in args.ids:
+        lesson = library.by_id(lesson_id)
+        if lesson is None:
+            print(f"Die Lektion »{lesson_id}« gibt es nicht (siehe »kurslotse lektionen liste«).", file=sys.stderr)
+            return 1
+        chosen.append(lesson)
+    try:
+        packaged = export_package(chosen, Path(args.ausgabe))
+    except PackageError as error:
+        print(f"Das Paket wurde nicht geschrieben: {error}", file=sys.stderr)
+        return 1
+    target = Path(args.ausgabe)
+    target = target if target.suffix.lower() == ".kurslotse" else target.with_name(target.name + ".kurslotse")
+    print(f"Paket geschrieben: {target} ({_lessons(len(packaged))}: {', '.join(item.id for item in packaged)})")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from app import paths
+    from app.lessons.package import PackageError, install, own_lesson_folder, plan_import, read_package
+    from app.settings import Settings
+
+    settings = Settings.load()
+    library = _library([])
+    try:
+        package = read_package(Path(args.paket))
+    except PackageError as error:
+        print(f"Das Paket »{args.paket}« wird nicht eingelesen: {error}", file=sys.stderr)
+        return 1
+    with package:
+        plan = plan_import(package, library.lessons)
+        print(f"Paket »{args.paket}«: {_lessons(len(plan))}")
+        for item in plan:
+            print(f"  {item.describe()}")
+        if args.nur_zeigen:
+            return 0
+        if not any(item.will_install(args.ersetzen) for item in plan):
+            print("Nichts eingelesen: die Lektionen des Pakets sind schon vorhanden, älter oder mitgeliefert "
+                  "(»--ersetzen« ersetzt ältere oder andere Fassungen eigener Lektionen).")
+            return 0
+        target = own_lesson_folder(settings)
+        try:
+            installed = install(package, plan, target, paths.shipped_lessons_dir(), replace_different=args.ersetzen)
+        except PackageError as error:
+            print(f"Das Paket »{args.paket}« wurde nicht eingelesen: {error}", file=sys.stderr)
+            return 1
+    print(f"Eingelesen nach {target}: {', '.join(installed)}")
+    return 0
+
+
+def _lessons(count: int) -> str:
+    return "1 Lektion" if count == 1 else f"{count} Lektionen"
