@@ -1,9 +1,52 @@
-"""Logging into ``kurslotse.log`` in the data directory (rotating, never to the user's screen)."""
+"""Logging into ``kurslotse.log`` in the data directory (rotating, never to the user's screen).
+
+No personal data may reach the log (it would outlive an erasure): the engine hides SQL
+parameters (``hide_parameters``) and :class:`PersonalDataFilter` removes what could still carry
+them — SQL parameter lists, e-mail addresses and phone numbers — from every message and traceback.
+"""
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
+
+_PARAMETERS = re.compile(r"\[(?:SQL )?parameters: .*?\](?=\s*(?:\n|\(Background|$))", re.DOTALL)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w:.-])(?:\+|00)?\d[\d /()-]{5,}\d(?![\w:.-])")
+
+
+def redact(text: str) -> str:
+    """*text* without SQL parameter lists, e-mail addresses and phone numbers."""
+    text = _PARAMETERS.sub("[Parameter entfernt]", text)
+    text = _EMAIL.sub("[E-Mail entfernt]", text)
+    return _PHONE.sub(_phone_or_keep, text)
+
+
+def _phone_or_keep(match: re.Match[str]) -> str:
+    value = match.group(0)
+    digits = sum(ch.isdigit() for ch in value)
+    # Dates, times and sizes stay readable; a run of 6+ digits with phone punctuation goes.
+    if digits < 6 or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or re.fullmatch(r"\d+", value) and digits < 9:
+        return value
+    return "[Nummer entfernt]"
+
+
+class PersonalDataFilter(logging.Filter):
+    """Redacts every record before it is written (message, arguments and traceback)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info:
+            record.exc_text = redact("".join(logging.Formatter().formatException(record.exc_info)))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
 
 from app import paths
 
@@ -22,5 +65,6 @@ def setup_logging(level: int = logging.INFO) -> None:
         _handler.close()
     _handler = logging.handlers.RotatingFileHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
     _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    _handler.addFilter(PersonalDataFilter())
     root.addHandler(_handler)
     root.setLevel(level)

@@ -16,6 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--jetzt", action="store_true", help="jetzt eine Sicherung anlegen")
     group.add_argument("--wiederherstellen", metavar="DATEI", help="diese Sicherung wiederherstellen")
+    group.add_argument("--pruefen", action="store_true",
+                       help="die Datenbank auf Schäden prüfen und die neueste unbeschädigte Sicherung nennen")
     parser.set_defaults(func=run)
 
 
@@ -33,13 +35,21 @@ def _backup_file(reference: str, known) -> Path:  # noqa: ANN001 - the listed Ba
 
 def run(args: argparse.Namespace) -> int:
     from app.services import context
+    from app.storage import backups
     from app.storage.backups import BackupError
     from app.storage.database import DatabaseError
 
     try:
-        if args.jetzt:
+        if args.pruefen:
+            path = context.database_path()
+            problem = backups.start_problem(path)
+            if problem is not None:
+                print("\n".join(f"Kurslotse: {line}" for line in problem.lines()), file=sys.stderr)
+                return 1
+            print(f"Die Datenbank {path} ist in Ordnung (SQLite quick_check).")
+        elif args.jetzt:
             info = context.backup_now()
-            print(f"Sicherung angelegt: {info.path}")
+            print(f"Sicherung angelegt und geprüft: {info.path}")
         elif args.wiederherstellen:
             safety = context.restore(_backup_file(args.wiederherstellen, context.list_backups()))
             print(f"Wiederhergestellt aus {args.wiederherstellen}.")
@@ -48,11 +58,16 @@ def run(args: argparse.Namespace) -> int:
         else:
             found = context.list_backups()
             for info in found:
-                print(f"{info.created_text}  {info.reason_label:<26} {info.size_bytes // 1024:>6} KB  {info.path}")
+                print(f"{info.created_text}  {info.reason_label:<26} {info.check_label:<10} "
+                      f"{info.size_bytes // 1024:>6} KB  {info.path}")
             if not found:
                 print("Noch keine Sicherung vorhanden.")
     except (DatabaseError, BackupError) as error:
         print(f"Kurslotse: {error}", file=sys.stderr)
+        if isinstance(error, backups.DamagedDatabase):
+            problem = backups.start_problem(context.database_path())
+            if problem is not None:
+                print("\n".join(f"Kurslotse: {line}" for line in problem.lines()[1:]), file=sys.stderr)
         return 1
     finally:
         context.close()

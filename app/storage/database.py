@@ -57,7 +57,7 @@ class Database:
         On SQLite it starts with BEGIN IMMEDIATE: a second writer (another thread, e.g. a sync
         import) waits for the lock instead of failing half-way with »database is locked«.
         """
-        with self.sessions() as session, session.begin():
+        with _german_errors(self.path), self.sessions() as session, session.begin():
             session.connection(execution_options={WRITE_OPTION: True})
             yield session
 
@@ -67,13 +67,64 @@ class Database:
 
         For bulk work without the ORM (the sync import): changes made here record no operations.
         """
-        with self.engine.connect() as conn:
+        with _german_errors(self.path), self.engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 yield conn
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def explain_sqlite_error(error: BaseException, path: Path | None) -> str | None:
+    """German text for what went wrong with the file (read-only, disk full, locked, WAL gone, I/O).
+
+    ``None`` if the error is none of these (then it is a program error, logged as such).
+    """
+    text = str(getattr(error, "orig", error)).lower()
+    where = f"Die Datenbank {path}" if path is not None else "Die Datenbank"
+    if "readonly" in text or "read-only" in text:
+        return (f"{where} ist schreibgeschützt (die Datei oder ihr Ordner darf nicht beschrieben werden). "
+                "Es wurde nichts gespeichert. Bitte die Schreibrechte prüfen oder Kurslotse einen anderen "
+                "Datenordner geben (--daten).")
+    if "disk is full" in text or "database or disk is full" in text:
+        return (f"Der Datenträger von {path or 'der Datenbank'} ist voll. Es wurde nichts gespeichert; die bisher "
+                "gespeicherten Daten sind unverändert. Bitte Platz schaffen (z. B. alte Dateien löschen) und es "
+                "noch einmal versuchen.")
+    if "locked" in text or "busy" in text:
+        return (f"{where} wird gerade von einem anderen Kurslotse-Fenster oder Programm benutzt und ist gesperrt. "
+                "Es wurde nichts gespeichert. Bitte kurz warten oder das andere Fenster schließen und es noch "
+                "einmal versuchen.")
+    if "disk i/o error" in text:
+        if path is not None and not path.with_name(path.name + "-wal").exists() \
+                and path.with_name(path.name + "-shm").exists():
+            return (f"{where} ist unvollständig: Ihre Begleitdatei »{path.name}-wal« fehlt (gelöscht, während "
+                    "Kurslotse lief?). Bitte alle Kurslotse-Fenster schließen und neu starten; fehlen danach "
+                    "Einträge, hilft die neueste Sicherung (kurslotse sicherungen).")
+        return (f"Beim Lesen oder Schreiben von {path or 'der Datenbank'} meldet der Datenträger einen Fehler "
+                "(USB-Stick abgezogen oder Datenträger defekt?). Es wurde nichts gespeichert.")
+    if "unable to open" in text:
+        return (f"{where} lässt sich nicht öffnen: Der Ordner fehlt oder darf nicht beschrieben werden. "
+                "Bitte den Datenordner prüfen.")
+    if "malformed" in text or "not a database" in text:
+        return (f"{where} ist beschädigt. Bitte eine Sicherung wiederherstellen (kurslotse sicherungen); "
+                "die neueste unbeschädigte nennt »kurslotse sicherungen --pruefen«.")
+    return None
+
+
+@contextmanager
+def _german_errors(path: Path | None) -> Iterator[None]:
+    """Turn file-system trouble during a write into DatabaseError with a German message."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as error:
+        message = explain_sqlite_error(error, path)
+        if message is None:
+            raise
+        log.warning("Schreiben in die Datenbank fehlgeschlagen: %s", type(getattr(error, "orig", error)).__name__)
+        raise DatabaseError(message) from error
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -90,11 +141,12 @@ def _configure_sqlite(engine: Engine) -> None:
         # Let SQLAlchemy, not the driver, open transactions, so DDL in migrations is transactional.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first: switching a new file to WAL needs a lock another process may hold.
+        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit is on disk before the tap is confirmed, even if the laptop loses power.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -132,7 +184,8 @@ def inspect_sqlite_file(path: Path) -> int | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"Die Datenbank {path} ist beschädigt oder gesperrt: {error}") from error
+        message = explain_sqlite_error(error, path)
+        raise DatabaseError(message or f"Die Datenbank {path} kann nicht gelesen werden ({error}).") from error
     return int(row[0]) if row else None
 
 
@@ -199,16 +252,25 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
             version = migrations.read_version(conn)
         refuse_newer(version, url if path is None else str(path))
         if version is None:
-            migrations.create_fresh(engine)
+            # BEGIN IMMEDIATE around the check and the creation: two processes starting on a new,
+            # empty folder wait for each other instead of one failing with »database is locked«.
+            with engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    if migrations.read_version(conn) is None:
+                        migrations.create_in(conn)
         elif version < SCHEMA_VERSION:
             migrations.upgrade(engine, path, version, SCHEMA_VERSION)
-        with engine.begin() as conn:
-            device.ensure_identity(conn, path)  # a copied file gets a new device id before any change
+        with engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                device.ensure_identity(conn, path)  # a copied file gets a new device id before any change
     except (SQLAlchemyError, migrations.MigrationError, backups.BackupError) as error:
         engine.dispose()
         if isinstance(error, SQLAlchemyError):
             log.warning("Datenbank %s lässt sich nicht öffnen: %s", path or masked_url(url), type(error).__name__)
-            raise DatabaseError(f"Die Datenbank {path or masked_url(url)} kann nicht geöffnet werden "
+            explained = explain_sqlite_error(error, path) if path is not None else None
+            raise DatabaseError(explained or f"Die Datenbank {path or masked_url(url)} kann nicht geöffnet werden "
                                 f"({_plain_reason(error)}).") from error
         raise DatabaseError(str(error)) from error
     except DatabaseError:

@@ -47,14 +47,19 @@ def _write_version(conn: Connection, version: int) -> None:
 def create_fresh(engine: Engine) -> None:
     """Create the current schema in an empty database and stamp its version (one transaction)."""
     with engine.begin() as conn:
-        Base.metadata.create_all(conn)
-        conn.execute(
-            text(
-                f"INSERT INTO {TABLE_SCHEMA_INFO} (id, version, app_version, migrated_at) "
-                "VALUES (1, :v, :a, CURRENT_TIMESTAMP)"
-            ),
-            {"v": SCHEMA_VERSION, "a": __version__},
-        )
+        create_in(conn)
+
+
+def create_in(conn: Connection) -> None:
+    """Create the current schema and stamp its version inside the caller's (immediate) transaction."""
+    Base.metadata.create_all(conn)
+    conn.execute(
+        text(
+            f"INSERT INTO {TABLE_SCHEMA_INFO} (id, version, app_version, migrated_at) "
+            "VALUES (1, :v, :a, CURRENT_TIMESTAMP)"
+        ),
+        {"v": SCHEMA_VERSION, "a": __version__},
+    )
 
 
 def upgrade(engine: Engine, db_path: Path | None, current: int, target: int | None = None) -> list[int]:
