@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     intake.set_defaults(func=run_import)
 
 
-def _library(paths_given: list[str]):
+def _library(paths_given: list[str], check_pictures: bool = True):
     from app import paths
     from app.lessons.library import load_library
     from app.settings import Settings
@@ -41,8 +41,8 @@ def _library(paths_given: list[str]):
     if paths_given:
         # ``…/lektion.md`` means its folder: that is what a trainer has open in the editor.
         return load_library([Path(p).parent if Path(p).name.lower() == "lektion.md" else Path(p)
-                             for p in paths_given])
-    return load_library([paths.shipped_lessons_dir()], Settings.load().user_lesson_dirs())
+                             for p in paths_given], check_pictures=check_pictures)
+    return load_library([paths.shipped_lessons_dir()], Settings.load().user_lesson_dirs(), check_pictures=check_pictures)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -94,42 +94,43 @@ def run_templates(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.lessons.package import PackageError, export_package
+    from app.commands.common import count, fail, output_file_or_exit
+    from app.lessons.package import SUFFIX, PackageError, export_package
 
-    library = _library([])
+    target = output_file_or_exit(args.ausgabe, (SUFFIX,))
+    if isinstance(target, int):
+        return target
+    library = _library([], check_pictures=False)
     chosen = []
     for lesson_id in args.ids:
         lesson = library.by_id(lesson_id)
         if lesson is None:
-            print(f"Die Lektion »{lesson_id}« gibt es nicht (siehe »kurslotse lektionen liste«).", file=sys.stderr)
-            return 1
+            return fail(f"Die Lektion »{lesson_id}« gibt es nicht (siehe »kurslotse lektionen liste«).")
         chosen.append(lesson)
     try:
-        packaged = export_package(chosen, Path(args.ausgabe))
+        packaged = export_package(chosen, target)
     except PackageError as error:
-        print(f"Das Paket wurde nicht geschrieben: {error}", file=sys.stderr)
-        return 1
-    target = Path(args.ausgabe)
-    target = target if target.suffix.lower() == ".kurslotse" else target.with_name(target.name + ".kurslotse")
-    print(f"Paket geschrieben: {target} ({_lessons(len(packaged))}: {', '.join(item.id for item in packaged)})")
+        return fail(f"Das Paket wurde nicht geschrieben: {error}")
+    print(f"Paket geschrieben: {target} ({count(len(packaged), 'Lektion', 'Lektionen')}: "
+          f"{', '.join(item.id for item in packaged)})")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from app import paths
+    from app.commands.common import count, fail
     from app.lessons.package import PackageError, install, own_lesson_folder, plan_import, read_package
     from app.settings import Settings
 
     settings = Settings.load()
-    library = _library([])
+    library = _library([], check_pictures=False)  # only ids, versions and folders are compared
     try:
         package = read_package(Path(args.paket))
     except PackageError as error:
-        print(f"Das Paket »{args.paket}« wird nicht eingelesen: {error}", file=sys.stderr)
-        return 1
+        return fail(f"Das Paket »{args.paket}« wird nicht eingelesen: {error}")
     with package:
         plan = plan_import(package, library.lessons)
-        print(f"Paket »{args.paket}«: {_lessons(len(plan))}")
+        print(f"Paket »{args.paket}«: {count(len(plan), 'Lektion', 'Lektionen')}")
         for item in plan:
             print(f"  {item.describe()}")
         if args.nur_zeigen:
@@ -142,11 +143,6 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             installed = install(package, plan, target, paths.shipped_lessons_dir(), replace_different=args.ersetzen)
         except PackageError as error:
-            print(f"Das Paket »{args.paket}« wurde nicht eingelesen: {error}", file=sys.stderr)
-            return 1
+            return fail(f"Das Paket »{args.paket}« wurde nicht eingelesen: {error}")
     print(f"Eingelesen nach {target}: {', '.join(installed)}")
     return 0
-
-
-def _lessons(count: int) -> str:
-    return "1 Lektion" if count == 1 else f"{count} Lektionen"
