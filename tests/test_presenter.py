@@ -363,3 +363,66 @@ def test_bold_last_word_does_not_make_the_whole_text_bold(qtbot, tmp_path):
     cursor.setPosition(len("Nur das letzte Wort ist ") + 2)
     assert cursor.charFormat().font().bold()
     created.end()
+
+
+def test_device_badge_on_steps_with_device_variants(qtbot, session):
+    session.controller.go_to(0)  # "Das Telefon einschalten" has Android and iPhone variants
+    assert "Android" in audience_text(session).split()
+    press(qtbot, session.audience, Qt.Key.Key_A)
+    text = audience_text(session)
+    assert "iPhone" in text.split() and "Seitentaste" in text
+    session.controller.go_to(2)  # "Fertig": the same for every phone, no badge
+    assert "iPhone" not in audience_text(session).split()
+    # the badge sits below the content: it never covers the step's text or picture
+    layout = session.renderer.layout(session.controller.steps[0], Device.IPHONE, FULL_HD, 1.0, session.controller.theme)
+    image = QImage(FULL_HD, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    badge = session.renderer.paint_device_badge(painter, Device.IPHONE, FULL_HD, session.controller.theme)
+    painter.end()
+    assert badge.top() >= layout.content.bottom() and badge.height() >= 1080 * 0.045
+
+
+def test_ctrl_plus_minus_change_the_wall_visibly_or_say_why(qtbot, session):
+    c = session.controller
+
+    def body_px() -> float:
+        size = session.console.current.audience_size  # the projector's size
+        return session.renderer.layout(c.step, c.device, size, c.font_scale, c.theme).body_px
+
+    c.go_to(0)
+    for _ in range(12):
+        before, scale_before = body_px(), c.font_scale
+        press(qtbot, session.audience, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+        if body_px() <= before:  # nothing visible: scale untouched and the console says why
+            assert c.font_scale == scale_before and session.console.scale_note.text().startswith("Größer geht")
+            break
+    else:
+        pytest.fail("Strg+Plus never reached a limit")
+    for _ in range(30):
+        before = body_px()
+        press(qtbot, session.audience, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+        if body_px() >= before:
+            assert session.console.scale_note.text() == "Kleiner geht nicht: das ist die kleinste gut lesbare Schrift."
+            break
+        assert body_px() < before  # every press that is accepted shows
+    assert body_px() >= session.console.current.audience_size.height() * MIN_TEXT_HEIGHT_FRACTION
+    # the console shows the scale; a reset brings it back to normal
+    assert session.console.scale_label.text() == f"Schrift {c.scale_percent} %" and c.scale_percent < 100
+    assert "auf" in session.console.scale_note.text() or "Kleiner" in session.console.scale_note.text()
+    qtbot.mouseClick(session.console.reset_button, Qt.MouseButton.LeftButton)
+    assert c.font_scale == 1.0 and session.console.scale_label.text() == "Schrift 100 %"
+    assert not session.console.reset_button.isEnabled()
+
+
+def test_a_scale_kept_from_last_time_is_shown_not_silent(qtbot, lesson):
+    created = PresentationSession(lesson, device=Device.ANDROID, font_scale=0.8)
+    qtbot.addWidget(created.audience)
+    qtbot.addWidget(created.console)
+    created.start()
+    try:
+        assert created.console.scale_label.text() == "Schrift 80 %"
+        assert "auf 80 % gestellt" in created.console.scale_note.text()
+        press(qtbot, created.console, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+        assert created.controller.font_scale == 1.0
+    finally:
+        created.end()

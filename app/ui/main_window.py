@@ -56,6 +56,7 @@ KEY_HELP = """<h2>Tastenkürzel</h2>
 <tr><td><b>S</b></td><td>Bildschirme tauschen</td></tr>
 <tr><td><b>Tab</b></td><td>nur ein Bildschirm: zwischen Wand und Lotsenansicht wechseln</td></tr>
 <tr><td><b>Strg+Plus / Strg+Minus</b></td><td>Schrift größer / kleiner</td></tr>
+<tr><td><b>Strg+0</b></td><td>Schrift an der Wand wieder normal (100 %)</td></tr>
 <tr><td><b>Esc</b></td><td>Präsentation beenden</td></tr>
 </table>"""
 

@@ -100,6 +100,12 @@ class ConsoleWindow(QWidget):
             self.step_list.addItem(QListWidgetItem(f"{number}. {step.title}"))
         self.step_list.itemClicked.connect(lambda item: controller.go_to(self.step_list.row(item)))
 
+        self.scale_label = QLabel()
+        self.scale_label.setAccessibleName("Schriftgröße an der Wand")
+        self.scale_label.setToolTip("Schriftgröße an der Wand (Strg+Plus, Strg+Minus, Strg+0)")
+        self.scale_note = QLabel()
+        self.scale_note.setAccessibleName("Hinweis zur Schriftgröße")
+        self.scale_note.setWordWrap(True)
         self.position = QLabel()
         self.clock = QLabel()
         self.elapsed = QLabel()
@@ -140,7 +146,10 @@ class ConsoleWindow(QWidget):
         controls.addWidget(self.iphone_button)
         controls.addSpacing(16)
         controls.addWidget(button("A−", "Schrift kleiner (Strg+Minus)", Action.SMALLER))
+        controls.addWidget(self.scale_label)
         controls.addWidget(button("A+", "Schrift größer (Strg+Plus)", Action.BIGGER))
+        self.reset_button = button("100 %", "Schrift auf Normalgröße (Strg+0)", Action.RESET_SCALE)
+        controls.addWidget(self.reset_button)
         controls.addWidget(button("Schwarz", "Schwarzes Bild (B oder Punkt)", Action.BLACK))
         controls.addWidget(button("Bild groß", "Bild vergrößert zeigen (Z)", Action.ZOOM))
         controls.addWidget(button("Tauschen", "Bildschirme tauschen (S)", Action.SWAP))
@@ -170,7 +179,10 @@ class ConsoleWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(status)
         layout.addLayout(grid, 1)
+        layout.addWidget(self.scale_note)
         layout.addLayout(controls)
+        controller.measure = lambda scale: renderer.layout(
+            controller.step, controller.device, self.current.audience_size, scale, controller.theme).body_px
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -203,6 +215,13 @@ class ConsoleWindow(QWidget):
         if layout.overflow:
             states.append("⚠ Text passt nicht ganz auf die Wand")
         self.state.setText("  ·  ".join(states))
+        self.scale_label.setText(f"Schrift {c.scale_percent} %")
+        self.reset_button.setEnabled(c.scale_percent != 100)
+        note = c.scale_note
+        if not note and c.scale_percent != 100:
+            note = f"Die Schrift an der Wand ist auf {c.scale_percent} % gestellt (»100 %« oder Strg+0: normal)."
+        self.scale_note.setText(note)
+        self.scale_note.setVisible(bool(note))
         self.refresh_time()
 
     def refresh_time(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -36,6 +37,7 @@ class Action(str, Enum):
     END = "end"
     BIGGER = "bigger"
     SMALLER = "smaller"
+    RESET_SCALE = "reset_scale"
     TOGGLE_CONSOLE = "toggle_console"
     TOGGLE_DEVICE = "toggle_device"
 
@@ -62,6 +64,7 @@ CTRL_ACTIONS: dict[int, Action] = {
     K.Key_Plus.value: Action.BIGGER,
     K.Key_Equal.value: Action.BIGGER,
     K.Key_Minus.value: Action.SMALLER,
+    K.Key_0.value: Action.RESET_SCALE,
 }
 
 
@@ -96,6 +99,10 @@ class PresentationController(QObject):
         self.zoomed = False
         self.started_at = time.monotonic()
         self._typed_number = ""
+        # body text size in pixels for a scale on the current step (set by the console); lets
+        # Strg+Plus/Minus step on until the wall visibly changes, or say why it cannot
+        self.measure: Callable[[float], float] | None = None
+        self.scale_note = ""
 
     # --- state ----------------------------------------------------------------------------
     @property
@@ -170,11 +177,40 @@ class PresentationController(QObject):
         self.theme = theme_by_name(name)
         self.changed.emit()
 
-    def scale_font(self, factor: float) -> None:
-        scale = min(max(self.font_scale * factor, MIN_FONT_SCALE), MAX_FONT_SCALE)
-        if abs(scale - self.font_scale) > 1e-6:
-            self.font_scale = scale
-            self.changed.emit()
+    @property
+    def scale_percent(self) -> int:
+        return round(self.font_scale * 100)
+
+    def scale_font(self, factor: float) -> bool:
+        """Larger (*factor* > 1) or smaller text; returns False, with ``scale_note`` saying why, if the wall
+        cannot visibly change (text already fills it, or the legible minimum is reached)."""
+        before = self.measure(self.font_scale) if self.measure else None
+        candidate = self.font_scale
+        while True:
+            following = min(max(candidate * factor, MIN_FONT_SCALE), MAX_FONT_SCALE)
+            if abs(following - candidate) < 1e-6:
+                break  # at the limit
+            candidate = following
+            after = self.measure(candidate) if self.measure else None
+            # the text must move the way asked (sizes are quantised: a step can even go the other way)
+            if before is None or after is None or (after > before if factor > 1 else after < before):
+                self.font_scale = candidate
+                self.scale_note = ""
+                self.changed.emit()
+                return True
+        if factor > 1:
+            self.scale_note = ("Größer geht bei diesem Schritt nicht: der Text füllt die Wand schon."
+                               if self.font_scale < MAX_FONT_SCALE else "Größer geht nicht: das ist die größte Stufe.")
+        else:
+            self.scale_note = "Kleiner geht nicht: das ist die kleinste gut lesbare Schrift."
+        self.changed.emit()
+        return False
+
+    def reset_scale(self) -> None:
+        """Back to the normal size (a size from an earlier presentation is no surprise)."""
+        self.font_scale = 1.0
+        self.scale_note = ""
+        self.changed.emit()
 
     # --- keys -----------------------------------------------------------------------------
     def handle_key(self, event: QKeyEvent) -> bool:
@@ -215,6 +251,8 @@ class PresentationController(QObject):
             self.scale_font(FONT_SCALE_STEP)
         elif action is Action.SMALLER:
             self.scale_font(1 / FONT_SCALE_STEP)
+        elif action is Action.RESET_SCALE:
+            self.reset_scale()
         elif action is Action.TOGGLE_DEVICE:
             self.toggle_device()
         elif action is Action.GOTO:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 MAX_PICTURE_SIDE = 4000
 MAX_CACHED_FRAMES = 6  # full-HD frames are 8 MB each
 FOOTER_FRACTION = projection.FOOTER_FRACTION
+DEVICE_BADGE_FRACTION = 0.05  # height of the »Android«/»iPhone« badge as a share of the screen height
 
 
 def projection_font_family() -> str:
@@ -310,6 +311,8 @@ class StepRenderer:
             painter.drawRoundedRect(rect, pad, pad)
             draw_document(painter, document, rect.left() + pad, rect.top() + pad, colour)
             y += box_h + gap
+        if step.differs_by_device:
+            self.paint_device_badge(painter, device, size, theme)
         if footer_text:
             font = QFont(projection_font_family())
             font.setPixelSize(max(10, round(size.height() * FOOTER_FRACTION)))
@@ -319,6 +322,35 @@ class StepRenderer:
                                  content.width(), font.pixelSize() * 1.4)
             painter.drawText(footer_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, footer_text)
         return layout
+
+    @staticmethod
+    def paint_device_badge(painter: QPainter, device: Device, size: QSize, theme: Theme) -> QRectF:
+        """»Android« or »iPhone« with a symbol, bottom left below the content, when the step has device variants."""
+        from app.ui.look import icon
+
+        height = size.height() * DEVICE_BADGE_FRACTION
+        font = QFont(projection_font_family())
+        font.setPixelSize(max(10, round(height * 0.62)))
+        font.setBold(True)
+        painter.save()
+        painter.setFont(font)
+        label = device.label
+        text_width = painter.fontMetrics().horizontalAdvance(label)
+        pad = height * 0.3
+        icon_side = height * 0.7
+        margin = size.height() * projection.MARGIN_FRACTION
+        rect = QRectF(margin, size.height() - margin * 0.5 - height, pad * 2.6 + icon_side + text_width, height)
+        painter.setPen(QPen(QColor(theme.accent_text), max(2.0, height * 0.06)))
+        painter.setBrush(QColor(theme.background))
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        symbol = "bot" if device is Device.ANDROID else "apple"
+        icon(symbol, theme.text).paint(painter, round(rect.left() + pad), round(rect.center().y() - icon_side / 2),
+                                       round(icon_side), round(icon_side))
+        painter.setPen(QColor(theme.text))
+        painter.drawText(QRectF(rect.left() + pad * 1.6 + icon_side, rect.top(), text_width + pad, height),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+        painter.restore()
+        return rect
 
     def _paint_picture(self, painter: QPainter, picture: Picture, rect: QRectF, theme: Theme) -> None:
         target = QSize(max(1, round(rect.width())), max(1, round(rect.height())))
