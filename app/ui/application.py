@@ -23,6 +23,14 @@ def apply_ui_font(point_size: int) -> None:
     QApplication.setFont(font)
 
 
+def prepare_application(app) -> None:  # noqa: ANN001 - a QApplication
+    """German Qt texts and the program's look, before the first window is built."""
+    from app.ui.look import apply_look, install_german
+
+    install_german(app)  # Qt's own buttons, file and print dialogs, "Strg+…" in German
+    apply_look(app, os.environ.get(THEME_ENV, ""))
+
+
 def _install_excepthook() -> None:
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log.error("Unerwarteter Fehler:\n%s", "".join(traceback.format_exception(kind, error, tb)))
@@ -60,10 +68,7 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kurslotse")
     _install_excepthook()
-    from app.ui.look import apply_look, install_german
-
-    install_german(app)  # Qt's own buttons, file and print dialogs, "Strg+…" in German
-    apply_look(app, os.environ.get(THEME_ENV, ""))
+    prepare_application(app)
     settings = Settings.load()
     apply_ui_font(settings.ui_font_pt)
     if device:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QRadioButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -393,6 +394,7 @@ class HandoutDialog(QDialog):
         preview = QPrintPreviewDialog(printer, self)
         preview.setWindowTitle("Vorschau – Kurslotse")
         preview.paintRequested.connect(self._paint_preview)
+        simplify_preview_toolbar(preview)
         self.preview_dialog = preview
         preview.open()
         self.job_done.emit("ok")
@@ -431,6 +433,25 @@ class HandoutDialog(QDialog):
             self.job.cancel()
             self.job.wait()
         super().reject()
+
+
+PREVIEW_ACTIONS = ("Vorige Seite", "Nächste Seite", "Seite anpassen", "Vergrößern", "Verkleinern", "Drucken")
+
+
+def simplify_preview_toolbar(preview: QPrintPreviewDialog) -> list[str]:
+    """Qt's preview toolbar shows 20 bare symbols; keep the few a trainer needs, each with its German word."""
+    shown = []
+    for toolbar in preview.findChildren(QToolBar):
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        for action in toolbar.actions():
+            text = action.text().replace("&", "")
+            if action.isSeparator() or not text:
+                continue
+            keep = text in PREVIEW_ACTIONS
+            action.setVisible(keep)
+            if keep:
+                shown.append(text)
+    return shown
 
 
 def open_handout_dialog(parent: QWidget | None, lessons: list[Lesson],
