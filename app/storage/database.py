@@ -96,8 +96,9 @@ def explain_sqlite_error(error: BaseException, path: Path | None) -> str | None:
                 "Es wurde nichts gespeichert. Bitte kurz warten oder das andere Fenster schließen und es noch "
                 "einmal versuchen.")
     if "disk i/o error" in text:
-        if path is not None and not path.with_name(path.name + "-wal").exists() \
-                and path.with_name(path.name + "-shm").exists():
+        wal = path.with_name(path.name + "-wal") if path is not None else None
+        if wal is not None and path is not None and path.with_name(path.name + "-shm").exists() \
+                and (not wal.exists() or wal.stat().st_size == 0):
             return (f"{where} ist unvollständig: Ihre Begleitdatei »{path.name}-wal« fehlt (gelöscht, während "
                     "Kurslotse lief?). Bitte alle Kurslotse-Fenster schließen und neu starten; fehlen danach "
                     "Einträge, hilft die neueste Sicherung (kurslotse sicherungen).")

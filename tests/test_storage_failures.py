@@ -1,0 +1,145 @@
+"""The database on a bad day: German messages for read-only, full disk, locked and missing WAL; the
+first-start race; no personal data in the log even when writes fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from app import logsetup, paths
+from app.domain.attendance import ConsentKind, ParticipantInput
+from app.services import people
+from app.storage.database import DatabaseError, explain_sqlite_error, open_database
+from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS, no_leaked_listeners  # noqa: F401
+
+NAME, PHONE, EMAIL = "Zenzi Quastenbrück", "06381 777123", "zenzi.q@example.org"
+
+
+def _new(path: Path):  # noqa: ANN202
+    return open_database(f"sqlite:///{path}")
+
+
+def test_full_disk_gives_a_german_message_and_changes_nothing(tmp_path):
+    path = tmp_path / "kurslotse.sqlite3"
+    db = _new(path)
+    try:
+        people.create_participant(db, ParticipantInput(name="Anna Müller"))
+        pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
+        db.engine.dispose()
+        event.listen(db.engine, "connect", lambda conn, _rec: conn.execute(f"PRAGMA max_page_count={pages + 1}"))
+        with pytest.raises(DatabaseError) as full:
+            people.create_participant(db, ParticipantInput(name=NAME, note="Notiz " * 20_000))
+        assert "ist voll" in str(full.value) and "nichts gespeichert" in str(full.value)
+        assert [p.name for p in people.known_people(db)] == ["Anna Müller"]
+    finally:
+        db.close()
+
+
+def test_read_only_locked_and_io_errors_are_explained_in_german(tmp_path):
+    path = tmp_path / "kurslotse.sqlite3"
+    _new(path).close()
+    ro = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as readonly:
+        ro.execute("CREATE TABLE t (x)")
+    ro.close()
+    assert "schreibgeschützt" in explain_sqlite_error(readonly.value, path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        other.execute("BEGIN IMMEDIATE")
+    holder.execute("ROLLBACK")
+    holder.close()
+    other.close()
+    assert "von einem anderen Kurslotse-Fenster oder Programm benutzt" in explain_sqlite_error(locked.value, path)
+    assert explain_sqlite_error(ValueError("etwas anderes"), path) is None
+
+
+def test_deleted_wal_is_named(tmp_path):
+    path = tmp_path / "kurslotse.sqlite3"
+    _new(path).close()
+    keeper = sqlite3.connect(path)
+    keeper.execute("PRAGMA wal_autocheckpoint=0")
+    keeper.execute("CREATE TABLE notiz (x)")
+    keeper.execute("INSERT INTO notiz VALUES (1)")
+    keeper.commit()
+    os.unlink(path.with_name(path.name + "-wal"))
+    try:
+        with pytest.raises(DatabaseError) as broken:
+            _new(path)
+    finally:
+        keeper.close()
+    assert "Begleitdatei »kurslotse.sqlite3-wal« fehlt" in str(broken.value)
+
+
+_OPEN_WHEN_TOLD = """
+import sys, time
+from pathlib import Path
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+from app.storage.database import open_database
+db = open_database("sqlite:///" + sys.argv[1])
+with db.engine.connect() as conn:
+    print(conn.exec_driver_sql("SELECT version FROM schema_info").scalar())
+db.close()
+"""
+
+
+def test_processes_starting_together_on_a_new_folder_all_succeed(tmp_path):
+    from sqlalchemy import create_engine  # noqa: F401 - warm the import cache for the children
+
+    for round_number in range(4):
+        folder = tmp_path / f"runde{round_number}"
+        folder.mkdir()
+        go = folder / "los"
+        children = [subprocess.Popen(
+            [sys.executable, "-c", _OPEN_WHEN_TOLD, str(folder / "kurslotse.sqlite3"), str(go)],
+            cwd=str(PROJECT_ROOT_FOR_SUBPROCESS), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        ) for _child in range(3)]
+        time.sleep(2.0)  # all three are waiting for the signal with their imports done
+        go.touch()
+        for child in children:
+            out, err = child.communicate(timeout=120)
+            assert child.returncode == 0, err
+            assert out.strip() == "2" or out.strip().isdigit()
+
+
+def test_failing_writes_with_personal_data_leave_none_in_the_log(data_dir):
+    logsetup.setup_logging()
+    log = logging.getLogger("app.test")
+    db = open_database(paths.database_url())
+    try:
+        people.create_participant(db, ParticipantInput(name="Anna Müller"))
+        with db.engine.begin() as conn:  # every insert of a person fails, as a broken disk or a bug would make it
+            conn.exec_driver_sql("CREATE TRIGGER kaputt BEFORE INSERT ON participants "
+                                 "BEGIN SELECT RAISE(ABORT, 'Schreibfehler'); END")
+        for attempt in range(2):
+            try:
+                people.create_participant(db, ParticipantInput(name=NAME, phone=PHONE, email=EMAIL,
+                                                               note="wohnt Hauptstraße 3"),
+                                          new_consents=[(ConsentKind.DATA_STORAGE, dt.date(2026, 1, 5), "2024-1")])
+            except Exception as error:  # noqa: BLE001 - what the UI's last-resort handler does
+                if attempt == 0:
+                    log.exception("Unerwarteter Fehler beim Speichern")
+                else:
+                    log.error("Unerwarteter Fehler:\n%s", "".join(traceback.format_exception(error)))
+        log.warning("Rückruf unter %s oder an %s erbeten", PHONE, EMAIL)  # a careless message
+    finally:
+        db.close()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = paths.log_file().read_text(encoding="utf-8")
+    assert "Schreibfehler" in text and "Unerwarteter Fehler" in text  # the failures are logged …
+    for needle in ("Quastenbr", "777123", "zenzi.q", "Hauptstraße"):
+        assert needle not in text, needle  # … without the person's data
