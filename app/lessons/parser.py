@@ -14,6 +14,7 @@ keep every accepted lesson fast to project (< 100 ms a frame) and to print (< 2 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -414,9 +415,21 @@ def _heading_level(stripped: str) -> int:
     return level
 
 
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _check_line(raw: str, number: int, problems: _Problems) -> None:
-    """Links and autolinks must be allowed addresses; a word must not be longer than the limit."""
+    """Links and autolinks must be allowed addresses; no control or bidi characters in the text."""
+    hidden = next((char for char in raw if char in _BIDI_CONTROLS or (char != "\t" and unicodedata.category(char) == "Cc")),
+                  None)
+    if hidden is not None:
+        problems.error(number, f"Die Zeile enthält ein unsichtbares Steuerzeichen (U+{ord(hidden):04X}), das die "
+                               "Anzeige umstellen kann; bitte die Zeile neu eintippen.")
     for link in scan.markdown_links(raw):
+        target = raw[link.url_start:link.end - 1]
+        if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in target):
+            _check_url(target.strip(), number, problems)  # names the hidden character
+            continue
         _check_url(link.url, number, problems)
     for link in scan.autolinks(raw):
         _check_url(link.url, number, problems)

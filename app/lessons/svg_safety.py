@@ -23,14 +23,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_NO_BOM = (
-    (b"<\x00\x00\x00", "utf-32-le"),
-    (b"\x00\x00\x00<", "utf-32-be"),
-    (b"<\x00?\x00", "utf-16-le"),
-    (b"\x00<\x00?", "utf-16-be"),
-    (b"<\x00s\x00", "utf-16-le"),
-    (b"\x00<\x00s", "utf-16-be"),
-)
 _ALLOWED_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "utf-16", "utf-32",
                       "windows-1252", "cp1252"}
 
@@ -42,15 +34,32 @@ class SvgRefused(Exception):
 def decode(data: bytes) -> str:
     """The text of an SVG file by its byte-order mark, its first bytes or its XML declaration."""
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
-    if encoding is None:
-        encoding = next((name for start, name in _NO_BOM if data.startswith(start)), None)
+    if encoding is None and len(data) >= 4:
+        encoding = _width_from_zero_bytes(data[:4])
     if encoding is None:
         encoding = _declared_encoding(data) or "utf-8"
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         raise SvgRefused(f"ist nicht in der angegebenen Zeichenkodierung ({encoding}) gespeichert.") from None
+    if "\x00" in text:
+        raise SvgRefused("enthält Nullbytes (falsche Zeichenkodierung oder Binärdaten).")
     return text.lstrip("\ufeff")
+
+
+def _width_from_zero_bytes(head: bytes) -> str | None:
+    """UTF-16/32 without a byte-order mark: an XML file starts with an ASCII character, so the zero bytes
+    around it tell width and byte order."""
+    zero = [byte == 0 for byte in head]
+    if zero == [False, True, True, True]:
+        return "utf-32-le"
+    if zero == [True, True, True, False]:
+        return "utf-32-be"
+    if zero[:2] == [False, True]:
+        return "utf-16-le"
+    if zero[:2] == [True, False]:
+        return "utf-16-be"
+    return None
 
 
 def _declared_encoding(data: bytes) -> str | None:
