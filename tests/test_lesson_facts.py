@@ -124,3 +124,16 @@ def test_months_between():
     assert facts.months_between(date(2025, 11, 28), date(2026, 11, 28)) == 12
     assert facts.months_between(date(2025, 11, 29), date(2026, 11, 28)) == 11
     assert facts.months_between(date(2026, 1, 31), date(2026, 2, 28)) == 0
+
+
+def test_trainer_list_beside_own_lessons_adds_publishers(tmp_path):
+    folder = lesson_with_header(tmp_path, "", links="  - Gemeinde | https://www.beispiel-gemeinde.de/\n")
+    lesson = parse_lesson(folder)
+    text = (folder / "lektion.md").read_text(encoding="utf-8")
+    assert [p.severity for p in facts.check(text, lesson, today=TODAY)] == [Severity.WARNING]
+    (tmp_path / "vertrauenswuerdige-quellen.txt").write_text(
+        "[vertrauenswürdig]\nbeispiel-gemeinde.de  # unsere Gemeinde\n[abgelehnt]\napple.com  # Test: abgelehnt\n",
+        encoding="utf-8")
+    found = facts.check(text, lesson, today=TODAY)
+    # the own list trusts the Gemeinde; a refusal in it wins over the shipped trust for apple.com
+    assert [(p.line, p.severity) for p in found] == [(11, Severity.ERROR)]

@@ -8,7 +8,8 @@ shortener or a look-alike domain does real harm. The rules, in the order they ar
 - ``quellen:`` entries ``- https://adresse (geprüft 2026-11-28)``: malformed → error; the check date is
   older than 12 months → warning.
 - Every host of a link or a source is compared with ``vertrauenswuerdige-quellen.txt`` (shipped beside the
-  lessons and documented in ``lektionen/README.md``): a refused host (shop, link shortener), a look-alike
+  lessons and documented in ``lektionen/README.md``; a file of the same name beside a trainer's own lesson
+  folders adds to it): a refused host (shop, link shortener), a look-alike
   of a trusted host, or a punycode host → error; a host not on the trusted list → warning.
 - ``voraussetzungen:`` entries must be lesson ids, not the lesson itself (the order against other lessons
   is checked by the course templates).
@@ -149,13 +150,32 @@ def _rules_from(path: Path, stamp: float) -> HostRules:
 def host_rules(path: Path | None = None) -> HostRules:
     """The shipped list (re-read when the file changes); an unreadable list trusts nothing."""
     if path is None:
-        from app import paths
-
-        path = paths.shipped_lessons_dir() / TRUSTED_FILE
+        path = _shipped_file()
     try:
         return _rules_from(path, path.stat().st_mtime)
     except (OSError, UnicodeDecodeError):
         return HostRules(trusted=(), refused={})
+
+
+def host_rules_for(folder: Path) -> HostRules:
+    """The shipped list plus a ``vertrauenswuerdige-quellen.txt`` beside the lesson folder (the trainer's own
+    lesson folder), so trainers can add publishers without editing shipped files."""
+    shipped = host_rules()
+    own_file = Path(folder).parent / TRUSTED_FILE
+    try:
+        own_is_shipped = own_file.resolve() == _shipped_file().resolve()
+    except OSError:
+        own_is_shipped = False
+    if own_is_shipped or not own_file.is_file():
+        return shipped
+    own = host_rules(own_file)
+    return HostRules(trusted=shipped.trusted + own.trusted, refused={**shipped.refused, **own.refused})
+
+
+def _shipped_file() -> Path:
+    from app import paths
+
+    return paths.shipped_lessons_dir() / TRUSTED_FILE
 
 
 def read_header(text: str) -> Header:
@@ -224,7 +244,7 @@ def parse_stand(value: str) -> date | None:
 def check(text: str, lesson: Lesson, *, today: date | None = None, rules: HostRules | None = None) -> list[Problem]:
     """All fact problems of one lesson file; *today* and *rules* are injectable for tests."""
     today = today or date.today()
-    rules = rules or host_rules()
+    rules = rules or host_rules_for(lesson.folder)
     header = read_header(text)
     found: list[Problem] = []
 
