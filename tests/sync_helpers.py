@@ -32,8 +32,8 @@ class Laptop:
         path = folder / f"{name}.sqlite3"
         return cls(name, path, open_database(f"sqlite:///{path}"))
 
-    def sync(self, shared: Path, passphrase: str | None = None) -> SyncReport:
-        return synchronise(self.db, shared, passphrase, announce=False)
+    def sync(self, shared: Path, passphrase: str | None = None, accept_future: bool = False) -> SyncReport:
+        return synchronise(self.db, shared, passphrase, announce=False, accept_future=accept_future)
 
     def close(self) -> None:
         self.db.close()

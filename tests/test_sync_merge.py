@@ -119,22 +119,25 @@ def test_concurrent_edit_later_clock_wins_loser_is_a_reversible_conflict(laptops
 
 def test_keep_current_closes_a_conflict_everywhere(laptops, shared):
     silvia, hans = laptops("silvia"), laptops("hans")
-    termin = silvia.add_termin(silvia.add_course("Kurs"))
+    course = silvia.add_course("Kurs")
+    termin = silvia.add_termin(course)
     silvia.sync(shared)
     hans.sync(shared)
-    hans_termin = hans.id_of("termine", silvia.uuid_of("termine", termin))
+    hans_course = hans.id_of("courses", silvia.uuid_of("courses", course))
+    courses.update_course(silvia.db, course, CourseInput(title="Kurs (Silvia)", start_date=START, end_date=END))
     CheckInDesk(silvia.db, termin).change_head_count(3)
     time.sleep(0.002)
-    CheckInDesk(hans.db, hans_termin).change_head_count(5)
+    courses.update_course(hans.db, hans_course, CourseInput(title="Kurs (Hans)", start_date=START, end_date=END))
+    CheckInDesk(hans.db, hans.id_of("termine", silvia.uuid_of("termine", termin))).change_head_count(5)
     for laptop in (silvia, hans, silvia):
         laptop.sync(shared)
-    [item] = conflicts.list_conflicts(hans.db)
-    assert (item.field_label, item.current, item.other) == ("Besucherzahl", "5", "3")
+    [item] = conflicts.list_conflicts(hans.db)  # the head counts add up (8), they are no conflict
+    assert (item.field_label, item.current, item.other) == ("Titel", "Kurs (Hans)", "Kurs (Silvia)")
     conflicts.keep_current(hans.db, item.key)
     for laptop in (hans, silvia):
         laptop.sync(shared)
     assert conflicts.list_conflicts(silvia.db) == [] == conflicts.list_conflicts(hans.db)
-    assert courses.get_termin(silvia.db, termin).head_count == 5
+    assert courses.get_termin(silvia.db, termin).head_count == 8
 
 
 def test_knowing_overwrite_is_no_conflict(laptops, shared):

@@ -1,6 +1,8 @@
 """Property: three laptops doing random creates, edits, deletions, erasures, check-ins and syncs, with files
 delivered late, reordered and duplicated, end up with identical data; a second import changes nothing;
-no confirmed edit is lost except as a recorded conflict; erased people leave no personal data behind."""
+no confirmed edit is lost except as a recorded conflict; erased people leave no personal data behind;
+head counts and topic tallies counted on several laptops at once end as the sum of all counting; a
+laptop whose clock runs days ahead never pushes the others' clocks (its files wait until accepted)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from app.domain.attendance import AttendanceStatus, CourseInput, InputError, ParticipantInput, TerminInput
 from app.services import courses, people, privacy
 from app.services.checkin import CheckInDesk
+from app.storage import device
 from app.storage.changelog import dumps, natural_uuid
 from app.sync.fileformat import decode_file
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
@@ -67,6 +70,9 @@ class SyncMachine(RuleBasedStateMachine):
         self.counter = count(1)
         self.erased_texts: set[str] = set()
         self.person_texts: dict[str, set[str]] = {}
+        self.visitors: dict[str, int] = {}  # termin uuid -> every visitor counted on any laptop
+        self.topics: dict[tuple[str, str], int] = {}  # (termin uuid, topic) -> every question counted
+        self.ahead: set[int] = set()  # laptops that once stamped edits days ahead
 
     # ------------------------------------------------------------------ helpers
 
@@ -187,12 +193,52 @@ class SyncMachine(RuleBasedStateMachine):
         if self._last_op(laptop, record, "status") != before:  # the same mark again is no new edit
             self._edit(laptop, record, "status", dumps(status.value))
 
+    def _termin(self, laptop: int, course_pick: int) -> tuple[int, str] | None:
+        live_courses = self._live(laptop, "courses")
+        if not live_courses:
+            return None
+        course_pk, _course = live_courses[course_pick % len(live_courses)]
+        termine = self._live(laptop, "termine", f"AND course_id = {course_pk}")
+        if not termine:
+            courses.add_termin(self.machines[laptop].laptop.db, course_pk, TerminInput(date=dt.date(2026, 3, 3)))
+            termine = self._live(laptop, "termine", f"AND course_id = {course_pk}")
+        return termine[0]
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), course_pick=st.integers(0, 50), visitors=st.integers(1, 3),
+          topic=st.sampled_from(["WhatsApp", "Fotos"]))
+    def count_visitors(self, laptop: int, course_pick: int, visitors: int, topic: str) -> None:
+        """Sprechstunde: visitors and questions counted on this laptop, maybe at the same time as on others."""
+        found = self._termin(laptop, course_pick)
+        if found is None:
+            return
+        termin_pk, termin = found
+        desk = CheckInDesk(self.machines[laptop].laptop.db, termin_pk)
+        before = desk.state().head_count
+        assert desk.change_head_count(visitors) == before + visitors
+        self.visitors[termin] = self.visitors.get(termin, 0) + visitors
+        desk.count_topic(topic)
+        self.topics[(termin, topic)] = self.topics.get((termin, topic), 0) + 1
+
+    @rule(laptop=st.integers(0, LAPTOPS - 1), days=st.integers(2, 400))
+    def edit_with_clock_ahead(self, laptop: int, days: int) -> None:
+        """This laptop's clock runs days ahead for one edit; its file is written and shared like any other."""
+        real = device.wall_ms
+        device.wall_ms = lambda: real() + days * device.DAY_MS  # type: ignore[method-assign]
+        try:
+            self.create_course(laptop)
+        finally:
+            device.wall_ms = real  # type: ignore[method-assign]
+        self.ahead.add(laptop)
+
     @rule(laptop=st.integers(0, LAPTOPS - 1))
-    def sync(self, laptop: int) -> None:
+    def sync(self, laptop: int, accept_future: bool = False) -> None:
         machine = self.machines[laptop]
         present = {str(p.relative_to(machine.view)) for p in machine.view.rglob("*.klsync")}
-        report = machine.laptop.sync(machine.view)
+        report = machine.laptop.sync(machine.view, accept_future=accept_future)
         assert not report.refused
+        if laptop not in self.ahead and not accept_future:
+            with machine.laptop.db.engine.connect() as conn:  # held back: the clock stays where it was
+                assert int(device.get_meta(conn, device.KEY_CLOCK) or 0) <= device.future_limit()
         new_files = []
         for path in (machine.view / report.device_id).glob("*.klsync") if report.written_files else []:
             relative = str(path.relative_to(machine.view))
@@ -258,7 +304,8 @@ class SyncMachine(RuleBasedStateMachine):
             self.sync(number)  # write what is left
         self._deliver_all()
         for number in range(LAPTOPS):
-            self.sync(number)
+            self.sync(number, accept_future=True)  # the trainers accept the files from the future
+            self.ahead.add(number)
         laptops = [m.laptop for m in self.machines]
         first = laptops[0].snapshot()
         states = [sync_state(lap.path) for lap in laptops]
@@ -284,6 +331,16 @@ class SyncMachine(RuleBasedStateMachine):
                 or edit.number in overwritten
                 or (edit.record, edit.field, edit.value) in recorded
             ), f"Änderung verloren: {edit}"
+        # counting on several laptops adds up
+        for laptop in laptops:
+            with laptop.db.engine.connect() as conn:
+                counts = dict(conn.exec_driver_sql("SELECT uuid, head_count FROM termine").all())
+                tallies = {((termin, topic)): n for termin, topic, n in conn.exec_driver_sql(
+                    "SELECT t.uuid, x.topic, x.count FROM topic_tallies x JOIN termine t ON t.id = x.termin_id").all()}
+            for termin, visitors in self.visitors.items():
+                assert counts[termin] == visitors, (termin, counts[termin], visitors)
+            for key, questions in self.topics.items():
+                assert tallies[key] == questions, (key, tallies[key], questions)
         # erased people leave no personal data in any database, nor in the files of the shared folders
         for laptop in laptops:
             text = all_text(laptop.path)

@@ -4,6 +4,13 @@ ORM session hooks turn each flush into operations (``install``); the same primit
 merge in ``app.sync``, the erasure of a person and the resolution of conflicts. A value is kept as
 JSON of what the database stores (dates as ISO text, booleans as 0/1, a foreign key as the UUID
 of the record it points to), so every laptop writes exactly the same bytes into its tables.
+
+Counters (a Sprechstunde's head count, topic tallies) are not last-writer-wins: two laptops that
+count 3 and 2 visitors at the same time must end with 5. Each device writes only its own part,
+the field ``<name>@<device id>`` (its own contributions, which may be negative); the plain field
+is the base (the value from before counters, or 0 for a new record). The column holds
+base + all parts (never below 0). Every part has one writer, so the sum is the same on every
+laptop whatever order the files arrive in (a counter CRDT).
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from app.storage import device as device_state
 from app.storage.models import SYNCED_MODELS, Base, SyncedRecord
 
 ERASE_FIELD = "!erase"  # the operation that erases a person; carries no value
+COUNTER_FIELDS: dict[str, tuple[str, ...]] = {"termine": ("head_count",), "topic_tallies": ("count",)}
+PART_MARK = "@"  # "head_count@<device>": one device's part of a counter
 ANONYMOUS_NAME = "Gelöschte Person"
 NOT_SYNCED = frozenset({"id", "uuid", "updated_at", "erased"})
 # Bookkeeping and derived fields: when they lose, nothing the trainer typed is lost (no conflict entry).
@@ -67,6 +76,7 @@ _DIALECT = sqlite.dialect()
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
 _TIME_RE = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
+_DEVICE_RE = re.compile(r"^[0-9a-f]{32}$")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_TEXT = 100_000
 MAX_BYTES = 3_000_000
@@ -167,11 +177,55 @@ TABLE_ORDER: tuple[str, ...] = tuple(TABLES)  # parents before the records that 
 _MODEL_BY_TABLE = {name: spec.model for name, spec in TABLES.items()}
 
 
+def part_field(name: str, device: str) -> str:
+    """The field holding *device*'s part of counter *name*."""
+    return f"{name}{PART_MARK}{device}"
+
+
+def counter_of(table: str, name: str) -> str | None:
+    """The counter a part field belongs to (``None``: *name* is no part field)."""
+    base, mark, device = name.partition(PART_MARK)
+    if mark and base in COUNTER_FIELDS.get(table, ()) and _DEVICE_RE.match(device):
+        return base
+    return None
+
+
+def counter_total(table: str, name: str, held: dict[str, str | None]) -> int | None:
+    """Base plus every device's part (never below 0); ``None`` when the base is empty and no part exists."""
+    base_text = held.get(name)
+    base = loads(base_text) if base_text is not None else None
+    prefix = name + PART_MARK
+    parts = [loads(value) for field_name, value in held.items()
+             if field_name.startswith(prefix) and value is not None and counter_of(table, field_name)]
+    if base is None and not parts:
+        return None
+    return max(0, int(base or 0) + sum(int(part or 0) for part in parts))
+
+
+def fold_counters(table: str, held: dict[str, str | None]) -> dict[str, str | None]:
+    """*held* (field -> JSON) with each counter's base replaced by the summed value, parts removed."""
+    names = COUNTER_FIELDS.get(table)
+    if not names:
+        return held
+    folded = {name: value for name, value in held.items() if counter_of(table, name) is None}
+    for name in names:
+        if name in held or any(counter_of(table, n) == name for n in held):
+            folded[name] = dumps(counter_total(table, name, held))
+    return folded
+
+
 def check_value(table: str, name: str, text: str | None) -> str | None:
     """Why a received JSON value cannot be stored in *table*.*name* (``None``: it can)."""
     spec = TABLES.get(table)
     if spec is None:
         return f"unbekannte Tabelle »{table}«"
+    if counter_of(table, name) is not None:
+        try:
+            value = loads(text)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return f"unlesbarer Wert in »{table}.{name}«"
+        ok = isinstance(value, int) and not isinstance(value, bool) and -(2**40) < value < 2**40
+        return None if ok else f"ungültiger Zählerwert in »{table}.{name}«"
     if name == ERASE_FIELD:
         return None if table in PERSONAL_FIELDS else f"Löschung in »{table}« ist nicht vorgesehen"
     kind = spec.kinds.get(name)
@@ -417,6 +471,7 @@ def _after_flush(session: Session, _context: Any) -> None:
             table = obj.__tablename__
             natural = table in NATURAL_KEYS
             current = winners(conn, obj.uuid) if id(obj) not in new_ids or natural else {}
+            values = _counter_parts(table, values, current, me, id(obj) in new_ids)
             for name, value in values.items():
                 held = current.get(name)
                 if held is not None and held[2] == value:
@@ -426,6 +481,40 @@ def _after_flush(session: Session, _context: Any) -> None:
         store_local_ops(conn, ops)
     finally:
         session.info.pop("sync_ids", None)
+
+
+def _counter_parts(table: str, values: dict[str, str], current: dict[str, tuple[int, str, str | None]],
+                   me: str, is_new: bool) -> dict[str, str]:
+    """Turn a counter's new total into this device's part, so concurrent counting adds up.
+
+    The part changes by exactly what makes base + all parts equal the total the trainer now sees.
+    A new record gets base 0 (or empty) and the whole count as its part.
+    """
+    names = COUNTER_FIELDS.get(table)
+    if not names:
+        return values
+    out = dict(values)
+    held = {name: entry[2] for name, entry in current.items()}
+    for name in names:
+        if name not in values:
+            continue
+        total = loads(values[name])
+        own = part_field(name, me)
+        if is_new and name not in held:
+            out[name] = "null" if total is None else "0"
+            if total:
+                out[own] = dumps(int(total))
+            continue
+        del out[name]
+        if total is None:
+            continue
+        raw = int(loads(held.get(name)) or 0) + sum(
+            int(loads(value) or 0) for field_name, value in held.items()
+            if value is not None and counter_of(table, field_name) == name)
+        mine = int(loads(held.get(own)) or 0)
+        if total != raw:
+            out[own] = dumps(mine + int(total) - raw)
+    return out
 
 
 def install(sessions: sessionmaker[Session]) -> None:

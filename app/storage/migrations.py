@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from app import __version__
-from app.storage import backups, migrate_v2
+from app.storage import backups, migrate_v2, migrate_v3
 from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO, Base
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ MigrationStep = Callable[[Connection], None]
 # Target version -> step that lifts a database from version-1 to version.
 # Version 1 is created from the models; each later step must be written out by hand
 # (never from the current models), because it has to work on the old schema.
-MIGRATIONS: dict[int, MigrationStep] = {2: migrate_v2.step}
+MIGRATIONS: dict[int, MigrationStep] = {2: migrate_v2.step, 3: migrate_v3.step}
 
 
 class MigrationError(Exception):

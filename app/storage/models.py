@@ -22,7 +22,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Raise with every schema change and add a step to app.storage.migrations.MIGRATIONS.
 # 2: change log for sync (sync_* tables), participants.erased
-SCHEMA_VERSION = 2
+# 3: head counts and topic tallies are counters that add up across laptops (no table change)
+SCHEMA_VERSION = 3
 
 TABLE_SCHEMA_INFO = "schema_info"
 TABLE_META = "local_meta"

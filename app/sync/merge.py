@@ -22,14 +22,17 @@ from sqlalchemy import Connection
 from app.storage import device as device_state
 from app.storage.changelog import (
     ANONYMOUS_NAME,
+    COUNTER_FIELDS,
     ERASE_FIELD,
     PERSONAL_FIELDS,
     QUIET_FIELDS,
     TABLE_ORDER,
     TABLES,
     Op,
+    counter_of,
     erase_record,
     erased_records,
+    fold_counters,
     loads,
 )
 from app.storage.models import utc_now
@@ -120,7 +123,9 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
         record, name = key
         table = records[record]
         blank = PERSONAL_FIELDS.get(table, {}).get(name) if record in erased_now else None
-        quiet = blank is not None or name in QUIET_FIELDS
+        # Counters add up instead of competing: neither a part nor the base is ever a conflict.
+        quiet = blank is not None or name in QUIET_FIELDS or name in COUNTER_FIELDS.get(table, ()) \
+            or counter_of(table, name) is not None
         before = current.get(key)
         held = before
         for op in (group if len(group) == 1 else sorted(group, key=lambda o: (o.hlc, o.device))):
@@ -238,6 +243,12 @@ def materialize(
         raw, "SELECT record_uuid, field, value FROM sync_fields WHERE record_uuid IN ({marks})", list(targets),
     ):
         values[record][name] = value
+    for record, table in targets.items():
+        if table in COUNTER_FIELDS and record in values:
+            values[record] = fold_counters(table, values[record])  # counters: base + every device's part
+    if changed is not None:
+        changed = {record: {counter_of(targets.get(record, ""), name) or name for name in names}
+                   for record, names in changed.items()}
     ids: dict[str, dict[str, int]] = defaultdict(dict)
     now = _timestamp()
     inserted: Counter[str] = Counter()
