@@ -82,3 +82,26 @@ def test_only_files_still_holding_erased_data_are_rewritten(tmp_path):
         assert silvia.sync(shared).scrubbed == 0
     finally:
         silvia.close()
+
+
+def test_erasure_arriving_by_sync_cleans_the_log_of_that_laptop(data_dir, tmp_path):
+    logsetup.setup_logging()
+    shared = tmp_path / "stick"
+    shared.mkdir()
+    silvia = Laptop.create(tmp_path / "silvia", "silvia")
+    hans = Laptop.create(tmp_path / "hans", "hans")
+    try:
+        person = silvia.add_person("Zenzi Quastenbrück")
+        silvia.sync(shared)
+        hans.sync(shared)
+        erasure.erase_one(silvia.db, person)
+        silvia.sync(shared)
+        with open(paths.log_file(), "a", encoding="utf-8") as handle:  # as an older version of Hans's Kurslotse wrote
+            handle.write("2026-03-01 10:00:00,000 ERROR app.ui: Zenzi Quastenbrück konnte nicht gespeichert werden\n")
+        report = hans.sync(shared)
+        assert report.result.erased == 1
+        assert "Quastenbrück" not in paths.log_file().read_text(encoding="utf-8")
+        assert "Quastenbrück" not in repr(report)  # the texts are held in memory only, never shown
+    finally:
+        silvia.close()
+        hans.close()

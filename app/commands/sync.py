@@ -100,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
         if not (args.ordner or args.konflikte or args.geraetename is not None):
             with db.engine.connect() as conn:
                 print(f"Dieses Gerät: »{device.device_name(conn)}« (Kennung {device.device_id(conn)})")
+                warning = device.clock_warning(conn)
+            if warning:
+                print(f"Achtung Uhr: {warning}")
             print("Abgleichen: kurslotse abgleich ORDNER")
     except (SyncError, DatabaseError, InputError) as error:
         return _fail(str(error))

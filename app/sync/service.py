@@ -221,7 +221,7 @@ def _synchronise(
         report.export_note = (
             "Unter der Geräte-Kennung dieses Laptops liegen Dateien, die er nicht geschrieben hat "
             f"({', '.join(f.label(root) for f in strangers[:3])}{' …' if len(strangers) > 3 else ''}). Entweder ist "
-            "diese Datenbank eine Kopie (dann bitte einmal mit »Neue Geräte-Kennung« abgleichen, auf der "
+            "diese Datenbank eine Kopie (dann bitte einmal mit neuer Geräte-Kennung abgleichen, auf der "
             "Kommandozeile: kurslotse abgleich ORDNER --neue-kennung) oder jemand hat die Dateien untergeschoben "
             "(dann bitte löschen). Bis dahin schreibt dieser Laptop nichts in den Ordner."
         )
@@ -565,7 +565,7 @@ def _held_message(label: str, name: str, hlc: int) -> str:
     who = f"»{name}«" if name else "einem anderen Gerät"
     return (f"{label}: Enthält Änderungen von {who} mit Zeitstempel {when:%d.%m.%Y %H:%M} (UTC), mehr als einen Tag "
             "nach der Uhr dieses Laptops. Die Datei wird zurückgehalten und übernommen, sobald die Zeit erreicht "
-            "ist (oder sofort mit »Zukünftige Änderungen annehmen«, auf der Kommandozeile: "
+            "ist, oder sofort, wenn die Änderungen sicher stimmen (Kommandozeile: "
             f"kurslotse abgleich ORDNER --zukunft-annehmen). Bitte die Uhr von {who} prüfen.")
 
 
@@ -682,6 +682,12 @@ def device_info(db: Database) -> tuple[str, str]:
     """(device id, device name) of this installation."""
     with db.write_connection() as conn:
         return device_state.device_id(conn), device_state.device_name(conn)
+
+
+def clock_warning(db: Database) -> str | None:
+    """German warning when this laptop's clock is far ahead (for the main window at start); ``None``: fine."""
+    with db.engine.connect() as conn:
+        return device_state.clock_warning(conn)
 
 
 def set_device_name(db: Database, name: str) -> str:

@@ -20,17 +20,21 @@ class SyncThread(QThread):
     succeeded = Signal(object)  # app.sync.service.SyncReport
     failed = Signal(str)
 
-    def __init__(self, db: Database, folder: Path, passphrase: str | None, parent: QObject | None = None) -> None:
+    def __init__(self, db: Database, folder: Path, passphrase: str | None, parent: QObject | None = None, *,
+                 accept_future: bool = False, renew_id: bool = False) -> None:
         super().__init__(parent)
         self.db = db
         self.folder = folder
         self.passphrase = passphrase
+        self.accept_future = accept_future  # apply files stamped more than a day ahead (the trainer agreed)
+        self.renew_id = renew_id  # this database is a copy: take a new device id (the trainer agreed)
 
     def run(self) -> None:  # noqa: D102 - QThread override
         from app.sync.service import SyncError, synchronise
 
         try:
-            report = synchronise(self.db, self.folder, self.passphrase, progress=self.progressed.emit, announce=False)
+            report = synchronise(self.db, self.folder, self.passphrase, progress=self.progressed.emit, announce=False,
+                                 accept_future=self.accept_future, renew_id=self.renew_id)
         except (SyncError, DatabaseError) as error:
             self.failed.emit(str(error))
             return
