@@ -160,6 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "func", None) is None:
             from app.ui.application import run_gui
 
+            if demo_mode and not (paths.data_dir() / "kurslotse.sqlite3").exists():
+                from app.commands.demo import create_demo
+
+                create_demo()  # the demo window brings its data along
+
             return run_gui()
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

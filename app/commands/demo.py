@@ -40,31 +40,14 @@ def run(args: argparse.Namespace) -> int:
         return fail("--jahre muss zwischen 1 und 10 liegen.", EXIT_USAGE)
     from app import paths
     from app.domain.attendance import InputError
-    from app.services import context, demo
     from app.storage.database import DatabaseError
 
     if paths.configured_database_url() and not paths.in_demo():
         return fail("Die Demo hat ihren eigenen Datenordner; --datenbank wird dafür nicht verwendet.", EXIT_USAGE)
-    real_settings = paths.data_dir() / "einstellungen.json"
-    folder = paths.enter_demo()
-    context.close()
-    for name in DEMO_FILES:
-        (folder / name).unlink(missing_ok=True)
-    shutil.rmtree(folder / "sicherungen", ignore_errors=True)
-    if real_settings.is_file() and real_settings.parent != folder:
-        shutil.copyfile(real_settings, folder / real_settings.name)  # own lesson folder, colours …
     try:
-        db = context.database()
-        summary = demo.fill(db, years=args.jahre)
+        folder, summary = create_demo(args.jahre)
     except (DatabaseError, InputError, OSError) as error:
         return fail(str(error))
-    finally:
-        context.close()
-    (folder / paths.DEMO_MARKER).write_text(
-        "Dieser Ordner enthält nur Demo-Daten von Kurslotse (erfundene Personen und Kurse).\n"
-        "Er kann jederzeit gelöscht werden; die echten Daten liegen im Ordner darüber.\n",
-        encoding="utf-8",
-    )
     name = command_name()
     print(
         f"Demo-Daten angelegt im eigenen Ordner {folder}\n"
@@ -77,6 +60,31 @@ def run(args: argparse.Namespace) -> int:
         f"Ausprobieren:  {name} --demo   (Programmfenster)   oder   {name} --demo kurse"
     )
     return 0
+
+
+def create_demo(years: int = 2):  # noqa: ANN201 - (folder, DemoSummary)
+    """Switch this process to the demo folder and fill it anew; the real database is never opened."""
+    from app import paths
+    from app.services import context, demo
+
+    real_settings = paths.data_dir() / "einstellungen.json"
+    folder = paths.enter_demo()
+    context.close()
+    for name in DEMO_FILES:
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / "sicherungen", ignore_errors=True)
+    if real_settings.is_file() and real_settings.parent != folder:
+        shutil.copyfile(real_settings, folder / real_settings.name)  # own lesson folder, colours …
+    try:
+        summary = demo.fill(context.database(), years=years)
+    finally:
+        context.close()
+    (folder / paths.DEMO_MARKER).write_text(
+        "Dieser Ordner enthält nur Demo-Daten von Kurslotse (erfundene Personen und Kurse).\n"
+        "Er kann jederzeit gelöscht werden; die echten Daten liegen im Ordner darüber.\n",
+        encoding="utf-8",
+    )
+    return folder, summary
 
 
 def _remove_from_real_database() -> int:
