@@ -135,7 +135,8 @@ def test_unexpected_error_is_logged_not_shown(monkeypatch, capsys, data_dir):
 
 def test_present_unknown_lesson_says_so(capsys):
     assert main(["zeigen", "gibt-es-nicht"]) == 1
-    assert "nicht gefunden" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "gibt es nicht" in err and "qr-codes-scannen" in err  # the known ids are listed
 
 
 def test_gui_problem_names_missing_packages(monkeypatch):
