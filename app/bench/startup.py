@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from app.bench import BenchContext, Row, median
 
@@ -29,10 +30,12 @@ app.exec()
 """
 
 
-def _time_to_paint(command: list[str], env: dict[str, str], extra: dict[str, float] | None = None) -> float:
+def _time_to_paint(command: list[str], env: dict[str, str], extra: dict[str, float] | None = None,
+                   cwd: Path | None = None) -> float:
     """Seconds from process start to its "painted" line; other marker lines go into *extra*."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                               cwd=cwd)
     assert process.stdout is not None
     elapsed = None
     for line in process.stdout:
@@ -64,10 +67,39 @@ def rows(ctx: BenchContext) -> list[Row]:
         loaded_times.append(markers.get("loaded", float("nan")))
     app_median, bare_median = median(app_times), median(bare_times)
     ratio = app_median / bare_median
-    return [
+    return _launcher_rows(env, runs) + [
         Row("Kaltstart bis erstes Hauptfenster (Median)", app_median, "s", baseline=bare_median,
             baseline_name="leeres PySide6-Fenster", note=f"{runs} Läufe"),
         Row("Kaltstart-Verhältnis Kurslotse / leeres Fenster", ratio, "x", target=2.0),
         Row("Kaltstart bis Lektionsliste gefüllt (Median)", median(loaded_times), "s",
             note="alle mitgelieferten Lektionen gelesen"),
+    ]
+
+
+def _launcher_rows(env: dict[str, str], runs: int) -> list[Row]:
+    """The README's start command a second time (system Python → .venv, package index unreachable).
+
+    Compared with ``.venv/bin/kurslotse`` itself in the same run: the launcher may cost at most 30 %.
+    """
+    from app._bootstrap import PROJECT_ROOT, _venv_python, environment_state
+
+    venv = PROJECT_ROOT / ".venv"
+    script = venv / ("Scripts/kurslotse.exe" if os.name == "nt" else "bin/kurslotse")
+    base = Path(getattr(sys, "_base_executable", "") or "")
+    if not script.exists() or not base.is_file() or environment_state(venv, PROJECT_ROOT) != "ready" \
+            or Path(sys.executable).resolve().parent != _venv_python(venv).resolve().parent:
+        return [Row("Zweiter Start mit python3 -m app (nicht gemessen)", float("nan"), "s",
+                    note="nur nach der Einrichtung mit python3 -m app messbar")]
+    offline = {**env, "PIP_NO_INDEX": "1", "PIP_INDEX_URL": "http://127.0.0.1:9/simple", "PIP_FIND_LINKS": ""}
+    launcher = [str(base), "-m", "app"]
+    _time_to_paint(launcher, offline)
+    launcher_times, script_times = [], []
+    for _ in range(runs):
+        script_times.append(_time_to_paint([str(script)], offline))
+        launcher_times.append(_time_to_paint(launcher, {**offline, "PYTHONPATH": ""}, cwd=PROJECT_ROOT))
+    launched, direct = median(launcher_times), median(script_times)
+    return [
+        Row("Zweiter Start »python3 -m app« ohne Netz bis erstes Fenster", launched, "s", baseline=direct,
+            baseline_name=".venv/bin/kurslotse", note=f"{runs} Läufe, Paketquelle unerreichbar"),
+        Row("Verhältnis python3 -m app / .venv/bin/kurslotse", launched / direct, "x", target=1.3),
     ]
