@@ -28,6 +28,7 @@ from app.domain.lesson import LEVELS, Device, Lesson
 from app.lessons.ordering import positions_of_templates, sort_lessons
 from app.settings import Settings
 from app.ui.lesson_preview import lesson_preview_html
+from app.ui.flow_layout import FlowLayout
 from app.ui.library_model import LessonFilter, LessonListModel
 from app.ui.look import colours, icon, mark_primary, with_icon
 
@@ -177,9 +178,9 @@ class MainWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.preview, 1)
-        options = QHBoxLayout()
-        options.addWidget(self.present_device, 1)
-        options.addWidget(self.handout_button, 1)
+        options = FlowLayout()  # side by side, one below the other on a narrow window
+        options.addWidget(self.present_device)
+        options.addWidget(self.handout_button)
         right_layout.addLayout(options)
         right_layout.addWidget(self.present_button)
 
@@ -470,11 +471,9 @@ class MainWindow(QMainWindow):
         ProblemsDialog(problems, self).exec()
 
     def show_keys(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("Tastenkürzel")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(KEY_HELP)
-        box.exec()
+        from app.ui.keys_dialog import KeysDialog
+
+        KeysDialog(KEY_HELP, self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(

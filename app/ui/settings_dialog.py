@@ -51,7 +51,9 @@ class SettingsDialog(QDialog):
         self.message.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("Eigener &Lektionsordner:", row)
+        folder_label = QLabel("Eigener &Lektionsordner:")
+        folder_label.setBuddy(self.folder)  # the row holds a layout: Qt would show the "&" otherwise
+        form.addRow(folder_label, row)
         form.addRow("&Farben an der Wand:", self.theme)
         form.addRow("&Schriftgröße im Programm:", self.font_size)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

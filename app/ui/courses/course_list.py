@@ -21,6 +21,8 @@ from app.storage.database import Database
 from app.ui.courses.dialogs import CourseDialog
 from app.ui.courses.tables import CourseTableModel
 from app.ui.courses.widgets import big_button, message_label, scaled_font, shortcut, show_message
+from app.ui.flow_layout import FlowLayout
+from app.ui.look import colours, mark_primary, with_icon
 
 
 class CourseListView(QWidget):
@@ -64,19 +66,24 @@ class CourseListView(QWidget):
         self.table.activated.connect(lambda _index: self.open_selected())
         self.message = message_label("Meldung")
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(big_button("Neuer Kurs (Strg+N)", "Neuen Kurs anlegen", self.new_course))
-        buttons.addWidget(big_button("Öffnen (Eingabe)", "Gewählten Kurs öffnen", self.open_selected))
-        buttons.addWidget(big_button("Löschen", "Gewählten Kurs löschen", self.delete_selected))
-        buttons.addStretch(1)
-        buttons.addWidget(big_button("Abgleichen …", "Mit anderen Laptops abgleichen (Ordner oder USB-Stick)",
-                                     self.sync_requested.emit))
-        buttons.addWidget(big_button("Organisation …", "Organisation, Logo und Förderhinweis",
-                                     self.organisation_requested.emit))
-        buttons.addWidget(big_button("Datenschutz …", "Datenschutz: Personen nach Ablauf der Aufbewahrungsfrist löschen",
-                                     self.privacy_requested.emit))
-        buttons.addWidget(big_button("Sicherungen …", "Sicherungen ansehen und wiederherstellen",
-                                     self.backups_requested.emit))
+        buttons = FlowLayout()  # wraps on a narrow laptop instead of cutting the button texts
+        self.open_button = with_icon(big_button("Öffnen (Eingabe)", "Gewählten Kurs öffnen", self.open_selected),
+                                     "folder-open", colours().on_accent)
+        mark_primary(self.open_button)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(with_icon(big_button("Neuer Kurs (Strg+N)", "Neuen Kurs anlegen", self.new_course),
+                                    "calendar-plus"))
+        buttons.addWidget(with_icon(big_button("Löschen …", "Gewählten Kurs löschen", self.delete_selected),
+                                    "trash-2"))
+        buttons.addWidget(with_icon(big_button("Abgleichen …", "Mit anderen Laptops abgleichen (Ordner oder USB-Stick)",
+                                               self.sync_requested.emit), "folder-sync"))
+        buttons.addWidget(with_icon(big_button("Organisation …", "Organisation, Logo und Förderhinweis",
+                                               self.organisation_requested.emit), "building-2"))
+        buttons.addWidget(with_icon(big_button("Datenschutz …",
+                                               "Datenschutz: Personen nach Ablauf der Aufbewahrungsfrist löschen",
+                                               self.privacy_requested.emit), "shield"))
+        buttons.addWidget(with_icon(big_button("Sicherungen …", "Sicherungen ansehen und wiederherstellen",
+                                               self.backups_requested.emit), "archive-restore"))
         today_row = QHBoxLayout()
         today_row.addWidget(self.today_label, 0, Qt.AlignmentFlag.AlignTop)
         today_row.addLayout(self.today_box, 1)

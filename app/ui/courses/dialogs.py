@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -110,11 +113,26 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Abbrechen")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # The form scrolls when the screen is low (1280×720 with large fonts); buttons stay visible.
+        form_box = QWidget()
+        form_box.setLayout(self.form)
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidget(form_box)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setMinimumHeight(200)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.addWidget(self.form_scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.saved_id: int | None = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: as large as the whole form, the screen permitting
+        hint = super().sizeHint()
+        content = self.form_scroll.widget().sizeHint()
+        extra = self.message.sizeHint().height() + self.buttons.sizeHint().height() + 60
+        return QSize(max(hint.width(), content.width() + 40), max(hint.height(), content.height() + extra))
 
     # Each form defines ``save()``: store the input or raise InputError (Qt classes cannot use ABCMeta).
     save: Callable[[], None]

@@ -32,6 +32,7 @@ class OrganisationDialog(FormDialog):
         self.logo_label = QLabel()
         self.logo_label.setAccessibleName("Logo-Vorschau")
         self.logo_label.setFixedSize(LOGO_PREVIEW, LOGO_PREVIEW)
+        self.logo_label.setWordWrap(True)  # "(kein Logo)" in a large font
         choose = QPushButton("Logo wählen …")
         choose.setAccessibleName("Logo als PNG-Datei wählen")
         choose.clicked.connect(self._choose_logo)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.lesson import Device, Step
 from app.domain.pacing import Pace
+from app.ui.flow_layout import FlowLayout
+from app.ui.look import mark_primary, with_icon
 from app.ui.presenter.controller import Action, Blank, PresentationController
 from app.ui.presenter.step_renderer import StepRenderer
 
@@ -130,6 +132,7 @@ class ConsoleWindow(QWidget):
         self.iphone_button = QPushButton("iPhone")
         devices = QButtonGroup(self)
         for widget, device in ((self.android_button, Device.ANDROID), (self.iphone_button, Device.IPHONE)):
+            with_icon(widget, "bot" if device is Device.ANDROID else "apple")
             widget.setCheckable(True)
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             widget.setMinimumHeight(48)
@@ -138,13 +141,13 @@ class ConsoleWindow(QWidget):
             widget.clicked.connect(lambda _=False, d=device: controller.set_device(d))
             devices.addButton(widget)
 
-        controls = QHBoxLayout()
+        controls = FlowLayout()  # wraps onto a second line on a small laptop screen
         controls.addWidget(button("◀ Zurück", "Vorheriger Schritt (Bild hoch, Pfeil links)", Action.PREVIOUS))
-        controls.addWidget(button("Weiter ▶", "Nächster Schritt (Bild runter, Pfeil rechts, Leertaste)", Action.NEXT))
-        controls.addSpacing(16)
+        next_button = button("Weiter ▶", "Nächster Schritt (Bild runter, Pfeil rechts, Leertaste)", Action.NEXT)
+        mark_primary(next_button)
+        controls.addWidget(next_button)
         controls.addWidget(self.android_button)
         controls.addWidget(self.iphone_button)
-        controls.addSpacing(16)
         controls.addWidget(button("A−", "Schrift kleiner (Strg+Minus)", Action.SMALLER))
         controls.addWidget(self.scale_label)
         controls.addWidget(button("A+", "Schrift größer (Strg+Plus)", Action.BIGGER))
@@ -153,8 +156,7 @@ class ConsoleWindow(QWidget):
         controls.addWidget(button("Schwarz", "Schwarzes Bild (B oder Punkt)", Action.BLACK))
         controls.addWidget(button("Bild groß", "Bild vergrößert zeigen (Z)", Action.ZOOM))
         controls.addWidget(button("Tauschen", "Bildschirme tauschen (S)", Action.SWAP))
-        controls.addStretch(1)
-        controls.addWidget(button("Beenden", "Präsentation beenden (Esc)", Action.END))
+        controls.addWidget(button("Beenden (Esc)", "Präsentation beenden (Esc)", Action.END))
 
         status = QHBoxLayout()
         for widget in (self.position, self.state, self.pace, self.elapsed, self.clock):

@@ -42,6 +42,8 @@ from app.domain.indicators import (
     year_period,
 )
 from app.ui.courses.widgets import OK_STYLE, big_button, message_label, scaled_font, shortcut, show_message
+from app.ui.flow_layout import FlowLayout
+from app.ui.look import with_icon
 from app.ui.reports.models import ChartsView, SheetTableModel
 
 log = logging.getLogger(__name__)
@@ -184,10 +186,11 @@ class ReportsPage(QWidget):
                                      lambda: self.export_to("raw"))
         self.raw_button.setToolTip("Eine Zeile je Anwesenheit, Personen als Zufallsschlüssel, keine Namen – "
                                    "nur für die eigene Auswertung des Projektbüros, nicht zur Weitergabe.")
-        buttons = QHBoxLayout()
-        for button in (self.xlsx_button, self.csv_button, self.pdf_button, self.raw_button):
+        buttons = FlowLayout()  # wraps on a narrow laptop instead of cutting the texts
+        for button, symbol in ((self.xlsx_button, "file-down"), (self.csv_button, "file-down"),
+                               (self.pdf_button, "file-text"), (self.raw_button, "file-down")):
+            with_icon(button, symbol)
             buttons.addWidget(button)
-        buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
