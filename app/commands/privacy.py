@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
