@@ -1,0 +1,177 @@
+"""The lesson document model: byte-identical round trip of every shipped lesson, edits that touch only their span."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.lessons.editing import EditError, LessonDocument, PictureRef, copy_lesson, create_lesson
+from app.lessons.parser import parse_lesson
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted((ROOT / "lektionen").glob("*/lektion.md"))
+HEADER_SCALARS = ("id", "titel", "beschreibung", "dauer", "stufe", "thema", "geraete", "autor", "stand")
+HEADER_LISTS = ("lernziele", "links", "quellen", "voraussetzungen")
+FIELDS = ("titel", "text", "android", "iphone", "uebung", "merksatz", "notizen")
+
+
+def test_there_are_shipped_lessons():
+    assert len(SHIPPED) >= 20
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.parent.name)
+def test_open_and_save_without_changes_is_byte_identical(path: Path, tmp_path: Path):
+    data = path.read_bytes()
+    document = LessonDocument.from_bytes(data)
+    # writing every field back with the value it shows must not change a byte either
+    for key in HEADER_SCALARS:
+        document.set_header_value(key, document.header_value(key))
+    for key in HEADER_LISTS:
+        document.set_header_list(key, document.header_list(key))
+    for index in range(len(document.steps())):
+        for name in FIELDS:
+            document.set_field(index, name, document.field(index, name))
+        for name in ("text", "android", "iphone"):
+            document.set_picture(index, name, document.picture(index, name))
+    target = tmp_path / "lektion.md"
+    document.save(target)
+    assert target.read_bytes() == data
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.parent.name)
+def test_steps_match_the_checker(path: Path):
+    document = LessonDocument.load(path)
+    lesson = parse_lesson(path.parent, check_pictures=False)
+    assert document.step_titles() == [step.title for step in lesson.steps]
+    for index, step in enumerate(lesson.steps):
+        assert document.field(index, "merksatz") == step.key_sentence
+        assert document.field(index, "uebung") == step.exercise
+        assert document.field(index, "notizen") == step.notes
+        assert document.field(index, "text") == step.text
+        picture = document.picture(index, "text")
+        assert (picture.target if picture else None) == (step.picture.path.relative_to(path.parent).as_posix()
+                                                         if step.picture else None)
+
+
+def _changed_lines(before: bytes, after: bytes) -> list[str]:
+    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def _copy(tmp_path: Path, name: str = "taschenlampe-test") -> Path:
+    source = ROOT / "lektionen" / "qr-codes-scannen"
+    target = tmp_path / name
+    shutil.copytree(source, target)
+    return target
+
+
+def test_an_edit_changes_only_its_span(tmp_path: Path):
+    folder = _copy(tmp_path)
+    before = (folder / "lektion.md").read_bytes()
+    document = LessonDocument.from_bytes(before)
+    old = document.field(3, "merksatz")  # »Ruhig halten« has a one-line Merksatz
+    document.set_field(3, "merksatz", "Ein neuer Merksatz.")
+    assert _changed_lines(before, document.to_bytes()) == [f"-{old}", "+Ein neuer Merksatz."]
+    document.set_header_value("dauer", "50")
+    changed = _changed_lines(before, document.to_bytes())
+    assert len(changed) == 4 and "+dauer: 50" in changed
+    # a new section is added at the end of its step and nothing else moves
+    document.set_field(3, "android", "Android-Text.")
+    added = _changed_lines(before, document.to_bytes())
+    assert [line for line in added if line not in changed] == ["+", "+### Android", "+Android-Text."]
+
+
+def test_edits_are_read_back_by_the_checker(tmp_path: Path):
+    folder = _copy(tmp_path)
+    document = LessonDocument.load(folder / "lektion.md")
+    count = len(document.steps())
+    document.set_field(0, "android", "Tippen Sie auf die Kamera.")
+    document.set_field(0, "iphone", "")
+    document.set_field(0, "notizen", "Erst zeigen, dann üben.")
+    document.set_title(1, "Ein anderer Titel")
+    document.move_step(0, 2)
+    new = document.add_step("Zum Schluss", "Jetzt üben Sie selbst.")
+    document.set_field(new, "uebung", "- Einen Code scannen.\n- Die Adresse lesen.")
+    document.save(folder / "lektion.md")
+    lesson = parse_lesson(folder, check_pictures=False)
+    titles = [step.title for step in lesson.steps]
+    assert len(titles) == count + 1
+    assert titles[0] == "Ein anderer Titel"
+    moved = lesson.steps[2]
+    from app.domain.lesson import Device
+    assert moved.variants[Device.ANDROID].text == "Tippen Sie auf die Kamera."
+    assert Device.IPHONE not in moved.variants
+    assert moved.notes == "Erst zeigen, dann üben."
+    assert lesson.steps[-1].title == "Zum Schluss"
+    assert lesson.steps[-1].exercise_items() == ["Einen Code scannen.", "Die Adresse lesen."]
+    assert not [p for p in lesson.errors if "Abschnitt" in p.message]
+
+
+def test_remove_step_and_pictures(tmp_path: Path):
+    folder = _copy(tmp_path)
+    document = LessonDocument.load(folder / "lektion.md")
+    count = len(document.steps())
+    second = document.step_titles()[1]
+    document.remove_step(0)
+    assert document.step_titles()[0] == second and len(document.steps()) == count - 1
+    document.set_picture(0, "iphone", PictureRef("bilder/qr-code.svg", "Ein QR-Code"))
+    assert document.picture(0, "iphone") == PictureRef("bilder/qr-code.svg", "Ein QR-Code")
+    document.set_picture(0, "iphone", None)
+    assert document.picture(0, "iphone") is None
+    document.save(folder / "lektion.md")
+    assert len(parse_lesson(folder, check_pictures=False).steps) == count - 1
+
+
+def test_crlf_and_bom_survive_an_edit():
+    text = "\ufeff---\r\nid: test-lektion\r\ntitel: Test\r\n---\r\n\r\n## Eins\r\n\r\nHallo.\r\n"
+    document = LessonDocument.from_bytes(text.encode("utf-8"))
+    assert document.to_bytes() == text.encode("utf-8")
+    document.set_field(0, "text", "Guten Tag.")
+    assert document.to_bytes() == text.replace("Hallo.", "Guten Tag.").encode("utf-8")
+
+
+def test_unknown_content_is_kept():
+    text = ("---\nid: x\n# eine Bemerkung\ntitel: T\nlernziele:\n  - A\n  # Kommentar\n  - B\n---\n\n"
+            "## Eins\n\nText.\n\n### Sonstiges\nUnbekannt.\n\n```\n## kein Schritt\n```\n")
+    document = LessonDocument(text)
+    assert document.step_titles() == ["Eins"]
+    document.set_header_list("lernziele", ["A", "B", "C"])
+    document.set_field(0, "merksatz", "Kurz.")
+    result = document.text
+    for kept in ("# eine Bemerkung", "  # Kommentar", "### Sonstiges\nUnbekannt.", "```\n## kein Schritt\n```"):
+        assert kept in result
+    assert "  - C" in result and "### Merksatz\nKurz." in result
+
+
+def test_not_utf8_is_refused():
+    with pytest.raises(EditError, match="UTF-8"):
+        LessonDocument.from_bytes("---\ntitel: Ärger\n".encode("latin-1"))
+
+
+def test_copy_of_a_shipped_lesson_gets_new_id_and_origin(tmp_path: Path):
+    source = ROOT / "lektionen" / "qr-codes-scannen"
+    before = (source / "lektion.md").read_bytes()
+    folder = copy_lesson(source, tmp_path / "eigene", {"qr-codes-scannen"}, today=dt.date(2026, 11, 28))
+    assert folder.name == "qr-codes-scannen-eigene"
+    assert (source / "lektion.md").read_bytes() == before
+    document = LessonDocument.load(folder / "lektion.md")
+    assert document.header_value("id") == "qr-codes-scannen-eigene"
+    assert any("Kopie der Lektion »qr-codes-scannen«" in c and "28.11.2026" in c for c in document.header_comments())
+    second = copy_lesson(source, tmp_path / "eigene", {"qr-codes-scannen"})
+    assert second.name == "qr-codes-scannen-eigene-2"
+    lesson = parse_lesson(folder)
+    assert lesson.id == "qr-codes-scannen-eigene" and not lesson.errors
+
+
+def test_new_lesson_from_template_has_one_step_with_both_devices(tmp_path: Path):
+    folder = create_lesson(tmp_path, "Fotos verschicken", set(), today=dt.date(2026, 11, 28))
+    assert folder.name == "fotos-verschicken"
+    lesson = parse_lesson(folder)
+    assert not lesson.errors, lesson.errors
+    assert len(lesson.steps) == 1
+    from app.domain.lesson import Device
+    assert set(lesson.steps[0].variants) == {Device.ANDROID, Device.IPHONE}
