@@ -1,0 +1,436 @@
+"""Phone screenshots with "tap here" marks: circles, arrows, numbered taps and blurred areas (no Qt).
+
+A marked screenshot is stored twice in the lesson's ``bilder/`` folder:
+
+* ``NAME.svg`` — the editable overlay: the screenshot (already blurred) embedded as a ``data:``
+  URI, the marks as plain SVG shapes (crisp on the wall and on paper), and the list of marks as
+  JSON in ``<desc id="kurslotse-markierungen">`` so the marking tool can open it again.
+* ``NAME.png`` — the same picture flattened (marks drawn into the raster), for every checker and
+  renderer that does not accept embedded pictures in an SVG.
+
+:func:`lesson_target` says which of the two a lesson refers to: the SVG when the checker accepts
+it, else the PNG. Blur is applied to the stored raster itself (pixelated, then blurred) before
+anything is written, so the hidden names or numbers are in neither file. The original screenshot
+is never copied into the lesson folder.
+
+Marks are readable in black and white: a dark red core (prints near black) inside a white halo,
+and numbers in white on a dark disc, sized so they reach 12 pt at the smallest handout size.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import xml.etree.ElementTree as ElementTree
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from app.atomic_write import write_bytes_atomically
+from app.lessons import svg_safety
+from app.lessons.svg_checks import FONT_FAMILY, HANDOUT_PICTURE_MM, MIN_PICTURE_TEXT_PT
+
+MARK_KINDS = ("kreis", "pfeil", "nummer", "unschaerfe")
+MARK_LABELS = {"kreis": "Kreis", "pfeil": "Pfeil", "nummer": "Nummer (hier tippen)", "unschaerfe": "Unkenntlich machen"}
+MAX_SIDE = 1400  # a phone screenshot (1080 × 2400) becomes 630 × 1400: sharp at wall and A4 size
+MAX_EMBEDDED_BYTES = 900_000  # the checker allows SVGs up to 1 MB
+CORE = "#a00000"  # dark red: > 7:1 on white, prints almost black
+HALO = "#ffffff"
+DESC_ID = "kurslotse-markierungen"
+_PT_PER_MM = 72 / 25.4
+
+
+class MarkupError(Exception):
+    """A German message: the screenshot cannot be read or stored."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One mark in picture pixels. kreis/unschaerfe: box (x1,y1)-(x2,y2); pfeil: from (x1,y1) to the tip
+    (x2,y2); nummer: centre (x1,y1) with *number*."""
+
+    kind: str
+    x1: float
+    y1: float
+    x2: float = 0.0
+    y2: float = 0.0
+    number: int = 0
+
+
+@dataclass
+class MarkedPicture:
+    """The (already blurred) screenshot as PNG or JPEG bytes plus the marks drawn over it."""
+
+    raster: bytes
+    mime: str
+    width: int
+    height: int
+    marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def line_width(self) -> float:
+        return max(4.0, round(max(self.width, self.height) / 160, 1))
+
+    @property
+    def number_radius(self) -> float:
+        """Large enough that the digit inside reaches the checker's minimum print size."""
+        mm_per_unit = min(HANDOUT_PICTURE_MM[0] / self.width, HANDOUT_PICTURE_MM[1] / self.height)
+        minimum_font = (MIN_PICTURE_TEXT_PT + 1) / _PT_PER_MM / mm_per_unit
+        return max(minimum_font * 0.75, max(self.width, self.height) / 28)
+
+    def next_number(self) -> int:
+        return max((m.number for m in self.marks if m.kind == "nummer"), default=0) + 1
+
+
+# --- reading a screenshot --------------------------------------------------------------------
+
+
+def open_screenshot(data: bytes) -> MarkedPicture:
+    """A PNG or JPEG screenshot, turned upright and scaled to at most MAX_SIDE pixels."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > 40_000_000:
+                raise MarkupError("Das Bildschirmfoto ist zu groß (mehr als 40 Millionen Pixel).")
+            image = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise MarkupError("Die Datei ist kein lesbares PNG- oder JPEG-Bild.") from None
+    scale = min(1.0, MAX_SIDE / max(image.width, image.height))
+    if scale < 1.0:
+        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                             Image.Resampling.LANCZOS)
+    raster, mime = _encode(image)
+    return MarkedPicture(raster, mime, image.width, image.height)
+
+
+def _encode(image) -> tuple[bytes, str]:
+    """PNG (sharp text) when it fits into an SVG, else JPEG (photos)."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    if len(buffer.getvalue()) * 4 / 3 <= MAX_EMBEDDED_BYTES:
+        return buffer.getvalue(), "image/png"
+    for quality in (88, 80, 70, 60):
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality)
+        if len(buffer.getvalue()) * 4 / 3 <= MAX_EMBEDDED_BYTES:
+            break
+    return buffer.getvalue(), "image/jpeg"
+
+
+def _image(picture: MarkedPicture):
+    from PIL import Image
+
+    with Image.open(io.BytesIO(picture.raster)) as image:
+        return image.convert("RGB")
+
+
+# --- blur: burnt into the raster ---------------------------------------------------------------
+
+
+def apply_blur(picture: MarkedPicture) -> MarkedPicture:
+    """Hide the areas of all ``unschaerfe`` marks in the raster itself; the marks are then dropped."""
+    from PIL import Image, ImageFilter
+
+    boxes = [m for m in picture.marks if m.kind == "unschaerfe"]
+    if not boxes:
+        return picture
+    image = _image(picture)
+    for mark in boxes:
+        left, top, right, bottom = _box(mark, picture)
+        if right - left < 2 or bottom - top < 2:
+            continue
+        region = image.crop((left, top, right, bottom))
+        block = max(6, min(region.width, region.height) // 4)
+        small = region.resize((max(1, region.width // block), max(1, region.height // block)), Image.Resampling.BILINEAR)
+        region = small.resize(region.size, Image.Resampling.NEAREST).filter(ImageFilter.GaussianBlur(block / 2))
+        image.paste(region, (left, top))
+    raster, mime = _encode(image)
+    return MarkedPicture(raster, mime, picture.width, picture.height,
+                         [m for m in picture.marks if m.kind != "unschaerfe"])
+
+
+def _box(mark: Mark, picture: MarkedPicture) -> tuple[int, int, int, int]:
+    left, right = sorted((mark.x1, mark.x2))
+    top, bottom = sorted((mark.y1, mark.y2))
+    clamp = lambda value, high: int(min(max(value, 0), high))  # noqa: E731
+    return clamp(left, picture.width), clamp(top, picture.height), clamp(right, picture.width), clamp(bottom, picture.height)
+
+
+# --- SVG ------------------------------------------------------------------------------------
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _inside(picture: MarkedPicture, x: float, y: float, margin: float) -> tuple[float, float]:
+    return min(max(x, margin), picture.width - margin), min(max(y, margin), picture.height - margin)
+
+
+def _arrow_points(picture: MarkedPicture, mark: Mark) -> tuple[tuple[float, float], tuple[float, float], list[tuple[float, float]]]:
+    width = picture.line_width
+    start = _inside(picture, mark.x1, mark.y1, width * 2)
+    tip = _inside(picture, mark.x2, mark.y2, width * 2)
+    angle = math.atan2(tip[1] - start[1], tip[0] - start[0])
+    head = width * 5
+    left = (tip[0] - head * math.cos(angle - 0.45), tip[1] - head * math.sin(angle - 0.45))
+    right = (tip[0] - head * math.cos(angle + 0.45), tip[1] - head * math.sin(angle + 0.45))
+    shaft_end = (tip[0] - head * 0.7 * math.cos(angle), tip[1] - head * 0.7 * math.sin(angle))
+    return start, shaft_end, [tip, _inside(picture, *left, margin=width), _inside(picture, *right, margin=width)]
+
+
+def _ellipse(picture: MarkedPicture, mark: Mark) -> tuple[float, float, float, float]:
+    width = picture.line_width
+    left, top, right, bottom = _box(mark, picture)
+    rx = max((right - left) / 2, width * 3)
+    ry = max((bottom - top) / 2, width * 3)
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    reach = width * 1.6
+    rx = min(rx, cx - reach, picture.width - cx - reach)
+    ry = min(ry, cy - reach, picture.height - cy - reach)
+    return cx, cy, max(rx, width), max(ry, width)
+
+
+def _number_circle(picture: MarkedPicture, mark: Mark) -> tuple[float, float, float]:
+    radius = min(picture.number_radius, picture.width / 2 - 2, picture.height / 2 - 2)
+    cx, cy = _inside(picture, mark.x1, mark.y1, radius + picture.line_width / 2 + 1)
+    return cx, cy, radius
+
+
+def build_svg(picture: MarkedPicture) -> bytes:
+    """The overlay as SVG Tiny 1.2: white page, embedded raster, marks, and the marks as JSON."""
+    w, h = picture.width, picture.height
+    width = picture.line_width
+    data = base64.b64encode(picture.raster).decode("ascii")
+    marks = json.dumps({"version": 1, "marks": [asdict(m) for m in picture.marks]}, ensure_ascii=False)
+    shapes: list[str] = []
+    for mark in picture.marks:
+        if mark.kind == "kreis":
+            cx, cy, rx, ry = _ellipse(picture, mark)
+            for colour, stroke in ((HALO, width * 2.2), (CORE, width)):
+                shapes.append(f'<ellipse cx="{_fmt(cx)}" cy="{_fmt(cy)}" rx="{_fmt(rx)}" ry="{_fmt(ry)}" fill="none" '
+                              f'stroke="{colour}" stroke-width="{_fmt(stroke)}"/>')
+        elif mark.kind == "pfeil":
+            start, shaft_end, head = _arrow_points(picture, mark)
+            points = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in head)
+            for colour, extra in ((HALO, width * 1.2), (CORE, 0.0)):
+                shapes.append(f'<line x1="{_fmt(start[0])}" y1="{_fmt(start[1])}" x2="{_fmt(shaft_end[0])}" '
+                              f'y2="{_fmt(shaft_end[1])}" stroke="{colour}" stroke-width="{_fmt(width + extra)}" '
+                              'stroke-linecap="round"/>')
+                shapes.append(f'<polygon points="{points}" fill="{colour}" stroke="{colour}" '
+                              f'stroke-width="{_fmt(max(extra, 1.0))}" stroke-linejoin="round"/>')
+        elif mark.kind == "nummer":
+            cx, cy, radius = _number_circle(picture, mark)
+            font = radius * 1.3
+            shapes.append(f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="{_fmt(radius)}" fill="{CORE}" stroke="{HALO}" '
+                          f'stroke-width="{_fmt(width)}"/>')
+            shapes.append(f'<text x="{_fmt(cx)}" y="{_fmt(cy + font * 0.35)}" font-family="{FONT_FAMILY}" '
+                          f'font-size="{_fmt(font)}" font-weight="bold" text-anchor="middle" fill="{HALO}">'
+                          f'{int(mark.number)}</text>')
+    body = "\n  ".join(shapes)
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.2" '
+        f'baseProfile="tiny" width="{w}" height="{h}" viewBox="0 0 {w} {h}">\n'
+        f'  <desc id="{DESC_ID}">{_escape(marks)}</desc>\n'
+        f'  <rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>\n'
+        f'  <image x="0" y="0" width="{w}" height="{h}" xlink:href="data:{picture.mime};base64,{data}"/>\n'
+        f'  {body}\n'
+        '</svg>\n'
+    )
+    return text.encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def read_svg(data: bytes) -> MarkedPicture:
+    """Open an overlay written by :func:`build_svg` again (the marks stay editable)."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        raise MarkupError("Die Markierungsdatei ist beschädigt (kein gültiges SVG).") from None
+    description = next((e for e in root.iter() if e.tag.endswith("desc") and e.get("id") == DESC_ID), None)
+    image = next((e for e in root.iter() if e.tag.endswith("image")), None)
+    if description is None or image is None:
+        raise MarkupError("Dieses SVG wurde nicht mit dem Markierungswerkzeug erstellt.")
+    href = image.get("{http://www.w3.org/1999/xlink}href") or image.get("href") or ""
+    header, _, encoded = href.partition(",")
+    mime = header.removeprefix("data:").removesuffix(";base64")
+    if mime not in ("image/png", "image/jpeg") or not header.endswith(";base64"):
+        raise MarkupError("Das eingebettete Bildschirmfoto ist weder PNG noch JPEG.")
+    try:
+        raster = base64.b64decode(encoded, validate=True)
+        info = json.loads(description.text or "{}")
+        marks = [Mark(kind=str(m["kind"]), x1=float(m["x1"]), y1=float(m["y1"]), x2=float(m.get("x2", 0)),
+                      y2=float(m.get("y2", 0)), number=int(m.get("number", 0)))
+                 for m in info.get("marks", []) if m.get("kind") in MARK_KINDS]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise MarkupError("Die Markierungen in der Datei sind beschädigt.") from None
+    picture = MarkedPicture(raster, mime, int(float(root.get("width", "0"))), int(float(root.get("height", "0"))), marks)
+    real = _image(picture)
+    picture.width, picture.height = real.width, real.height
+    return picture
+
+
+# --- flattened PNG ------------------------------------------------------------------------------
+
+
+def flatten_png(picture: MarkedPicture) -> bytes:
+    """The marks drawn into the raster (drawn at twice the size, then scaled down: smooth edges)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    factor = 2
+    base = _image(picture).resize((picture.width * factor, picture.height * factor), Image.Resampling.LANCZOS)
+    draw = ImageDraw.Draw(base)
+    width = picture.line_width * factor
+    scaled = lambda *values: [v * factor for v in values]  # noqa: E731
+    for mark in picture.marks:
+        if mark.kind == "kreis":
+            cx, cy, rx, ry = scaled(*_ellipse(picture, mark))
+            for colour, stroke in ((HALO, width * 2.2), (CORE, width)):
+                draw.ellipse((cx - rx - stroke / 2, cy - ry - stroke / 2, cx + rx + stroke / 2, cy + ry + stroke / 2),
+                             outline=colour, width=max(1, round(stroke)))
+        elif mark.kind == "pfeil":
+            start, shaft_end, head = _arrow_points(picture, mark)
+            for colour, extra in ((HALO, width * 1.2), (CORE, 0.0)):
+                draw.line((*scaled(*start), *scaled(*shaft_end)), fill=colour, width=max(1, round(width + extra)))
+                draw.polygon([tuple(scaled(*point)) for point in head], fill=colour,
+                             outline=colour, width=max(1, round(extra / 2)))
+        elif mark.kind == "nummer":
+            cx, cy, radius = scaled(*_number_circle(picture, mark))
+            draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=CORE, outline=HALO,
+                         width=max(1, round(width)))
+            font = _font(radius * 1.3)
+            draw.text((cx, cy), str(int(mark.number)), fill=HALO, font=font, anchor="mm")
+    result = base.resize((picture.width, picture.height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    result.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _font(size: float):
+    from PIL import ImageFont
+
+    from app import paths
+
+    try:
+        return ImageFont.truetype(str(paths.resource("schriften", "AtkinsonHyperlegible-Bold.ttf")), round(size))
+    except OSError:
+        return ImageFont.load_default(size=round(size))
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def svg_accepted(data: bytes) -> bool:
+    """Does the lesson checker accept this SVG (embedded pictures included)?"""
+    try:
+        svg_safety.check(data)
+    except svg_safety.SvgRefused:
+        return False
+    return True
+
+
+def lesson_target(svg_path: Path, png_path: Path) -> Path:
+    """The file a lesson should refer to: the crisp SVG if the checker takes it, else the flat PNG."""
+    try:
+        data = svg_path.read_bytes()
+    except OSError:
+        return png_path
+    return svg_path if svg_accepted(data) and len(data) <= 1_000_000 else png_path
+
+
+def save(picture: MarkedPicture, folder: Path, name: str) -> tuple[MarkedPicture, Path]:
+    """Blur, then write ``bilder/NAME.svg`` and ``bilder/NAME.png``; returns the stored picture and the
+    path (relative to *folder*) the lesson should refer to."""
+    stored = apply_blur(picture)
+    pictures = Path(folder) / "bilder"
+    svg_path, png_path = pictures / f"{name}.svg", pictures / f"{name}.png"
+    try:
+        pictures.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(png_path, flatten_png(stored))
+        write_bytes_atomically(svg_path, build_svg(stored))
+    except OSError as error:
+        raise MarkupError(f"Das markierte Bild konnte nicht in {pictures} gespeichert werden ({error.strerror}).") from None
+    return stored, lesson_target(svg_path, png_path).relative_to(folder)
+
+
+def overlay_for(folder: Path, target: str) -> Path | None:
+    """The editable overlay of a lesson picture ``bilder/NAME.png`` or ``.svg``, if there is one."""
+    path = Path(folder) / Path(target).with_suffix(".svg")
+    try:
+        if path.is_file() and path.stat().st_size <= 2_000_000 and DESC_ID.encode() in path.read_bytes()[:4000]:
+            return path
+    except OSError:
+        return None
+    return None
+
+
+def free_name(folder: Path, base: str) -> str:
+    """A picture name not used yet in ``bilder/``."""
+    name = base
+    number = 2
+    while (Path(folder) / "bilder" / f"{name}.svg").exists() or (Path(folder) / "bilder" / f"{name}.png").exists():
+        name = f"{base}-{number}"
+        number += 1
+    return name
+
+
+RASTER_SIDE = 1600  # pictures added to a step: enough for a 1920 px wall, small enough for the handout
+
+
+def import_picture(source: Path, folder: Path) -> str:
+    """Copy a PNG, JPEG or SVG into ``bilder/`` (rasters scaled down to RASTER_SIDE); returns ``bilder/NAME``."""
+    from app.lessons import pictures
+    from app.lessons.editing import slug
+
+    source = Path(source)
+    suffix = source.suffix.lower()
+    if suffix not in pictures.ALLOWED_SUFFIXES:
+        raise MarkupError(f"»{source.name}« ist kein PNG-, JPEG- oder SVG-Bild.")
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise MarkupError(f"»{source.name}« ist nicht lesbar ({error.strerror}).") from None
+    name = free_name(folder, slug(source.stem) or "bild")
+    target_dir = Path(folder) / "bilder"
+    if suffix == ".svg":
+        if len(data) > pictures.MAX_SVG_BYTES:
+            raise MarkupError(f"Das SVG-Bild »{source.name}« ist größer als 1 MB.")
+        try:
+            svg_safety.check(data)
+        except svg_safety.SvgRefused as error:
+            raise MarkupError(f"Das Bild »{source.name}« {error}") from None
+        target = target_dir / f"{name}.svg"
+    else:
+        from PIL import Image, ImageOps, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > 40_000_000:
+                    raise MarkupError(f"Das Bild »{source.name}« hat zu viele Pixel.")
+                image = ImageOps.exif_transpose(image)
+                image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise MarkupError(f"»{source.name}« ist kein lesbares Bild.") from None
+        scale = min(1.0, RASTER_SIDE / max(image.width, image.height))
+        if scale < 1.0:
+            image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        if suffix == ".png":
+            image.save(buffer, "PNG", optimize=True)
+            target = target_dir / f"{name}.png"
+        else:
+            image.convert("RGB").save(buffer, "JPEG", quality=88)
+            target = target_dir / f"{name}.jpg"
+        data = buffer.getvalue()
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(target, data)
+    except OSError as error:
+        raise MarkupError(f"Das Bild konnte nicht in {target_dir} gespeichert werden ({error.strerror}).") from None
+    return f"bilder/{target.name}"
