@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_render_support import decode_qr_codes, page_texts, text_runs
+from test_render_support import body_runs_too_small, decode_qr_codes, page_texts, placed_blocks, text_runs
 
 from app import paths
 from app.bench.handout import write_sample_lesson
@@ -43,7 +43,9 @@ def _check_booklet(lessons, target: Path, *, pictures_with_codes: bool = False) 
                                                for page, box, url in boxes)]
         assert len(boxes) == len(urls)
     assert sorted(code.text for code in codes) == urls
-    assert min(run.size for run in text_runs(target) if "Atkinson" in run.font) >= 14 - 0.01
+    runs = text_runs(target)
+    assert all("Atkinson" in run.font for run in runs), {run.font for run in runs}
+    assert body_runs_too_small(runs, [lesson.folder for lesson in lessons]) == []
     return texts
 
 
@@ -54,12 +56,11 @@ def _qr_boxes(layout):
 
     body = layout.body
     boxes = []
-    for number, page in enumerate(layout.pages, 1):
-        for placed in page.placed:
-            if isinstance(placed.block, QrCode):
-                left, top = body.left(), body.top() + placed.y
-                side = placed.block.side
-                boxes.append((number, tuple(to_mm(v) for v in (left, top, left + side, top + side)), placed.block.url))
+    for number, block, y in placed_blocks(layout):
+        if isinstance(block, QrCode):
+            left, top = body.left(), body.top() + y
+            side = block.side
+            boxes.append((number, tuple(to_mm(v) for v in (left, top, left + side, top + side)), block.url))
     return boxes
 
 

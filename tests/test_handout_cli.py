@@ -77,12 +77,13 @@ def test_folder_without_lesson_file(qapp, tmp_path: Path, capsys) -> None:
 
 
 def test_missing_output_folder(qapp, lesson_folder: Path, tmp_path: Path, capsys) -> None:
-    assert cli.main(["handout", str(lesson_folder), "-o", str(tmp_path / "fehlt" / "x.pdf")]) == 1
-    assert "existiert nicht" in capsys.readouterr().err
+    # a wrong output path is a usage error (exit 2) in every command (app/commands/common.py)
+    assert cli.main(["handout", str(lesson_folder), "-o", str(tmp_path / "fehlt" / "x.pdf")]) == 2
+    assert "gibt es nicht" in capsys.readouterr().err
 
 
 def test_output_is_a_folder(qapp, lesson_folder: Path, tmp_path: Path, capsys) -> None:
-    assert cli.main(["handout", str(lesson_folder), "-o", str(tmp_path)]) == 1
+    assert cli.main(["handout", str(lesson_folder), "-o", str(tmp_path)]) == 2
     assert "ist ein Ordner" in capsys.readouterr().err
 
 

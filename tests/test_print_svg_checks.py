@@ -64,13 +64,13 @@ def test_background_is_the_shape_under_the_element_not_the_page() -> None:
     assert [(f.line, f.background_line) for f in findings] == [(4, 3)]
 
 
-def test_picture_text_under_12_pt_at_handout_size() -> None:
-    # 800 units are printed 146.7 mm wide: 12 pt = 4.23 mm = 23.1 units
-    small = svg(f'<text x="100" y="100" {FONT} font-size="20" fill="#1a1a1a">klein</text>')
-    large = svg(f'<text x="100" y="100" {FONT} font-size="24" fill="#1a1a1a">groß</text>')
+def test_picture_text_under_12_pt_at_smallest_handout_size() -> None:
+    # 800 × 600 units at 80 % of the 150 × 110 mm box: 117.3 mm wide, 12 pt = 4.23 mm = 28.9 units
+    small = svg(f'<text x="100" y="100" {FONT} font-size="27" fill="#1a1a1a">klein</text>')
+    large = svg(f'<text x="100" y="100" {FONT} font-size="30" fill="#1a1a1a">groß</text>')
     assert kinds(small) == ["text_size"]
     assert kinds(large) == []
-    scaled = svg(f'<g transform="scale(0.5)"><text x="100" y="100" {FONT} font-size="40" fill="#1a1a1a">x</text></g>')
+    scaled = svg(f'<g transform="scale(0.5)"><text x="100" y="100" {FONT} font-size="50" fill="#1a1a1a">x</text></g>')
     assert kinds(scaled) == ["text_size"]
 
 

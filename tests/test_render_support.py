@@ -175,6 +175,46 @@ def _quiet_zone_white(grey, left, top, right, bottom, module_px) -> bool:
     return True
 
 
+def picture_words(folders) -> set[str]:
+    """Every word written inside the SVG pictures of the lesson *folders* (picture text may be 12 pt)."""
+    import xml.etree.ElementTree as ElementTree
+
+    words: set[str] = set()
+    for folder in folders:
+        for picture in Path(folder).glob("bilder/*.svg"):
+            for element in ElementTree.parse(picture).iter():
+                if element.tag.endswith("text") and element.text:
+                    words.update(element.text.split())
+    return words
+
+
+def body_runs_too_small(runs, folders, body_pt: float = 14.0, picture_pt: float = 12.0) -> list:
+    """Runs under *body_pt*, except picture text, which may go down to *picture_pt* (issue 14)."""
+    allowed = picture_words(folders)
+    small = []
+    for run in runs:
+        limit = picture_pt if run.text.strip() and set(run.text.split()) <= allowed else body_pt
+        if run.size < limit - 0.01:
+            small.append(run)
+    return small
+
+
+def placed_blocks(layout):
+    """(page number, block, top in layout units from the body's top) of every block, inside groups too."""
+    from app.render.keep import Group
+
+    def walk(block, y):
+        yield block, y
+        if isinstance(block, Group):
+            for child, offset in zip(block.children, block.offsets):
+                yield from walk(child, y + offset)
+
+    for number, page in enumerate(layout.pages, 1):
+        for placed in page.placed:
+            for block, y in walk(placed.block, placed.y):
+                yield number, block, y
+
+
 # --- tests of the tools themselves ----------------------------------------------------------
 
 

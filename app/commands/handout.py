@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--geraet", choices=DEVICE_CHOICES, default="beide",
                         help="Android-, iPhone-Fassung oder beide (Standard: beide)")
     parser.add_argument("--notizen", action="store_true", help="Notizen für die Kursleitung mitdrucken")
+    parser.add_argument("--beidseitig", action="store_true",
+                        help="für beidseitigen Druck: jede Lektion des Kurshefts beginnt auf einer rechten Seite")
     parser.add_argument("--kurs", default="", metavar="NAME", help="Name des Kurses für Kopf- und Fußzeile")
     parser.add_argument("--kursleitung", default="", metavar="NAME", help="Name der Kursleitung")
     parser.add_argument("--organisation", default="", metavar="NAME", help="Name der Organisation (Standard: Kurslotse)")
@@ -118,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         logo = logo or stored_logo
     options = HandoutOptions.for_choice(
         args.geraet, notes=args.notizen, organisation=organisation, course=args.kurs,
-        trainer=args.kursleitung, date=args.datum, logo_path=logo,
+        trainer=args.kursleitung, date=args.datum, logo_path=logo, duplex=args.beidseitig,
     )
     document = build_booklet(lessons, options) if len(lessons) > 1 else build_handout(lessons[0], options)
     try:

@@ -3,11 +3,12 @@
 Most handouts come out of a cheap black-and-white laser printer, which thresholds each pixel to
 ink or paper. A colour survives that only when it differs clearly from what lies beneath it, so:
 
-* **contrast** — text, lines (strokes) and filled shapes without a dark outline need a contrast
-  of at least 4.5:1 (WCAG relative luminance) against the colour under them. A pale fill inside a
-  dark outline is fine: the outline carries the shape, the fill is only a tint.
+* **contrast** — text, lines (strokes) and filled shapes need a contrast of at least 4.5:1 (WCAG
+  relative luminance) against the colour under them. The one exception is a pale tint (at most
+  1.5:1) inside a dark outline: it prints white and the outline carries the shape. Mid-tones in
+  between are refused, because a printer's threshold makes them white or black by chance.
 * **text size** — text inside a picture must reach 12 pt when the picture is printed at its
-  planned handout size (150 × 110 mm box, see app/render/pictures.py).
+  smallest handout size (the 150 × 110 mm box shrunk to 80 %, see app/render/keep.py).
 * **font** — picture text should name the bundled "Atkinson Hyperlegible" (the renderer maps
   generic families onto it anyway, so this is advice for portable files).
 * **frame** — drawing that leaves the viewBox is cut hard at the picture's edge.
@@ -29,10 +30,14 @@ from typing import Protocol
 
 MIN_CONTRAST = 4.5
 MIN_PICTURE_TEXT_PT = 12.0
-HANDOUT_PICTURE_MM = (150.0, 110.0)  # largest box a step picture is printed in
+# Smallest size a step picture is printed at: the 150 × 110 mm box of app/render/pictures.py,
+# shrunk to its 80 % limit to share a page with its step (app/render/keep.py), so picture text
+# is ≥ 12 pt on paper.
+HANDOUT_PICTURE_MM = (150.0 * 0.8, 110.0 * 0.8)
 FONT_FAMILY = "Atkinson Hyperlegible"
 FRAME_TOLERANCE = 0.002  # share of the picture side a stroke may poke out (anti-aliasing)
 INVISIBLE_CONTRAST = 1.05  # a colour this close to its background was never meant to be seen
+PALE_CONTRAST = 1.5  # a fill this close to its background is a tint: it prints white, needs a dark outline
 _PT_PER_MM = 72 / 25.4
 _SHAPES = {"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text"}
 _CONTAINERS = {"svg", "g", "a", "switch"}
@@ -499,7 +504,14 @@ def _analyse(data: bytes, picture_mm: tuple[float, float]) -> tuple[list[SvgFind
                         "verschwindet sie.", "stroke", stroke, under, under_line, ratio))
             if fill is not None:
                 ratio = contrast(fill, under)
-                if INVISIBLE_CONTRAST < ratio < MIN_CONTRAST and not stroke_ok:
+                if PALE_CONTRAST < ratio < MIN_CONTRAST:
+                    findings.append(SvgFinding(
+                        line, "contrast",
+                        f"Fläche in {hex_colour(fill)} ist ein Zwischenton (Kontrast {_ratio_text(ratio)} auf "
+                        f"{hex_colour(under)}): ein Schwarzweißdrucker macht sie weiß oder schwarz. Dunkler färben "
+                        f"(ab {_ratio_text(MIN_CONTRAST)}) oder heller (bis {_ratio_text(PALE_CONTRAST)}) mit dunklem "
+                        "Rand.", "fill", fill, under, under_line, ratio))
+                elif INVISIBLE_CONTRAST < ratio <= PALE_CONTRAST and not stroke_ok:
                     findings.append(SvgFinding(
                         line, "contrast",
                         f"Fläche in {hex_colour(fill)} hat auf {hex_colour(under)} nur einen Kontrast von "

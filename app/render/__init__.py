@@ -34,11 +34,16 @@ Blocks: ``text.Text`` (plain or the lesson Markdown, cut between lines), ``block
 (framed text), ``blocks.Checklist`` (tick boxes), ``blocks.Table`` (header repeated on each
 page), ``blocks.Lines``, ``blocks.Rule``, ``blocks.Spacer``, ``blocks.TableOfContents`` (page
 numbers of ``document.Anchor`` markers), ``pictures.PictureBlock`` (never split, shrinks to
-fit; a bad file becomes a placeholder), ``qr.QrCode``. Markers: ``PageBreak``, ``Section``,
-``Anchor``, ``PlainPage`` (no header/footer, e.g. a cover). New kinds subclass
+fit; a bad file becomes a placeholder), ``qr.QrCode`` (modules ≥ 0.9 mm, address clickable),
+``keep.Group`` (blocks that share a page: a step's heading, first text and picture) and
+``keep.DevicePart`` (Android/iPhone part with symbol and side bar). Markers: ``PageBreak``, ``Section``,
+``Anchor``, ``PlainPage`` (no header/footer, e.g. a cover); ``PageBreak(right_hand=True)``
+starts an odd page (booklet »beidseitig«). New kinds subclass
 ``document.Block`` (``measure``, optionally ``split``/``min_head``/``shrink``, ``paint``).
 
 Lesson documents: ``handout.build_handout(lesson, HandoutOptions)`` and
 ``booklet.build_booklet(lessons, HandoutOptions)``. Fonts: ``fonts.load_fonts()`` registers the
-bundled Atkinson Hyperlegible (needs a QGuiApplication). Nothing here imports QtWidgets.
+bundled Atkinson Hyperlegible (needs a QGuiApplication) and maps every other family onto it, SVG
+picture text included: a PDF carries one typeface. ``output.finish_pdf`` adds language de-DE,
+author and a bookmark per section with pypdf. Nothing here imports QtWidgets.
 """

@@ -9,12 +9,13 @@ from __future__ import annotations
 from app.domain.attendance import format_date
 from app.render.attendance_sheets import _facts, _furniture, _plain
 from app.render.blocks import Table
-from app.render.document import Document, Section
+from app.render.document import Block, Document, Section
+from app.render.keep import Group
 from app.render.text import BODY, heading
 from app.render.units import mm
 from app.services.auskunft import NOTES, Auskunft, date_text, fact_lines
 
-SMALL = BODY.with_(size=12)
+SMALL = BODY  # one text size throughout (tables included): 14 pt, like every handout
 
 
 def build_auskunft(data: Auskunft) -> Document:
@@ -23,6 +24,7 @@ def build_auskunft(data: Auskunft) -> Document:
     created = data.created_at.strftime("%d.%m.%Y")
     furniture = _furniture(data.letterhead, f"Auskunft Person Nr. {data.person_id} · {created}", warnings)
     document = Document(furniture.page_style(), title=f"Auskunft über gespeicherte Daten – Person Nr. {data.person_id}")
+    document.author = data.letterhead.organisation
     document.warnings.extend(warnings)
     document.add(
         Section("Auskunft (Art. 15 DSGVO)"),
@@ -75,8 +77,10 @@ def build_auskunft(data: Auskunft) -> Document:
                   [[v["bezeichnung"], str(v["wert"]), v["quelle"]] for v in data.earlier_values],
                   widths=[0.25, 0.4, 0.35], style=SMALL),
         )
-    document.add(heading("Hinweise", 2), _plain("\n".join(NOTES), space_after=mm(2)))
+    # the closing part stays together: no page that holds only its last lines
+    closing: list[Block] = [heading("Hinweise", 2), _plain("\n".join(NOTES), space_after=mm(2))]
     if data.letterhead.funding_line:
-        document.add(_plain(data.letterhead.funding_line, BODY.with_(italic=True), space_before=mm(2)))
-    document.add(_plain(f"Stand: {format_date(data.created_at.date())}", SMALL, space_before=mm(4)))
+        closing.append(_plain(data.letterhead.funding_line, BODY.with_(italic=True), space_before=mm(2)))
+    closing.append(_plain(f"Stand: {format_date(data.created_at.date())}", BODY, space_before=mm(4)))
+    document.add(Group(closing))
     return document

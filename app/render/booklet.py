@@ -25,6 +25,7 @@ def build_booklet(lessons: Sequence[Lesson], options: HandoutOptions | None = No
     """All *lessons* in one document; the contents list the page where each lesson starts."""
     options = options or HandoutOptions()
     document = Document(title=booklet_title(options))
+    document.author = options.trainer.strip() or options.organisation_name
     furniture = options.furniture(document.warnings)
     document.style = furniture.page_style()
     keys = [f"lektion-{index}" for index in range(len(lessons))]

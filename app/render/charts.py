@@ -19,10 +19,16 @@ from app.render.document import Block, PaintContext
 from app.render.fonts import font
 from app.render.units import mm, pt
 
-# Okabe–Ito colours: distinguishable with colour-blindness and still apart when printed in grey.
-SERIES_COLOURS = ("#0b4f8a", "#e69f00", "#009e73", "#cc79a7")
+# Dark tones (≥ 4.5:1 on white) plus a pattern per series, so a black-and-white printer keeps
+# every bar and the legend apart: solid, diagonal hatching, cross-hatching, horizontal lines.
+SERIES_COLOURS = ("#0b4f8a", "#8a4500", "#00654a", "#6b2a5a")
+SERIES_PATTERNS = ("solid", "diagonal", "cross", "lines")
+# A series keeps its look in every chart of a report, whatever its position in the chart.
+SERIES_BY_NAME = {"Termine stattgefunden": 0, "Erreichte Personen": 1}
+HATCH_MM = 1.6
+HATCH_PT = 1.3
 TEXT = QColor("#000000")
-GRID = QColor("#b0b0b0")
+GRID = QColor("#767676")  # 4.5:1 on white: the grid survives a black-and-white printer
 TITLE_PT = 14.0
 LABEL_PT = 11.0
 VALUE_PT = 10.0
@@ -107,8 +113,43 @@ def paint_chart(painter: QPainter, rect: QRectF, data: ChartData) -> None:
     painter.restore()
 
 
-def _brush(index: int) -> QBrush:
-    return QBrush(QColor(SERIES_COLOURS[index % len(SERIES_COLOURS)]))
+def series_style(name: str, index: int) -> int:
+    """The style number of a series: fixed for the report's known series, else by position."""
+    return SERIES_BY_NAME.get(name, index) % len(SERIES_COLOURS)
+
+
+def paint_bar(painter: QPainter, rect: QRectF, style: int) -> None:
+    """One bar (or legend swatch) in the series' dark colour and pattern."""
+    colour = QColor(SERIES_COLOURS[style])
+    pattern = SERIES_PATTERNS[style]
+    if pattern == "solid":
+        painter.fillRect(rect, QBrush(colour))
+        return
+    painter.save()
+    painter.fillRect(rect, QColor("#ffffff"))
+    painter.setClipRect(rect)
+    painter.setPen(QPen(colour, pt(HATCH_PT)))
+    step = mm(HATCH_MM)
+    if pattern in ("diagonal", "cross"):
+        offset = -rect.height()
+        while offset < rect.width():
+            start = QPointF(rect.left() + offset, rect.bottom())
+            painter.drawLine(start, QPointF(start.x() + rect.height(), rect.top()))
+            if pattern == "cross":
+                painter.drawLine(QPointF(rect.left() + offset, rect.top()),
+                                 QPointF(rect.left() + offset + rect.height(), rect.bottom()))
+            offset += step
+    else:
+        y = rect.top() + step / 2
+        while y < rect.bottom():
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            y += step
+    painter.setClipping(False)
+    half = pt(0.6)
+    painter.setPen(QPen(colour, 2 * half))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(rect.adjusted(half, half, -half, -half))
+    painter.restore()
 
 
 def _paint_legend(painter: QPainter, rect: QRectF, data: ChartData) -> None:
@@ -119,7 +160,7 @@ def _paint_legend(painter: QPainter, rect: QRectF, data: ChartData) -> None:
     box = pt(LABEL_PT * 0.9)
     baseline = rect.top() + metrics.ascent()
     for index, (name, _values) in enumerate(data.series):
-        painter.fillRect(QRectF(x, baseline - box, box, box), _brush(index))
+        paint_bar(painter, QRectF(x, baseline - box, box, box), series_style(name, index))
         x += box + mm(2)
         painter.setPen(TEXT)
         painter.drawText(QPointF(x, baseline), name)
@@ -153,12 +194,12 @@ def _paint_vertical(painter: QPainter, area: QRectF, data: ChartData) -> None:
     every = max(1, math.ceil((widest_label + mm(2)) / slot))
     for index, category in enumerate(data.categories):
         left = plot.left() + index * slot + slot * 0.1
-        for number, (_name, values) in enumerate(data.series):
+        for number, (name, values) in enumerate(data.series):
             value = values[index] if index < len(values) else None
             x = left + number * bar
             height = plot.height() * _number(value) / top_value
             if height > 0:
-                painter.fillRect(QRectF(x, plot.bottom() - height, bar * 0.92, height), _brush(number))
+                paint_bar(painter, QRectF(x, plot.bottom() - height, bar * 0.92, height), series_style(name, number))
             if (show_values and value is not None) or isinstance(value, Hidden):
                 text = _value_text(value)
                 if text and (text != "0" or isinstance(value, Hidden)):
@@ -196,12 +237,12 @@ def _paint_horizontal(painter: QPainter, area: QRectF, data: ChartData) -> None:
         shown = label_metrics.elidedText(category, Qt.TextElideMode.ElideRight, names_width - mm(3))
         baseline = plot.top() + index * slot + (slot + label_metrics.ascent() - label_metrics.descent()) / 2
         painter.drawText(QPointF(area.left(), baseline), shown)
-        for number, (_name, values) in enumerate(data.series):
+        for number, (name, values) in enumerate(data.series):
             value = values[index] if index < len(values) else None
             y = top + number * bar
             length = plot.width() * _number(value) / top_value
             if length > 0:
-                painter.fillRect(QRectF(plot.left(), y, length, bar * 0.92), _brush(number))
+                paint_bar(painter, QRectF(plot.left(), y, length, bar * 0.92), series_style(name, number))
             text = _value_text(value)
             if text:
                 painter.setFont(value_font)

@@ -57,6 +57,7 @@ class Block:
     space_after: float = 0.0
     keep_with_next: bool = False
     fill_page: bool = False  # grows to the bottom of the page (lines for notes)
+    optional: bool = False  # a fill_page block that is left out rather than given a page of its own
     height: float = 0.0
     width: float = 0.0
 
@@ -100,7 +101,10 @@ class Marker(Block):
 
 
 class PageBreak(Marker):
-    """Start a new page unless the current one is still empty."""
+    """Start a new page unless the current one is still empty; *right_hand*: an odd page (duplex)."""
+
+    def __init__(self, right_hand: bool = False) -> None:
+        self.right_hand = right_hand
 
 
 @dataclass(eq=False)
@@ -200,6 +204,7 @@ class Document:
     def __init__(self, style: PageStyle | None = None, title: str = "") -> None:
         self.style = style or PageStyle()
         self.title = title
+        self.author = ""  # PDF metadata: organisation or Kursleitung
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
 
@@ -297,6 +302,8 @@ class _Paginator:
             if block.height <= available + EPSILON:
                 block.grow(available)
                 self.put(block, self.y + gap)
+            elif block.optional:
+                return  # e.g. note lines: never a page with nothing else on it
             else:
                 self.new_page()
                 block.grow(self.height)
@@ -336,6 +343,8 @@ class _Paginator:
         if isinstance(block, PageBreak):
             if not self.page.empty:
                 self.new_page()
+            if block.right_hand and len(self.pages) % 2 == 0:
+                self.new_page()  # the left-hand page stays blank (it keeps header and footer)
         elif isinstance(block, Section):
             self.section = block.title
             if self.page.empty:

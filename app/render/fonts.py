@@ -1,8 +1,15 @@
-"""The print fonts: bundled Atkinson Hyperlegible (SIL OFL), registered once, sized in layout units."""
+"""The print fonts: bundled Atkinson Hyperlegible (SIL OFL), registered once, sized in layout units.
+
+One typeface on paper: picture text is rewritten to name the bundled family before Qt draws an
+SVG (:func:`with_print_font`), and the usual generic and system family names are substituted by
+it, so no second font ends up embedded in a PDF. Ligatures are switched off: a PDF viewer's
+search and copy must find »öffnen«, not »ö\ufb00nen«.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
@@ -20,6 +27,18 @@ FONT_FILES = (
     "AtkinsonHyperlegible-BoldItalic.ttf",
 )
 FALLBACK_FAMILY = "sans-serif"
+# family names SVG files (ours or a trainer's) commonly ask for; all print in the bundled face
+SUBSTITUTED_FAMILIES = ("sans-serif", "sans", "serif", "monospace", "Arial", "Helvetica", "Verdana",
+                        "DejaVu Sans", "Liberation Sans", "Noto Sans", "Open Sans", "Roboto", "Segoe UI",
+                        "Calibri", "Tahoma", "Times New Roman")
+_FONT_FAMILY_ATTRIBUTE = re.compile(rb'font-family\s*=\s*("[^"]*"|\'[^\']*\')')
+_FONT_FAMILY_STYLE = re.compile(rb'font-family\s*:\s*[^;"\'>]*')
+_NO_LIGATURES = ("liga", "clig", "dlig")
+# Characters lesson texts use that Atkinson Hyperlegible has no glyph for; Qt would take them from
+# a second font (and embed it). One character each, so text positions and formats stay valid.
+# »Einstellungen > Anzeige« is also how Apple's and Google's German help write menu paths.
+_PRINTABLE = str.maketrans({"→": ">", "⇒": ">", "➔": ">", "➜": ">", "▶": ">", "►": ">", "▸": ">",
+                            "○": "o", "●": "•", "⋮": ":", "✓": "+", "✔": "+", "✗": "x", "✘": "x"})
 
 _lock = threading.Lock()
 _family: str | None = None
@@ -47,7 +66,29 @@ def load_fonts() -> str:
             families = QFontDatabase.applicationFontFamilies(font_id)
             family = family or (families[0] if families else None)
         _family = family or FALLBACK_FAMILY
+        if family:
+            for name in SUBSTITUTED_FAMILIES:
+                QFont.insertSubstitution(name, family)
         return _family
+
+
+def printable(text: str) -> str:
+    """*text* with the few characters missing from the print font replaced (same length)."""
+    return text.translate(_PRINTABLE)
+
+
+def with_print_font(svg: bytes) -> bytes:
+    """*svg* with every font-family naming the print face (call :func:`load_fonts` before drawing)."""
+    family = (_family or FAMILY).encode()
+    svg = _FONT_FAMILY_ATTRIBUTE.sub(b'font-family="' + family + b'"', svg)
+    return _FONT_FAMILY_STYLE.sub(b"font-family:" + family, svg)
+
+
+def without_ligatures(face: QFont) -> QFont:
+    """Switch off ligatures so text copied or searched in the PDF reads as typed."""
+    for tag in _NO_LIGATURES:
+        face.setFeature(QFont.Tag(tag), 0)
+    return face
 
 
 def font(size_pt: float, *, bold: bool = False, italic: bool = False) -> QFont:
@@ -63,4 +104,4 @@ def font(size_pt: float, *, bold: bool = False, italic: bool = False) -> QFont:
     result.setItalic(italic)
     result.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     result.setKerning(True)
-    return result
+    return without_ligatures(result)

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.lesson import Device, Lesson, Picture, Step
+from app.domain.lesson import Link
 from app.render.blocks import Box, Checklist, Lines, Rule
-from app.render.document import Anchor, Document, PageBreak, RenderCancelled, Section
+from app.render.document import Anchor, Block, Document, PageBreak, RenderCancelled, Section
 from app.render.furniture import StandardFurniture
+from app.render.keep import DevicePart, Group
 from app.render.markdown import Paragraph, Run
 from app.render.pictures import LoadedPicture, PictureBlock, load_picture
-from app.render.qr import QrCode
+from app.render.qr import QrCode, align_codes
 from app.render.text import BODY, KEY_SENTENCE, Text, heading
 from app.render.units import mm
 
@@ -42,6 +44,7 @@ class HandoutOptions:
     course: str = ""
     date: dt.date | None = None
     trainer: str = ""
+    duplex: bool = False  # »beidseitig«: every lesson of a booklet starts on a right-hand page
 
     @classmethod
     def for_choice(cls, choice: str = "beide", **values: object) -> HandoutOptions:
@@ -77,6 +80,7 @@ def build_handout(lesson: Lesson, options: HandoutOptions | None = None,
     """The handout of one lesson as a document (A4 portrait when painted on a PDF writer)."""
     options = options or HandoutOptions()
     document = Document(title=lesson.title)
+    document.author = options.trainer.strip() or options.organisation_name
     document.style = options.furniture(document.warnings).page_style()
     add_lesson(document, lesson, options, show_meta=True, cancelled=cancelled)
     return document
@@ -86,7 +90,7 @@ def add_lesson(document: Document, lesson: Lesson, options: HandoutOptions, *, s
                anchor: str = "", cancelled: Callable[[], bool] | None = None) -> None:
     """Append the whole handout of *lesson* to *document* (also used for each lesson of a booklet)."""
     devices = options.devices_for(lesson)
-    document.add(PageBreak(), Section(lesson.title))
+    document.add(PageBreak(right_hand=options.duplex), Section(lesson.title))
     if anchor:
         document.add(Anchor(anchor))
     document.add(heading(lesson.title, 1))
@@ -102,8 +106,10 @@ def add_lesson(document: Document, lesson: Lesson, options: HandoutOptions, *, s
         if cancelled is not None and cancelled():
             raise RenderCancelled
         _add_step(document, number, step, devices, options)
-    _add_links(document, lesson)
-    document.add(heading("Meine Notizen", 2), Lines(NOTE_LINES, fill=True))
+    _add_links(document, lesson, devices)
+    notes = Group([heading("Meine Notizen", 2), Lines(NOTE_LINES, fill=True)])
+    notes.fill_page = notes.optional = True  # left out when the last page has no room for them
+    document.add(notes)
 
 
 def _meta_line(options: HandoutOptions, devices: tuple[Device, ...]) -> Text:
@@ -124,30 +130,29 @@ def _meta_line(options: HandoutOptions, devices: tuple[Device, ...]) -> Text:
 
 def _add_step(document: Document, number: int, step: Step, devices: tuple[Device, ...],
               options: HandoutOptions) -> None:
-    document.add(heading(f"{number}. {step.title}", 2))
+    """Heading, first text and first picture share a page; each device's part has its own side bar."""
+    title = heading(f"{number}. {step.title}", 2)
     pictures = {device: step.picture_for(device) for device in devices}
     if len(devices) == 1 or not step.differs_by_device:
         device = devices[0]
         text = step.text_for(device)
-        if text:
-            document.add(Text(text, BODY, is_markdown=True))
-        _add_picture(document, number, step, pictures[device])
+        document.add(Group([title, Text(text, BODY, is_markdown=True) if text else None,
+                            _picture(document, number, step, pictures[device])]))
     else:
-        if step.text.strip():
-            document.add(Text(step.text, BODY, is_markdown=True))
         shared = len({p.path if p else None for p in pictures.values()}) == 1
-        if shared:
-            _add_picture(document, number, step, pictures[devices[0]])
+        head = Group([title, Text(step.text, BODY, is_markdown=True) if step.text.strip() else None,
+                      _picture(document, number, step, pictures[devices[0]]) if shared else None])
+        # without a shared picture, the first device's part (with its picture) stays with the heading
+        head.keep_with_next = not shared or pictures[devices[0]] is None
+        document.add(head)
         for device in devices:
             variant = step.variants.get(device)
-            own_picture = None if shared else pictures[device]
+            own_picture = None if shared else _picture(document, number, step, pictures[device])
             variant_text = variant.text.strip() if variant else ""
             if not variant_text and own_picture is None:
                 continue
-            document.add(heading(f"Auf dem {device.label}:" if device is Device.IPHONE else "Auf dem Android-Handy:", 3))
-            if variant_text:
-                document.add(Text(variant_text, BODY, is_markdown=True))
-            _add_picture(document, number, step, own_picture)
+            document.add(DevicePart(device, [Text(variant_text, BODY, is_markdown=True, space_before=0)
+                                             if variant_text else None, own_picture]))
     if step.key_sentence.strip():
         inner = Text(f"**Merksatz:** {step.key_sentence.strip()}", KEY_SENTENCE, is_markdown=True,
                      space_before=0, space_after=0)
@@ -161,25 +166,43 @@ def _add_step(document: Document, number: int, step: Step, devices: tuple[Device
         document.add(Box(inner, frame_pt=1.0, dashed=True))
 
 
-def _add_picture(document: Document, number: int, step: Step, picture: Picture | None) -> None:
+def _picture(document: Document, number: int, step: Step, picture: Picture | None) -> Block | None:
     if picture is None:
-        return
+        return None
     loaded: LoadedPicture = load_picture(picture.path, picture.alt)
     if not loaded.ok:
         document.warnings.append(
             f"Schritt {number} »{step.title}«: Bild »{loaded.name}« – {loaded.problem} Es wurde ein Platzhalter gedruckt."
         )
-    document.add(PictureBlock(loaded))
+    return PictureBlock(loaded)
 
 
-def _add_links(document: Document, lesson: Lesson) -> None:
-    links = [link for link in lesson.links if link.url.lower().startswith("https://")]
-    for link in lesson.links:
+_ANDROID_MARKS = ("android", "play.google.", "samsung", "google play")
+_IPHONE_MARKS = ("iphone", "apple.com", "ipad", "app store", "ios")
+
+
+def link_device(link: Link) -> Device | None:
+    """The device a help link is only for (Apple's or Google's Android help), or None for both."""
+    text = f"{link.title} {link.url}".casefold()
+    android = any(mark in text for mark in _ANDROID_MARKS)
+    iphone = any(mark in text for mark in _IPHONE_MARKS)
+    if android and not iphone:
+        return Device.ANDROID
+    if iphone and not android:
+        return Device.IPHONE
+    return None
+
+
+def _add_links(document: Document, lesson: Lesson, devices: tuple[Device, ...]) -> None:
+    """QR codes for the lesson's links; a device-only handout leaves out the other device's help."""
+    wanted = [link for link in lesson.links if link_device(link) in (None, *devices)]
+    links = [link for link in wanted if link.url.lower().startswith("https://")]
+    for link in wanted:
         if link not in links:
             document.warnings.append(f"Der Link »{link.title}« ist keine https-Adresse und wurde nicht gedruckt.")
     if not links:
         return
-    document.add(heading("Zum Nachschauen im Internet", 2))
-    document.add(Text(QR_HINT, BODY, keep_with_next=True))
-    for link in links:
-        document.add(QrCode(link.url, link.title))
+    codes = [QrCode(link.url, link.title) for link in links]
+    align_codes(codes)
+    document.add(Group([heading("Zum Nachschauen im Internet", 2), Text(QR_HINT, BODY), codes[0]]))
+    document.add(*codes[1:])

@@ -20,6 +20,7 @@ from PySide6.QtSvg import QSvgRenderer
 
 from app.render.blocks import BLACK, pen
 from app.render.document import EPSILON, Block, PaintContext
+from app.render.fonts import load_fonts, with_print_font
 from app.render.text import BODY, Text
 from app.render.units import mm
 
@@ -165,6 +166,7 @@ def _read_svg(path: Path, alt: str) -> LoadedPicture:
     data, problem = read_checked(path)
     if data is None:
         return LoadedPicture(path.name, alt, problem=problem)
+    data = with_print_font(data)  # one typeface on paper (see app.render.fonts)
     renderer = QSvgRenderer(QByteArray(data))
     if not renderer.isValid():
         return LoadedPicture(path.name, alt, problem="Die SVG-Datei ist beschädigt.")
@@ -184,6 +186,7 @@ def paint_picture(painter: QPainter, picture: LoadedPicture, rect: QRectF) -> No
         painter.drawImage(rect, picture.image)
         painter.restore()
     elif picture.svg is not None:
+        load_fonts()  # the bundled face must be registered before Qt resolves the SVG's font
         renderer = QSvgRenderer(QByteArray(picture.svg))
         renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         painter.save()

@@ -1,7 +1,10 @@
-"""QR codes that scan on the first try: error correction M, 4-module quiet zone, ≥ 25 mm, vector.
+"""QR codes that scan on the first try: error correction M, 4-module quiet zone, modules ≥ 0.9 mm, vector.
 
-The code is drawn as one filled path (no seams between modules at any zoom), with its title
-and the address printed beside it so it can also be typed in.
+The printed size follows from the code: every module is at least ``MIN_MODULE_MM`` wide, so a
+long address makes a larger code instead of finer modules (a phone photo of a handout resolves
+about 0.8 mm). The code is drawn as one filled path (no seams between modules at any zoom), with
+its title and the address printed beside it so it can also be typed in; the address is a
+clickable link in the PDF. :func:`align_codes` lines up the text column of all codes on a page.
 """
 
 from __future__ import annotations
@@ -9,13 +12,19 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath
 
+from dataclasses import dataclass
+from collections.abc import Sequence
+
 from app.render.document import Block, PaintContext
+from app.render.markdown import Paragraph, Run
 from app.render.text import BODY, Text, TextStyle
 from app.render.units import mm
 
 QUIET_ZONE_MODULES = 4
 MIN_CODE_MM = 25.0
 DEFAULT_CODE_MM = 32.0
+MIN_MODULE_MM = 0.9
+TEXT_GAP_MM = 2.0
 LINK_TITLE = TextStyle(size=16, bold=True, line_height=1.3, paragraph_gap=0.2)
 URL_STYLE = TextStyle(size=14, line_height=1.35)
 
@@ -48,6 +57,13 @@ def qr_path(modules: list[list[bool]], module_size: float) -> QPainterPath:
     return path
 
 
+@dataclass
+class LinkRun(Run):
+    """A run that becomes a clickable link in the PDF."""
+
+    href: str = ""
+
+
 class QrCode(Block):
     """A QR code with quiet zone on the left, title, address and a hint on the right; never split."""
 
@@ -58,15 +74,13 @@ class QrCode(Block):
         self.title = title
         self.modules = qr_modules(url)
         count = len(self.modules)
-        self.module_size = mm(max(code_mm, MIN_CODE_MM)) / count
+        self.module_size = max(mm(max(code_mm, MIN_CODE_MM)) / count, mm(MIN_MODULE_MM))
         self.side = self.module_size * (count + 2 * QUIET_ZONE_MODULES)
-        # the text column starts at the same place for every code: beside the widest quiet zone
-        smallest = 21  # modules of a version-1 code
-        self.text_x = mm(max(code_mm, MIN_CODE_MM)) * (smallest + 2 * QUIET_ZONE_MODULES) / smallest + mm(2)
+        self.text_x = self.side + mm(TEXT_GAP_MM)  # align_codes() moves it to the widest code's edge
         self.texts: list[Text] = []
         if title:
             self.texts.append(Text(title, LINK_TITLE, space_before=0, space_after=mm(1)))
-        self.texts.append(Text(url, URL_STYLE, space_before=0, space_after=mm(1)))
+        self.texts.append(Text([Paragraph([LinkRun(url, href=url)])], URL_STYLE, space_before=0, space_after=mm(1)))
         if hint:
             self.texts.append(Text(hint, BODY, space_before=0, space_after=0))
         self.space_before = self.space_after = mm(3)
@@ -100,3 +114,11 @@ class QrCode(Block):
         for text in self.texts:
             text.paint(painter, x + self.text_x, top, context)
             top += text.height + text.space_after
+
+
+def align_codes(codes: Sequence[QrCode]) -> None:
+    """One text column for all *codes*: beside the widest code, so titles and addresses line up."""
+    if codes:
+        column = max(code.side for code in codes) + mm(TEXT_GAP_MM)
+        for code in codes:
+            code.text_x = column

@@ -17,12 +17,11 @@ from app.domain.indicators import (
     INDICATORS,
     MONTH_NAMES,
     format_day,
-    suppress,
-    suppression_note,
 )
 from app.render.blocks import Table
 from app.render.charts import BarChart, ChartData
-from app.render.document import Document, PageBreak, Section
+from app.render.document import Document, Section
+from app.render.hyphen import hyphenate
 from app.render.furniture import StandardFurniture
 from app.render.markdown import Paragraph, Run
 from app.render.pictures import load_image_bytes
@@ -31,7 +30,7 @@ from app.render.units import mm
 from app.reports import Report
 from app.reports.cells import display_text
 from app.reports.model import GroupFigures
-from app.reports.tables import SHEET_OVERVIEW, Cell, indicator_cell
+from app.reports.tables import SHEET_OVERVIEW, Cell, distribution_cell, indicator_cell
 
 TABLE_STYLE = TextStyle(size=11, line_height=1.3, paragraph_gap=0.2)
 NOTE_STYLE = TextStyle(size=11, italic=True, line_height=1.35)
@@ -62,12 +61,12 @@ def report_charts(report: Report) -> list[ChartData]:
             ("Termine stattgefunden", [indicator_cell(held, f, threshold) for f in months]),
             ("Erreichte Personen", [indicator_cell(persons, f, threshold) for f in months]),
         ]),
-        ChartData("Erreichte Personen und Termine je Ortsgemeinde", [f.label for f in towns], [
-            ("Erreichte Personen", [indicator_cell(persons, f, threshold) for f in towns]),
+        ChartData("Termine und erreichte Personen je Ortsgemeinde", [f.label for f in towns], [
             ("Termine stattgefunden", [indicator_cell(held, f, threshold) for f in towns]),
+            ("Erreichte Personen", [indicator_cell(persons, f, threshold) for f in towns]),
         ], horizontal=True),
         ChartData("Erreichte Personen nach Altersgruppe", list(AGE_BANDS), [
-            ("Erreichte Personen", [suppress(data.total.age_bands.get(band, 0), threshold) for band in AGE_BANDS]),
+            ("Erreichte Personen", [distribution_cell(data.total, "age_bands", band, threshold) for band in AGE_BANDS]),
         ], horizontal=True),
     ]
 
@@ -82,9 +81,18 @@ def _plain(text: str, style: TextStyle = NOTE_STYLE) -> Text:
                 space_before=mm(1.5), space_after=mm(2))
 
 
+EMPTY_CELL = "–"  # one convention for »nothing to show« in every table of the report
+
+
+def _cell_text(cell: Cell) -> str:
+    text = display_text(cell).strip()
+    return EMPTY_CELL if text in ("", "-", "—", "–", "None") else text
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float]) -> Table:
-    return Table(list(headers), [[display_text(cell) for cell in row] for row in rows], widths=list(widths),
-                 style=TABLE_STYLE, padding=mm(1.5))
+    """A table whose narrow header cells break long words with a hyphen, never inside a syllable."""
+    return Table([hyphenate(str(header)) for header in headers], [[_cell_text(cell) for cell in row] for row in rows],
+                 widths=list(widths), style=TABLE_STYLE, padding=mm(1.5))
 
 
 def _transposed(groups: Sequence[GroupFigures], threshold: int) -> list[Table]:
@@ -116,14 +124,45 @@ def _distribution_tables(report: Report, attribute: str, first: str, order: Sequ
     for start in range(0, len(columns), GROUPS_PER_TABLE + 1):
         chunk = columns[start:start + GROUPS_PER_TABLE + 1]
         rows = [[labels.get(key, key) if labels else key,
-                 *(suppress(getattr(c, attribute).get(key, 0), threshold) for c in chunk)] for key in order]
+                 *(distribution_cell(c, attribute, key, threshold) for c in chunk)] for key in order]
         share = 0.7 / len(chunk)
         tables.append(_table([first, *(c.label for c in chunk)], rows, [0.3, *([share] * len(chunk))]))
     return tables
 
 
+MIN_LAST_PAGE_SHARE = 0.25  # a last page filled less than this counts as »nearly empty«
+DEFINITION_GAPS = (0.5, 0.9, 1.3, 0.25)  # paragraph gaps tried for the definitions, first is normal
+
+
 def build_report_document(report: Report, letterhead: Letterhead | None = None) -> Document:
-    """The whole report as a renderer document (A4, header and »Seite x von y« on every page)."""
+    """The whole report as a renderer document (A4, header and »Seite x von y« on every page).
+
+    No nearly empty last page: when the definitions would leave a few lines alone on a page, their
+    paragraph spacing is changed (never the text size) until the last page carries a fair share.
+    """
+    document = _build_report(report, letterhead, DEFINITION_GAPS[0])
+    if _last_page_share(document) >= MIN_LAST_PAGE_SHARE:
+        return document
+    for gap in DEFINITION_GAPS[1:]:
+        candidate = _build_report(report, letterhead, gap)
+        if _last_page_share(candidate) >= MIN_LAST_PAGE_SHARE:
+            return candidate
+    return document
+
+
+def _last_page_share(document: Document) -> float:
+    """How much of the last page's body is used on A4 (1.0 for a one-page document)."""
+    from app.render.output import a4_layout
+
+    size = a4_layout().fullRect().size()
+    layout = document.layout(mm(size.width()), mm(size.height()))
+    if layout.page_count < 2 or not layout.pages[-1].placed:
+        return 1.0
+    used = max(placed.y + placed.block.height for placed in layout.pages[-1].placed)
+    return used / layout.body.height()
+
+
+def _build_report(report: Report, letterhead: Letterhead | None, definition_gap: float) -> Document:
     from app.domain.indicators import DEVICES, GENDER_LABELS, GENDERS
 
     data, threshold = report.data, report.threshold
@@ -134,6 +173,7 @@ def build_report_document(report: Report, letterhead: Letterhead | None = None) 
         logo = logo if logo.ok else None
     furniture = StandardFurniture(head.organisation, logo, f"Smart-City-Kennzahlen · {data.period.label}")
     document = Document(furniture.page_style(), title=report.title)
+    document.author = head.organisation
     period_text = f"{data.period.label} ({format_day(data.period.start)} bis {format_day(data.period.end)})"
     document.add(
         Section("Smart-City-Kennzahlen"),
@@ -146,13 +186,14 @@ def build_report_document(report: Report, letterhead: Letterhead | None = None) 
         document.add(_plain(head.funding_line))
     overview = report.sheet(SHEET_OVERVIEW)
     document.add(heading("Übersicht", 2, space_before=mm(3)), _table(overview.headers, overview.rows, [0.72, 0.28]),
-                 _plain(suppression_note(threshold)))
+                 _plain(report.privacy_note))
 
-    document.add(PageBreak(), Section("Diagramme"), heading("Diagramme", 2, space_before=0))
+    # no forced page breaks: they left nearly empty pages; headings never end a page alone
+    document.add(Section("Diagramme"), heading("Diagramme", 2))
     for chart in report_charts(report):
         document.add(BarChart(chart))
 
-    document.add(PageBreak(), Section("Aufschlüsselungen"), heading("Nach Ortsgemeinde", 2, space_before=0))
+    document.add(Section("Aufschlüsselungen"), heading("Nach Ortsgemeinde", 2))
     document.extend(_transposed(data.by_municipality, threshold))
     document.add(heading("Nach Format", 2))
     document.extend(_transposed(data.by_format, threshold))
@@ -172,7 +213,7 @@ def build_report_document(report: Report, letterhead: Letterhead | None = None) 
         document.extend(_distribution_tables(report, attribute, first, order, labels))
     document.add(heading("Themen der Sprechstunden", 2))
     if data.drop_in_topics:
-        document.add(_table(["Thema", "Nennungen"], [[topic, suppress(data.total.drop_in_topics.get(topic, 0), threshold)]
+        document.add(_table(["Thema", "Nennungen"], [[topic, distribution_cell(data.total, "drop_in_topics", topic, threshold)]
                                                      for topic in data.drop_in_topics], [0.7, 0.3]))
     else:
         document.add(_plain("Im Zeitraum wurden keine Themen in Sprechstunden gezählt."))
@@ -186,9 +227,9 @@ def build_report_document(report: Report, letterhead: Letterhead | None = None) 
         document.add(heading("Hinweise zu den Daten", 2))
         document.add(Text([Paragraph([Run(note)], marker="•") for note in data.notes], BODY.with_(size=12)))
 
-    document.add(PageBreak(), Section("Definitionen"), heading("Definitionen", 2, space_before=0))
+    document.add(Section("Definitionen"), heading("Definitionen", 2))
     definitions = [(i.label, i.definition) for i in INDICATORS] + [(label, text) for _k, label, text in DISTRIBUTIONS]
     document.add(Text([Paragraph([Run(f"{label}: ", bold=True), Run(text)]) for label, text in definitions],
-                      BODY.with_(size=12, paragraph_gap=0.5)))
-    document.add(_plain(suppression_note(threshold)))
+                      BODY.with_(size=12, paragraph_gap=definition_gap)))
+    document.add(_plain(report.privacy_note))
     return document

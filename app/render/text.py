@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTextCharForma
 
 from app.render import markdown
 from app.render.document import EPSILON, Block, PaintContext
-from app.render.fonts import font
+from app.render.fonts import font, printable
 from app.render.units import mm, pt
 
 MIN_BODY_PT = 14.0
@@ -111,7 +111,7 @@ class TextLines:
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         option.setUseDesignMetrics(True)
         paragraph = self.paragraphs[number]
-        layout = QTextLayout(paragraph.text, base)
+        layout = QTextLayout(printable(paragraph.text), base)  # one font in the PDF
         layout.setTextOption(option)
         layout.setFormats(_formats(paragraph, self.style))
         return layout
@@ -164,6 +164,10 @@ def _formats(paragraph: markdown.Paragraph, style: TextStyle) -> list[QTextLayou
             bold = run.bold or paragraph.bold or style.bold
             char_format.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
             char_format.setFontItalic(run.italic or style.italic)
+            href = getattr(run, "href", "")  # a LinkRun (app.render.qr): clickable in the PDF
+            if href:
+                char_format.setAnchor(True)
+                char_format.setAnchorHref(href)
             fmt = QTextLayout.FormatRange()
             fmt.start, fmt.length, fmt.format = start, length, char_format
             ranges.append(fmt)
