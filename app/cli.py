@@ -134,8 +134,26 @@ def build_parser(prog: str = "kurslotse") -> argparse.ArgumentParser:
     return parser
 
 
+def _usable_console() -> None:
+    """Never crash on output: a windowed bundle has no console, a redirected Windows console is cp1252."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # PyInstaller console=False on Windows
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+            continue
+        try:
+            # Characters the console cannot show become "?" instead of a UnicodeEncodeError.
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from app.commands import common
+
+    _usable_console()
 
     prog = common.invoked_as()
     common.set_command_name(prog)

@@ -139,3 +139,30 @@ def test_masked_url_hides_every_password():
         "postgresql+psycopg://anna:***@server:5432/kreis"
     assert masked_url("postgresql://anna:p%40ss:w@server/kreis") == "postgresql://anna:***@server/kreis"
     assert masked_url("sqlite:////home/anna/daten.sqlite3") == "sqlite:////home/anna/daten.sqlite3"
+
+
+def test_output_to_a_cp1252_console_never_crashes():
+    """A redirected Windows console is cp1252: »→« or »≤« must become »?«, not a UnicodeEncodeError."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS
+
+    code = "from app.cli import _usable_console; _usable_console(); print('Schritt 3 → 4, Ziel ≤ 0,4 s, Jörg Müller')"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=PROJECT_ROOT_FOR_SUBPROCESS,
+                            env={**os.environ, "PYTHONIOENCODING": "cp1252"}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("cp1252").strip() == "Schritt 3 ? 4, Ziel ? 0,4 s, Jörg Müller"
+
+
+def test_a_windowed_bundle_without_console_still_runs(monkeypatch, capsys):
+    """PyInstaller's console=False leaves sys.stdout None; --version must not crash."""
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", None)
+    from app.cli import _usable_console
+
+    _usable_console()
+    assert sys.stdout is not None
+    print("geht")  # goes nowhere, but raises nothing
