@@ -35,10 +35,9 @@ def test_orange_box_with_white_text_is_reported_with_line_and_ratio() -> None:
     data = svg('<rect x="100" y="100" width="600" height="200" fill="#e07b00"/>',
                f'<text x="400" y="220" {FONT} font-size="60" fill="#ffffff" text-anchor="middle">Gesponsert</text>')
     findings = check_svg(data)
-    contrast_findings = [f for f in findings if f.kind == "contrast"]
-    assert [(f.line, f.part) for f in contrast_findings] == [(3, "fill"), (4, "text")]
-    assert "#e07b00" in contrast_findings[0].message and "3,0:1" in contrast_findings[0].message
-    assert contrast_findings[1].background_line == 3
+    assert [(f.line, f.kind, f.part) for f in findings] == [(3, "midtone", "fill"), (4, "contrast", "text")]
+    assert "#e07b00" in findings[0].message and "3,0:1" in findings[0].message
+    assert findings[1].background_line == 3
 
 
 def test_dark_colours_and_pale_fills_inside_dark_outlines_pass() -> None:
@@ -48,6 +47,12 @@ def test_dark_colours_and_pale_fills_inside_dark_outlines_pass() -> None:
                '<rect x="100" y="350" width="300" height="150" fill="#1f5fbf"/>',
                f'<text x="250" y="450" {FONT} font-size="50" fill="#ffffff" text-anchor="middle">OK</text>')
     assert check_svg(data) == []
+
+
+def test_mid_tone_fill_is_reported_even_inside_a_dark_outline() -> None:
+    # #5b8bd9 (3.4:1 on white) turns white or black by chance on a black-and-white printer
+    data = svg('<rect x="100" y="100" width="600" height="200" fill="#5b8bd9" stroke="#1a1a1a" stroke-width="6"/>')
+    assert [(f.kind, f.part) for f in check_svg(data)] == [("midtone", "fill")]
 
 
 def test_light_grey_line_and_pale_shape_without_outline_are_reported() -> None:
@@ -103,7 +108,8 @@ def test_shipped_lesson_pictures_have_no_print_problems(shipped_lessons: Path) -
 
 def test_checker_warns_for_own_lessons_and_refuses_for_shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_lesson(tmp_path / "eigene")
-    (folder / "bilder" / "telefon.svg").write_bytes(svg('<rect x="100" y="100" width="600" height="200" fill="#e69f00"/>'))
+    (folder / "bilder" / "telefon.svg").write_bytes(
+        svg(f'<text x="100" y="300" {FONT} font-size="60" fill="#e69f00">Werbung</text>'))
     lesson = parse_lesson(folder)
     messages = [(p.severity.name, p.message) for p in lesson.problems if "SVG-Zeile" in p.message]
     assert len(messages) == 1

@@ -6,7 +6,8 @@ ink or paper. A colour survives that only when it differs clearly from what lies
 * **contrast** — text, lines (strokes) and filled shapes need a contrast of at least 4.5:1 (WCAG
   relative luminance) against the colour under them. The one exception is a pale tint (at most
   1.5:1) inside a dark outline: it prints white and the outline carries the shape. Mid-tones in
-  between are refused, because a printer's threshold makes them white or black by chance.
+  between get a warning (``midtone``), because a printer's threshold makes them white or black
+  by chance.
 * **text size** — text inside a picture must reach 12 pt when the picture is printed at its
   smallest handout size (the 150 × 110 mm box shrunk to 80 %, see app/render/keep.py).
 * **font** — picture text should name the bundled "Atkinson Hyperlegible" (the renderer maps
@@ -61,7 +62,7 @@ _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 @dataclass(frozen=True)
 class SvgFinding:
-    """One problem in an SVG; *kind* is ``contrast``, ``text_size``, ``font`` or ``frame``.
+    """One problem in an SVG; *kind* is ``contrast``, ``midtone``, ``text_size``, ``font`` or ``frame``.
 
     For contrast findings *part* says which paint failed (``fill``, ``stroke`` or ``text``),
     *background_line* the line of the element whose fill lies beneath (0 = page white).
@@ -506,7 +507,7 @@ def _analyse(data: bytes, picture_mm: tuple[float, float]) -> tuple[list[SvgFind
                 ratio = contrast(fill, under)
                 if PALE_CONTRAST < ratio < MIN_CONTRAST:
                     findings.append(SvgFinding(
-                        line, "contrast",
+                        line, "midtone",
                         f"Fläche in {hex_colour(fill)} ist ein Zwischenton (Kontrast {_ratio_text(ratio)} auf "
                         f"{hex_colour(under)}): ein Schwarzweißdrucker macht sie weiß oder schwarz. Dunkler färben "
                         f"(ab {_ratio_text(MIN_CONTRAST)}) oder heller (bis {_ratio_text(PALE_CONTRAST)}) mit dunklem "
@@ -571,6 +572,9 @@ def _ratio_text(ratio: float) -> str:
 # ---------------------------------------------------------------- lesson checker hook
 
 MAX_MESSAGES_PER_PICTURE = 6
+# Always warnings: drawing cut at the frame, and mid-tones inside a dark outline (the shape still
+# prints, only its fill turns white or black). The test of the shipped pictures refuses them too.
+ADVICE_KINDS = ("frame", "midtone")
 
 
 class ProblemSink(Protocol):
@@ -600,7 +604,7 @@ def report_print_problems(folder: Path, target: Path, ref: str, line: int, probl
     warning = getattr(problems, "warning", problems.error)
     report = problems.error if is_shipped(folder) else warning
     for finding in findings[:MAX_MESSAGES_PER_PICTURE]:
-        sink = warning if finding.kind == "frame" else report
+        sink = warning if finding.kind in ADVICE_KINDS else report
         sink(line, f"Bild »{ref}«, SVG-Zeile {finding.line}: {finding.message}")
     rest = len(findings) - MAX_MESSAGES_PER_PICTURE
     if rest > 0:
