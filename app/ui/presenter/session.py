@@ -71,8 +71,12 @@ class PresentationSession(QObject):
 
     # --- windows on screens ---------------------------------------------------------------
     def start(self) -> None:
+        from app.ui.keep_awake import DisplayKeeper
+
         self.place_windows()
         self._prepare_neighbours()
+        self.display_keeper = DisplayKeeper()
+        self.display_keeper.hold("Präsentation einer Lektion läuft")  # no projector going black mid-lesson
 
     def place_windows(self) -> None:
         """(Re)place both windows according to the screens connected right now."""
@@ -170,6 +174,9 @@ class PresentationSession(QObject):
         if self._ended:
             return
         self._ended = True
+        keeper = getattr(self, "display_keeper", None)
+        if keeper is not None:
+            keeper.release()
         app = QGuiApplication.instance()
         for signal in (app.screenAdded, app.screenRemoved, app.primaryScreenChanged):
             try:
