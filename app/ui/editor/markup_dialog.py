@@ -1,0 +1,157 @@
+"""The marking tool: draw circles, arrows, numbered "tap here" marks and blurred areas on a phone screenshot.
+
+The picture shown is the one :mod:`app.lessons.markup` stores (blur burnt in, marks drawn by the
+same code), so what the trainer sees here is what the wall and the handout get.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from app.lessons import markup
+
+
+class MarkCanvas(QWidget):
+    """Shows the marked picture scaled to fit; press, drag and release adds a mark of the current tool."""
+
+    mark_drawn = Signal(object)  # markup.Mark
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image = QImage()
+        self.picture_size = (1, 1)
+        self.tool = "kreis"
+        self._press: QPointF | None = None
+        self._current: QPointF | None = None
+        self.setMinimumSize(240, 360)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName("Bildschirmfoto zum Markieren")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+    def set_picture(self, png: bytes, size: tuple[int, int]) -> None:
+        self.image = QImage.fromData(png)
+        self.picture_size = size
+        self.update()
+
+    def image_rect(self) -> QRectF:
+        width, height = self.picture_size
+        scale = min(self.width() / width, self.height() / height)
+        shown_w, shown_h = width * scale, height * scale
+        return QRectF((self.width() - shown_w) / 2, (self.height() - shown_h) / 2, shown_w, shown_h)
+
+    def to_picture(self, point: QPointF) -> QPointF:
+        rect = self.image_rect()
+        scale = self.picture_size[0] / rect.width()
+        return QPointF((point.x() - rect.x()) * scale, (point.y() - rect.y()) * scale)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802, ANN001
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#404040"))
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(self.image_rect(), self.image)
+        if self._press is not None and self._current is not None:
+            painter.setPen(QPen(QColor(markup.CORE), 3, Qt.PenStyle.DashLine))
+            if self.tool == "pfeil":
+                painter.drawLine(self._press, self._current)
+            elif self.tool == "kreis":
+                painter.drawEllipse(QRectF(self._press, self._current).normalized())
+            elif self.tool == "unschaerfe":
+                painter.drawRect(QRectF(self._press, self._current).normalized())
+        painter.end()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802, ANN001
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._current = event.position()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802, ANN001
+        if self._press is not None:
+            self._current = event.position()
+            self.update()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802, ANN001
+        if self._press is None:
+            return
+        start, end = self.to_picture(self._press), self.to_picture(event.position())
+        self._press = self._current = None
+        self.update()
+        if self.tool == "nummer":
+            self.mark_drawn.emit(markup.Mark("nummer", end.x(), end.y()))
+            return
+        if self.tool == "kreis" and (abs(end.x() - start.x()) < 8 and abs(end.y() - start.y()) < 8):
+            radius = max(self.picture_size) / 14  # a click without dragging: a circle of a finger's size
+            self.mark_drawn.emit(markup.Mark("kreis", end.x() - radius, end.y() - radius, end.x() + radius, end.y() + radius))
+            return
+        if abs(end.x() - start.x()) < 4 and abs(end.y() - start.y()) < 4:
+            return
+        self.mark_drawn.emit(markup.Mark(self.tool, start.x(), start.y(), end.x(), end.y()))
+
+
+class MarkupDialog(QDialog):
+    """Edit the marks of one screenshot; ``picture`` holds the result after »Übernehmen«."""
+
+    def __init__(self, picture: markup.MarkedPicture, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Bildschirmfoto markieren")
+        self.picture = picture
+        self._history: list[markup.MarkedPicture] = []
+        layout = QVBoxLayout(self)
+        hint = QLabel("Werkzeug wählen, dann auf das Bild klicken oder ziehen. »Unkenntlich machen« verwischt "
+                      "Namen und Nummern im gespeicherten Bild selbst.")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        tools = QHBoxLayout()
+        self.tool_group = QButtonGroup(self)
+        self.tool_buttons: dict[str, QPushButton] = {}
+        for kind in markup.MARK_KINDS:
+            button = QPushButton(markup.MARK_LABELS[kind])
+            button.setCheckable(True)
+            button.setAccessibleName(f"Werkzeug {markup.MARK_LABELS[kind]}")
+            self.tool_group.addButton(button)
+            self.tool_buttons[kind] = button
+            button.clicked.connect(lambda _=False, k=kind: self.set_tool(k))
+            tools.addWidget(button)
+        self.undo_button = QPushButton("Letzte Markierung entfernen")
+        self.undo_button.setAccessibleName("Letzte Markierung entfernen")
+        self.undo_button.clicked.connect(self.undo)
+        tools.addWidget(self.undo_button)
+        layout.addLayout(tools)
+        self.canvas = MarkCanvas(self)
+        self.canvas.mark_drawn.connect(self.add_mark)
+        layout.addWidget(self.canvas, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Übernehmen")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Abbrechen")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo)
+        self.set_tool("nummer")
+        self.resize(720, 700)
+        self._show()
+
+    def set_tool(self, kind: str) -> None:
+        self.canvas.tool = kind
+        self.tool_buttons[kind].setChecked(True)
+
+    def add_mark(self, mark: markup.Mark) -> None:
+        self._history.append(self.picture)
+        if mark.kind == "nummer":
+            mark = markup.Mark("nummer", mark.x1, mark.y1, number=self.picture.next_number())
+        picture = markup.MarkedPicture(self.picture.raster, self.picture.mime, self.picture.width, self.picture.height,
+                                       [*self.picture.marks, mark])
+        self.picture = markup.apply_blur(picture) if mark.kind == "unschaerfe" else picture
+        self._show()
+
+    def undo(self) -> None:
+        if self._history:
+            self.picture = self._history.pop()
+            self._show()
+
+    def _show(self) -> None:
+        self.canvas.set_picture(markup.flatten_png(self.picture), (self.picture.width, self.picture.height))
+        self.undo_button.setEnabled(bool(self._history))

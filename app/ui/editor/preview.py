@@ -1,0 +1,153 @@
+"""What the editor shows beside the text: the checker's messages, the step on the wall and its handout page.
+
+Runs in a :class:`~app.ui.background_job.BackgroundJob` thread (QImage painting is thread-safe):
+the draft text is written into a preview copy of the lesson folder in the data directory (the
+lesson's own file is never touched before "Speichern"), checked with the real checker
+(:func:`app.lessons.parser.parse_lesson`), painted with the presenter's
+:class:`~app.ui.presenter.step_renderer.StepRenderer` and laid out with the handout renderer.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+
+from app import paths
+from app.atomic_write import write_bytes_atomically
+from app.domain.contrast import theme as theme_named
+from app.domain.lesson import Device, Lesson, Problem
+from app.lessons.parser import LESSON_FILE, parse_lesson
+
+WALL_SIZES = {"1024 × 768 (4:3)": (1024, 768), "1280 × 720 (16:9)": (1280, 720), "1920 × 1080 (Full HD)": (1920, 1080)}
+PREVIEW_WIDTH = 640  # the wall frame is painted at the chosen size, then shown scaled to this width
+
+
+@dataclass
+class PreviewRequest:
+    folder: Path  # the real lesson folder (pictures are read from a copy of its bilder/)
+    text: bytes
+    step: int
+    device: Device
+    theme: str
+    wall: tuple[int, int]
+    handout: bool = True
+
+
+@dataclass
+class PreviewResult:
+    lesson: Lesson
+    problems: list[Problem] = field(default_factory=list)
+    wall: QImage | None = None
+    handout: QImage | None = None
+    handout_page: int = 0
+    handout_pages: int = 0
+    step: int = 0
+
+
+def preview_folder(folder: Path) -> Path:
+    key = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:16]
+    return paths.data_dir() / "entwuerfe" / "vorschau" / key / Path(folder).name
+
+
+def _sync_pictures(source: Path, target: Path) -> bool:
+    """Copy new or changed files of ``bilder/`` (by size and time); remove ones that are gone. True if any changed."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted: set[str] = set()
+    changed = False
+    if source.is_dir():
+        for item in source.iterdir():
+            if not item.is_file() or item.is_symlink():
+                continue
+            wanted.add(item.name)
+            copy_to = target / item.name
+            stat = item.stat()
+            if copy_to.exists() and copy_to.stat().st_size == stat.st_size and copy_to.stat().st_mtime >= stat.st_mtime:
+                continue
+            shutil.copy2(item, copy_to)
+            changed = True
+    for item in target.iterdir():
+        if item.name not in wanted and item.is_file():
+            item.unlink()
+            changed = True
+    return changed
+
+
+def check_draft(folder: Path, text: bytes, *, check_pictures: bool = True) -> tuple[Lesson, bool]:
+    """The checker's view of the draft *text* of the lesson in *folder*; True if pictures changed."""
+    shadow = preview_folder(folder)
+    shadow.mkdir(parents=True, exist_ok=True)
+    changed = _sync_pictures(Path(folder) / "bilder", shadow / "bilder")
+    write_bytes_atomically(shadow / LESSON_FILE, text)
+    return parse_lesson(shadow, check_pictures=check_pictures), changed
+
+
+def render_wall(request: PreviewRequest, renderer) -> PreviewResult:  # noqa: ANN001 - a StepRenderer
+    """Fast part (typing): the step as the wall shows it; the checker runs without picture checks."""
+    lesson, changed = check_draft(request.folder, request.text, check_pictures=False)
+    if changed:
+        renderer.clear()
+    result = PreviewResult(lesson=lesson)
+    if not lesson.steps:
+        return result
+    index = min(max(request.step, 0), len(lesson.steps) - 1)
+    result.step = index
+    width, height = request.wall
+    frame = renderer.frame(lesson.steps[index], request.device, QSize(width, height), 1.0,
+                           theme_named(request.theme), f"Schritt {index + 1} von {len(lesson.steps)}")
+    result.wall = frame.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation)
+    return result
+
+
+def render_check(request: PreviewRequest) -> PreviewResult:
+    """Slow part: every check of the checker (pictures included) and the handout page of the step."""
+    lesson, _ = check_draft(request.folder, request.text)
+    result = PreviewResult(lesson=lesson, problems=list(lesson.problems))
+    if lesson.steps and request.handout:
+        result.step = min(max(request.step, 0), len(lesson.steps) - 1)
+        result.handout, result.handout_page, result.handout_pages = handout_page(lesson, result.step)
+    return result
+
+
+def handout_page(lesson: Lesson, step: int, width_px: int = 420) -> tuple[QImage | None, int, int]:
+    """The handout page on which *step* ends, painted small; (image, page index, page count)."""
+    from PySide6.QtGui import QPageLayout
+
+    from app.render.document import PageInfo, PaintContext
+    from app.render.handout import build_handout
+    from app.render.output import a4_layout
+    from app.render.units import pt
+
+    rect = a4_layout().fullRect(QPageLayout.Unit.Point)
+    page_w, page_h = pt(rect.width()), pt(rect.height())
+    layout = build_handout(lesson).layout(page_w, page_h)
+    if not layout.pages:
+        return None, 0, 0
+    upto = copy.copy(lesson)
+    upto.steps = lesson.steps[: step + 1]
+    upto.links = []
+    page_index = min(max(build_handout(upto).layout(page_w, page_h).page_count - 1, 0), layout.page_count - 1)
+    scale = width_px / page_w
+    image = QImage(width_px, round(page_h * scale), QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    painter.scale(scale, scale)
+    page = layout.pages[page_index]
+    info = PageInfo(page_index + 1, layout.page_count, page.section, page.plain)
+    context = PaintContext(info, layout.anchors)
+    style = layout.style
+    if style.header is not None:
+        style.header(painter, style.header_rect(layout.page_width), info)
+    for placed in page.placed:
+        placed.block.paint(painter, layout.body.left(), layout.body.top() + placed.y, context)
+    if style.footer is not None:
+        style.footer(painter, style.footer_rect(layout.page_width, layout.page_height), info)
+    painter.end()
+    return image, page_index, layout.page_count

@@ -1,0 +1,897 @@
+"""The lesson editor window: header form, steps, live wall/handout preview and checker, drafts, undo.
+
+Every edit goes through :class:`~app.lessons.editing.LessonDocument`, so ``lektion.md`` stays the
+single source of truth and only the edited span of the file changes. Each edit is one entry on a
+QUndoStack (the text before and after; typing in one field merges into one entry). A moment after
+each change the draft is autosaved to the data folder and the preview jobs run off the UI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton,
+                               QScrollArea, QSpinBox, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+
+from app.domain.lesson import LEVELS, Device, Problem, Severity
+from app.lessons import markup
+from app.lessons.editing import PICTURE_FIELDS, EditError, LessonDocument, PictureRef
+from app.lessons.parser import LESSON_FILE
+from app.ui.background_job import BackgroundJob
+from app.ui.editor import drafts
+from app.ui.editor.preview import WALL_SIZES, PreviewRequest, PreviewResult, render_check, render_wall
+
+log = logging.getLogger(__name__)
+PREVIEW_PAUSE_MS = 80  # after the last key: the wall preview follows within ~150 ms
+CHECK_PAUSE_MS = 400
+DRAFT_PAUSE_MS = 1000
+SECTION_TABS = (("text", "Für alle"), ("android", "Android"), ("iphone", "iPhone"))
+TEXT_BOXES = (("uebung", "Ü&bung", "Jede Zeile »- …« wird eine Aufgabe mit Kästchen."),
+              ("merksatz", "Merksatz", "Ein kurzer Satz, den sich alle merken."),
+              ("notizen", "Notizen", "Nur für Sie: erscheinen nicht an der Wand."))
+HEADER_LISTS = (("lernziele", "Lernziele", "Ein Lernziel je Zeile, z. B. »Ich kann …«"),
+                ("links", "Links", "Je Zeile: Titel | https://adresse (wird ein QR-Code)"),
+                ("quellen", "Quellen", "Je Zeile: https://adresse (geprüft JJJJ-MM-TT)"),
+                ("voraussetzungen", "Voraussetzungen", "Je Zeile die id einer Lektion"))
+
+
+class _TextChange(QUndoCommand):
+    """The whole text before and after one edit; consecutive edits of the same field merge."""
+
+    def __init__(self, editor: LessonEditor, before: str, after: str, key: str) -> None:
+        super().__init__(f"Änderung {key}")
+        self.editor, self.before, self.after, self.key = editor, before, after, key
+        self._first = True
+
+    def id(self) -> int:  # noqa: A003 - QUndoCommand API
+        return 19
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        if not isinstance(other, _TextChange) or other.key != self.key or not self.key.startswith("tippen:"):
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.editor._restore(self.after)
+
+    def undo(self) -> None:
+        self.editor._restore(self.before)
+
+
+class _PictureRow(QWidget):
+    """Picture of one section: file name, description (alt text), add / mark / remove."""
+
+    def __init__(self, section: str, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.name = QLabel("Kein Bild")
+        self.alt = QLineEdit()
+        self.alt.setPlaceholderText("Was zeigt das Bild? (für alle, die es nicht sehen)")
+        self.alt.setAccessibleName(f"Bildbeschreibung {label}")
+        self.add = QPushButton("Bild …")
+        self.add.setAccessibleName(f"Bild hinzufügen {label}")
+        self.mark = QPushButton("Bildschirmfoto markieren …")
+        self.mark.setAccessibleName(f"Bildschirmfoto markieren {label}")
+        self.remove = QPushButton("Entfernen")
+        self.remove.setAccessibleName(f"Bild entfernen {label}")
+        layout.addWidget(self.name, 0, 0)
+        layout.addWidget(self.add, 0, 1)
+        layout.addWidget(self.mark, 0, 2)
+        layout.addWidget(self.remove, 0, 3)
+        caption = QLabel("Bildbeschreibung:")
+        caption.setBuddy(self.alt)
+        layout.addWidget(caption, 1, 0)
+        layout.addWidget(self.alt, 1, 1, 1, 3)
+        layout.setColumnStretch(0, 1)
+
+
+class _StepText(QPlainTextEdit):
+    """A text box that also takes picture files dropped on it (handed to the editor)."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setTabChangesFocus(True)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802, ANN001
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802, ANN001
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802, ANN001
+        urls = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if urls:
+            event.acceptProposedAction()
+            self.files_dropped.emit(urls)
+        else:
+            super().dropEvent(event)
+
+
+class LessonEditor(QMainWindow):
+    """Edits the lesson in *folder* (a trainer's own lesson; shipped lessons are copied first)."""
+
+    saved = Signal(Path)
+    preview_ready = Signal()
+
+    def __init__(self, folder: Path, parent: QWidget | None = None, note: str = "") -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.folder = Path(folder)
+        self.path = self.folder / LESSON_FILE
+        self.document = LessonDocument.load(self.path)
+        self.saved_text = self.document.text
+        self.step_index = 0
+        self._loading = False
+        self._closing_ok = False
+        self.problems: list[Problem] = []
+        self.last_result: PreviewResult | None = None
+        self._jobs: dict[str, BackgroundJob | None] = {"wand": None, "pruefung": None}
+        self._pending: set[str] = set()
+        self._renderer = None
+        # hooks a test can replace: modal questions and file choosers
+        self.ask: Callable[[str, str], bool] = self._ask
+        self.ask_close: Callable[[], str] = self._ask_close
+        self.choose_file: Callable[[str, str], str] = self._choose_file
+        self.run_markup: Callable[[markup.MarkedPicture], markup.MarkedPicture | None] = self._run_markup
+
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self._build()
+        self._preview_timer = self._timer(PREVIEW_PAUSE_MS, lambda: self._start("wand"))
+        self._check_timer = self._timer(CHECK_PAUSE_MS, lambda: self._start("pruefung"))
+        self._draft_timer = self._timer(DRAFT_PAUSE_MS, self.autosave)
+        self._load_all()
+        if note:
+            self.show_note(note)
+        self._offer_draft()
+        self._update_title()
+        self.schedule_preview()
+
+    # --- building ------------------------------------------------------------------------------
+    def _timer(self, ms: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _build(self) -> None:
+        toolbar = QToolBar("Lektion")
+        toolbar.setObjectName("editor-werkzeuge")
+        self.addToolBar(toolbar)
+        self.save_action = toolbar.addAction("Speichern", self.save)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.undo_action = self.undo_stack.createUndoAction(self, "Rückgängig")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Wiederholen")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        self.close_action = toolbar.addAction("Schließen", self.close)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        self.banner = QFrame()
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        banner_layout = QHBoxLayout(self.banner)
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.recover_button = QPushButton("Entwurf wiederherstellen")
+        self.recover_button.clicked.connect(self.recover_draft)
+        self.discard_button = QPushButton("Entwurf verwerfen")
+        self.discard_button.clicked.connect(self.discard_offered_draft)
+        self.banner_close = QPushButton("Ausblenden")
+        self.banner_close.clicked.connect(self.banner.hide)
+        for widget in (self.banner_text, self.recover_button, self.discard_button, self.banner_close):
+            banner_layout.addWidget(widget, 1 if widget is self.banner_text else 0)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_steps())
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Lektion bearbeiten")
+        self.tabs.addTab(self._scrolled(self._build_step_editor()), "Schritt")
+        self.tabs.addTab(self._scrolled(self._build_header()), "Kopf der Lektion")
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self._build_preview())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([200, 560, 420])
+        outer.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.status = self.statusBar()
+        self.resize(1300, 700)
+
+    @staticmethod
+    def _scrolled(widget: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(widget)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        return area
+
+    def _build_steps(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("&Schritte")
+        self.step_list = QListWidget()
+        self.step_list.setAccessibleName("Schritte der Lektion")
+        self.step_list.setDragDropMode(QListWidget.DragDropMode.InternalMove)
+        self.step_list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.step_list.setMinimumWidth(170)
+        self.step_list.currentRowChanged.connect(self.select_step)
+        self.step_list.model().rowsMoved.connect(self._rows_moved)
+        label.setBuddy(self.step_list)
+        layout.addWidget(label)
+        layout.addWidget(self.step_list, 1)
+        row = QHBoxLayout()
+        self.add_step_button = QPushButton("Neuer Schritt")
+        self.add_step_button.setAccessibleName("Neuen Schritt anlegen")
+        self.add_step_button.clicked.connect(lambda: self.add_step())
+        self.remove_step_button = QPushButton("Löschen")
+        self.remove_step_button.setAccessibleName("Ausgewählten Schritt löschen")
+        self.remove_step_button.clicked.connect(self.remove_step)
+        row.addWidget(self.add_step_button)
+        row.addWidget(self.remove_step_button)
+        layout.addLayout(row)
+        row = QHBoxLayout()
+        self.up_button = QPushButton("Nach oben")
+        self.up_button.setAccessibleName("Schritt nach oben schieben")
+        self.up_button.clicked.connect(lambda: self.move_step(self.step_index, self.step_index - 1))
+        self.down_button = QPushButton("Nach unten")
+        self.down_button.setAccessibleName("Schritt nach unten schieben")
+        self.down_button.clicked.connect(lambda: self.move_step(self.step_index, self.step_index + 1))
+        row.addWidget(self.up_button)
+        row.addWidget(self.down_button)
+        layout.addLayout(row)
+        return box
+
+    def _build_step_editor(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        form = QFormLayout()
+        self.step_title = QLineEdit()
+        self.step_title.setAccessibleName("Titel des Schritts")
+        self.step_title.textEdited.connect(lambda text: self._edit_step("titel", text))
+        form.addRow("&Titel:", self.step_title)
+        layout.addLayout(form)
+        self.section_tabs = QTabWidget()
+        self.section_tabs.setAccessibleName("Text für alle, Android oder iPhone")
+        self.section_texts: dict[str, _StepText] = {}
+        self.picture_rows: dict[str, _PictureRow] = {}
+        for name, label in SECTION_TABS:
+            page = QWidget()
+            page_layout = QVBoxLayout(page)
+            text = _StepText()
+            text.setAccessibleName(f"Text {label}")
+            text.setPlaceholderText("Was an der Wand steht (kurz: höchstens etwa 30 Wörter mit Bild)."
+                                    if name == "text" else f"Nur für {label}: erscheint nach dem Text für alle.")
+            text.textChanged.connect(lambda n=name, t=text: self._edit_step(n, t.toPlainText()))
+            text.files_dropped.connect(lambda files, n=name: self.add_picture_file(Path(files[0]), n))
+            row = _PictureRow(name, label)
+            row.alt.textEdited.connect(lambda value, n=name: self._edit_alt(n, value))
+            row.add.clicked.connect(lambda _=False, n=name: self.choose_picture(n))
+            row.mark.clicked.connect(lambda _=False, n=name: self.mark_screenshot(n))
+            row.remove.clicked.connect(lambda _=False, n=name: self.remove_picture(n))
+            page_layout.addWidget(text, 1)
+            page_layout.addWidget(row)
+            self.section_texts[name] = text
+            self.picture_rows[name] = row
+            self.section_tabs.addTab(page, label)
+        layout.addWidget(self.section_tabs, 2)
+        self.box_texts: dict[str, QPlainTextEdit] = {}
+        for name, label, hint in TEXT_BOXES:
+            caption = QLabel(f"{label}:" if "&" in label else f"&{label}:")
+            text = QPlainTextEdit()
+            text.setTabChangesFocus(True)
+            text.setAccessibleName(label.replace("&", ""))
+            text.setPlaceholderText(hint)
+            text.setMinimumHeight(60)
+            text.setMaximumHeight(110)
+            caption.setBuddy(text)
+            text.textChanged.connect(lambda n=name, t=text: self._edit_step(n, t.toPlainText()))
+            layout.addWidget(caption)
+            layout.addWidget(text, 1)
+            self.box_texts[name] = text
+        return box
+
+    def _build_header(self) -> QWidget:
+        box = QWidget()
+        form = QFormLayout(box)
+        self.header_id = QLabel()
+        self.header_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Kennung (id):", self.header_id)
+        self.header_fields: dict[str, QLineEdit] = {}
+        for key, label in (("titel", "&Titel"), ("beschreibung", "&Beschreibung"), ("autor", "&Autor")):
+            edit = QLineEdit()
+            edit.setAccessibleName(label.replace("&", ""))
+            edit.textEdited.connect(lambda value, k=key: self._edit_header(k, value))
+            self.header_fields[key] = edit
+            form.addRow(f"{label}:", edit)
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 480)
+        self.duration.setSuffix(" Minuten")
+        self.duration.setAccessibleName("Dauer in Minuten")
+        self.duration.valueChanged.connect(lambda value: self._edit_header("dauer", str(value)))
+        form.addRow("&Dauer:", self.duration)
+        self.level = QComboBox()
+        self.level.addItems(list(LEVELS))
+        self.level.setAccessibleName("Stufe")
+        self.level.currentTextChanged.connect(lambda value: self._edit_header("stufe", value))
+        form.addRow("S&tufe:", self.level)
+        self.topic = QComboBox()
+        self.topic.setEditable(True)
+        self.topic.addItems(["Grundlagen", "Einstellungen", "Kommunikation", "Fotos", "Apps", "Sicherheit",
+                             "Internet", "Unterwegs", "Gesundheit", "Dorf & Verwaltung"])
+        self.topic.setAccessibleName("Thema")
+        self.topic.currentTextChanged.connect(lambda value: self._edit_header("thema", value))
+        form.addRow("T&hema:", self.topic)
+        devices = QHBoxLayout()
+        self.device_boxes = {Device.ANDROID: QCheckBox("Android"), Device.IPHONE: QCheckBox("iPhone")}
+        for box_ in self.device_boxes.values():
+            box_.setAccessibleName(f"Lektion für {box_.text()}")
+            box_.toggled.connect(self._edit_devices)
+            devices.addWidget(box_)
+        form.addRow("Geräte:", devices)
+        stand_row = QHBoxLayout()
+        self.stand = QLineEdit()
+        self.stand.setPlaceholderText("JJJJ-MM-TT")
+        self.stand.setAccessibleName("Stand: zuletzt geprüft am")
+        self.stand.textEdited.connect(lambda value: self._edit_header("stand", value))
+        today = QPushButton("Heute")
+        today.setAccessibleName("Stand auf heute setzen")
+        today.clicked.connect(self._stand_today)
+        stand_row.addWidget(self.stand, 1)
+        stand_row.addWidget(today)
+        form.addRow("&Stand:", stand_row)
+        self.header_lists: dict[str, QPlainTextEdit] = {}
+        for key, label, hint in HEADER_LISTS:
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setPlaceholderText(hint)
+            edit.setAccessibleName(label)
+            edit.setMaximumHeight(90)
+            edit.textChanged.connect(lambda k=key, e=edit: self._edit_header_list(k, e.toPlainText()))
+            self.header_lists[key] = edit
+            form.addRow(f"{label}:", edit)
+        return box
+
+    def _build_preview(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        choices = QHBoxLayout()
+        self.preview_device = QComboBox()
+        self.preview_device.addItem("Android", Device.ANDROID.value)
+        self.preview_device.addItem("iPhone", Device.IPHONE.value)
+        self.preview_device.setAccessibleName("Vorschau für Gerät")
+        self.preview_theme = QComboBox()
+        self.preview_theme.addItem("Hell", "hell")
+        self.preview_theme.addItem("Dunkel", "dunkel")
+        self.preview_theme.setAccessibleName("Vorschau hell oder dunkel")
+        self.preview_size = QComboBox()
+        self.preview_size.addItems(list(WALL_SIZES))
+        self.preview_size.setCurrentIndex(1)
+        self.preview_size.setAccessibleName("Bildschirmgröße der Wand")
+        for combo in (self.preview_device, self.preview_theme, self.preview_size):
+            combo.currentIndexChanged.connect(lambda _i: self.schedule_preview(check=False))
+            choices.addWidget(combo)
+        layout.addLayout(choices)
+        self.preview_tabs = QTabWidget()
+        self.wall_label = QLabel("Vorschau wird erstellt …")
+        self.wall_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.wall_label.setMinimumSize(QSize(300, 170))
+        self.wall_label.setAccessibleName("Vorschau: so sieht der Schritt an der Wand aus")
+        self.handout_label = QLabel("Begleitblatt wird erstellt …")
+        self.handout_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.handout_label.setAccessibleName("Vorschau: die Seite des Begleitblatts mit diesem Schritt")
+        self.preview_tabs.addTab(self.wall_label, "Wand")
+        self.preview_tabs.addTab(self._scrolled(self.handout_label), "Begleitblatt")
+        layout.addWidget(self.preview_tabs, 3)
+        caption = QLabel("&Prüfung:")
+        self.problem_list = QListWidget()
+        self.problem_list.setWordWrap(True)
+        self.problem_list.setAccessibleName("Meldungen der Prüfung; Doppelklick oder Eingabe springt zur Stelle")
+        self.problem_list.itemActivated.connect(self.jump_to_problem)
+        self.problem_list.itemClicked.connect(self.jump_to_problem)
+        caption.setBuddy(self.problem_list)
+        layout.addWidget(caption)
+        layout.addWidget(self.problem_list, 2)
+        return box
+
+    # --- loading widgets from the document ------------------------------------------------------
+    def _load_all(self) -> None:
+        self._loading = True
+        try:
+            doc = self.document
+            self.header_id.setText(doc.header_value("id") or self.folder.name)
+            for key, edit in self.header_fields.items():
+                if edit.text() != doc.header_value(key):
+                    edit.setText(doc.header_value(key))
+            duration = "".join(ch for ch in doc.header_value("dauer") if ch.isdigit())
+            self.duration.setValue(int(duration) if duration else 30)
+            level = doc.header_value("stufe")
+            if level:
+                self.level.setCurrentText(next((lvl for lvl in LEVELS if lvl.lower() == level.lower()), level))
+            self.topic.setCurrentText(doc.header_value("thema"))
+            devices = doc.header_value("geraete").lower()
+            for device, box in self.device_boxes.items():
+                box.setChecked(not devices or device.value in devices or (device is Device.IPHONE and "ios" in devices))
+            self.stand.setText(doc.header_value("stand"))
+            for key, edit in self.header_lists.items():
+                value = "\n".join(doc.header_list(key))
+                if edit.toPlainText() != value:
+                    edit.setPlainText(value)
+            titles = doc.step_titles()
+            self.step_list.blockSignals(True)
+            self.step_list.clear()
+            for number, title in enumerate(titles, 1):
+                item = QListWidgetItem(f"{number}. {title}")
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDragEnabled)
+                self.step_list.addItem(item)
+            self.step_index = min(self.step_index, max(len(titles) - 1, 0))
+            self.step_list.setCurrentRow(self.step_index if titles else -1)
+            self.step_list.blockSignals(False)
+            self._load_step()
+        finally:
+            self._loading = False
+
+    def _load_step(self) -> None:
+        loading, self._loading = self._loading, True
+        try:
+            doc = self.document
+            has_step = 0 <= self.step_index < len(doc.steps())
+            for widget in (self.step_title, self.section_tabs, *self.box_texts.values(), self.remove_step_button,
+                           self.up_button, self.down_button):
+                widget.setEnabled(has_step)
+            if not has_step:
+                return
+            i = self.step_index
+            if self.step_title.text() != doc.field(i, "titel"):
+                self.step_title.setText(doc.field(i, "titel"))
+            for name, edit in [*self.section_texts.items(), *self.box_texts.items()]:
+                value = doc.field(i, name)
+                if edit.toPlainText() != value:
+                    edit.setPlainText(value)
+            for name, row in self.picture_rows.items():
+                ref = doc.picture(i, name)
+                row.name.setText(Path(ref.target).name if ref else "Kein Bild")
+                if row.alt.text() != (ref.alt if ref else ""):
+                    row.alt.setText(ref.alt if ref else "")
+                row.alt.setEnabled(ref is not None)
+                row.remove.setEnabled(ref is not None)
+            self.up_button.setEnabled(i > 0)
+            self.down_button.setEnabled(i < len(doc.steps()) - 1)
+        finally:
+            self._loading = loading
+
+    # --- editing ----------------------------------------------------------------------------------
+    def _apply(self, key: str, change: Callable[[LessonDocument], None]) -> bool:
+        """Run *change* on the document; record it for undo; True if the text changed."""
+        before = self.document.text
+        try:
+            change(self.document)
+        except EditError as error:
+            self.document.text = before
+            self.show_note(str(error))
+            return False
+        after = self.document.text
+        if after == before:
+            return False
+        self.undo_stack.push(_TextChange(self, before, after, key))
+        self._changed()
+        return True
+
+    def _edit_step(self, name: str, value: str) -> None:
+        if self._loading or not (0 <= self.step_index < len(self.document.steps())):
+            return
+        index = self.step_index
+        if self._apply(f"tippen:{index}:{name}", lambda doc: doc.set_field(index, name, value)) and name == "titel":
+            item = self.step_list.item(index)
+            if item is not None:
+                item.setText(f"{index + 1}. {' '.join(value.split())}")
+
+    def _edit_alt(self, name: str, alt: str) -> None:
+        if self._loading:
+            return
+        index = self.step_index
+        ref = self.document.picture(index, name)
+        if ref is not None:
+            self._apply(f"tippen:{index}:{name}:alt", lambda doc: doc.set_picture(index, name, PictureRef(ref.target, alt)))
+
+    def _edit_header(self, key: str, value: str) -> None:
+        if not self._loading:
+            self._apply(f"tippen:kopf:{key}", lambda doc: doc.set_header_value(key, value))
+
+    def _edit_header_list(self, key: str, value: str) -> None:
+        if not self._loading:
+            self._apply(f"tippen:kopf:{key}", lambda doc: doc.set_header_list(key, value.split("\n")))
+
+    def _edit_devices(self) -> None:
+        if self._loading:
+            return
+        chosen = [device.value for device, box in self.device_boxes.items() if box.isChecked()]
+        if not chosen:  # a lesson is for at least one kind of phone
+            self._loading = True
+            self.sender().setChecked(True)
+            self._loading = False
+            return
+        self._apply("geraete", lambda doc: doc.set_header_value("geraete", ", ".join(chosen)))
+
+    def _stand_today(self) -> None:
+        self.stand.setText(dt.date.today().isoformat())
+        self._edit_header("stand", self.stand.text())
+
+    def select_step(self, row: int) -> None:
+        if row < 0 or self._loading:
+            return
+        self.step_index = row
+        self._load_step()
+        self.schedule_preview(check=False)
+
+    def add_step(self, title: str = "Neuer Schritt") -> int:
+        after = self.step_index if self.document.steps() else None
+        created: list[int] = []
+        self._apply("schritt-neu", lambda doc: created.append(doc.add_step(title, "Was an der Wand steht.", after)))
+        if created:
+            self.step_index = created[0]
+            self._load_all()
+            self.step_title.setFocus()
+            self.step_title.selectAll()
+            return created[0]
+        return self.step_index
+
+    def remove_step(self) -> None:
+        steps = self.document.steps()
+        if not steps:
+            return
+        title = steps[self.step_index].title
+        if not self.ask("Schritt löschen", f"Den Schritt »{title}« löschen? (Rückgängig mit Strg+Z)"):
+            return
+        index = self.step_index
+        self._apply("schritt-weg", lambda doc: doc.remove_step(index))
+        self.step_index = max(0, index - 1) if index >= len(self.document.steps()) else index
+        self._load_all()
+
+    def move_step(self, source: int, target: int) -> None:
+        if not (0 <= target < len(self.document.steps())):
+            return
+        self._apply("schritt-schieben", lambda doc: doc.move_step(source, target))
+        self.step_index = target
+        self._load_all()
+
+    def _rows_moved(self, _parent, start: int, _end: int, _dest, row: int) -> None:  # noqa: ANN001
+        if self._loading:
+            return
+        target = row - 1 if row > start else row
+        QTimer.singleShot(0, lambda: self.move_step(start, target))
+
+    def _restore(self, text: str) -> None:
+        """Undo/redo: put back a whole text and show it."""
+        self.document.text = text
+        self._load_all()
+        self._changed()
+
+    def _changed(self) -> None:
+        self._update_title()
+        self._draft_timer.start()
+        self.schedule_preview()
+
+    # --- pictures ---------------------------------------------------------------------------------
+    def _choose_file(self, title: str, pattern: str) -> str:
+        return QFileDialog.getOpenFileName(self, title, str(Path.home()), pattern)[0]
+
+    def choose_picture(self, section: str) -> None:
+        path = self.choose_file("Bild auswählen", "Bilder (*.png *.jpg *.jpeg *.svg)")
+        if path:
+            self.add_picture_file(Path(path), section)
+
+    def add_picture_file(self, path: Path, section: str) -> None:
+        if section not in PICTURE_FIELDS or not self.document.steps():
+            return
+        try:
+            target = markup.import_picture(path, self.folder)
+        except markup.MarkupError as error:
+            self.show_note(str(error))
+            return
+        self.set_picture(section, target, self._alt_for(section, path.stem))
+
+    def _alt_for(self, section: str, fallback: str) -> str:
+        ref = self.document.picture(self.step_index, section)
+        return ref.alt if ref and ref.alt else fallback.replace("-", " ").replace("_", " ")
+
+    def set_picture(self, section: str, target: str, alt: str) -> None:
+        index = self.step_index
+        self._apply(f"bild:{index}:{section}", lambda doc: doc.set_picture(index, section, PictureRef(target, alt)))
+        self._load_step()
+
+    def remove_picture(self, section: str) -> None:
+        index = self.step_index
+        self._apply(f"bild:{index}:{section}", lambda doc: doc.set_picture(index, section, None))
+        self._load_step()
+
+    def _run_markup(self, picture: markup.MarkedPicture) -> markup.MarkedPicture | None:
+        from app.ui.editor.markup_dialog import MarkupDialog
+
+        dialog = MarkupDialog(picture, self)
+        return dialog.picture if dialog.exec() == MarkupDialog.DialogCode.Accepted else None
+
+    def mark_screenshot(self, section: str) -> None:
+        """Open the current picture's overlay again, or a new screenshot, in the marking tool."""
+        if not self.document.steps():
+            return
+        current = self.document.picture(self.step_index, section)
+        overlay = markup.overlay_for(self.folder, current.target) if current else None
+        try:
+            if overlay is not None:
+                picture = markup.read_svg(overlay.read_bytes())
+                name = overlay.stem
+            else:
+                path = self.choose_file("Bildschirmfoto auswählen", "Bildschirmfotos (*.png *.jpg *.jpeg)")
+                if not path:
+                    return
+                picture = markup.open_screenshot(Path(path).read_bytes())
+                from app.lessons.editing import slug
+                name = markup.free_name(self.folder, slug(Path(path).stem) or "bildschirmfoto")
+        except (markup.MarkupError, OSError) as error:
+            self.show_note(str(error) if isinstance(error, markup.MarkupError) else
+                           f"Das Bild ist nicht lesbar ({error.strerror}).")
+            return
+        result = self.run_markup(picture)
+        if result is not None:
+            self.attach_marked(section, result, name)
+
+    def attach_marked(self, section: str, picture: markup.MarkedPicture, name: str, alt: str = "") -> str:
+        """Store a marked screenshot in ``bilder/`` and make it the picture of *section*; returns the target."""
+        try:
+            _, target = markup.save(picture, self.folder, name)
+        except markup.MarkupError as error:
+            self.show_note(str(error))
+            return ""
+        self.set_picture(section, target.as_posix(), alt or self._alt_for(section, "Bildschirmfoto: hier tippen"))
+        self.schedule_preview()
+        return target.as_posix()
+
+    # --- preview and checker ---------------------------------------------------------------------
+    def schedule_preview(self, check: bool = True) -> None:
+        self._preview_timer.start()
+        if check:
+            self._check_timer.start()
+
+    def _request(self, handout: bool) -> PreviewRequest:
+        size = WALL_SIZES.get(self.preview_size.currentText(), (1280, 720))
+        return PreviewRequest(self.folder, self.document.to_bytes(), self.step_index,
+                              Device(self.preview_device.currentData() or Device.ANDROID.value),
+                              self.preview_theme.currentData() or "hell", size, handout)
+
+    def _start(self, kind: str) -> None:
+        if self._jobs.get(kind) is not None:
+            self._pending.add(kind)
+            return
+        request = self._request(handout=True)
+        if kind == "wand":
+            if self._renderer is None:
+                from app.ui.presenter.step_renderer import StepRenderer
+                self._renderer = StepRenderer()
+            renderer = self._renderer
+            job = BackgroundJob(lambda _p, _c: render_wall(request, renderer), what="der Vorschau", parent=self)
+        else:
+            job = BackgroundJob(lambda _p, _c: render_check(request), what="der Prüfung", parent=self)
+        self._jobs[kind] = job
+        job.succeeded.connect(lambda result, k=kind: self._show_result(k, result))
+        job.failed.connect(lambda message, k=kind: self._job_failed(k, message))
+        job.finished.connect(lambda k=kind: self._job_done(k))
+        job.start()
+
+    def _job_done(self, kind: str) -> None:
+        job = self._jobs.get(kind)
+        self._jobs[kind] = None
+        if job is not None:
+            job.deleteLater()
+        if kind in self._pending:
+            self._pending.discard(kind)
+            self._start(kind)
+        elif not any(self._jobs.values()) and not self._pending and not self._preview_timer.isActive() \
+                and not self._check_timer.isActive():
+            self.preview_ready.emit()
+
+    def _job_failed(self, kind: str, message: str) -> None:
+        self.status.showMessage(message, 8000)
+
+    def _show_result(self, kind: str, result: PreviewResult) -> None:
+        if kind == "wand":
+            if result.wall is not None:
+                self.wall_label.setPixmap(QPixmap.fromImage(result.wall).scaledToWidth(
+                    max(280, min(self.wall_label.width(), result.wall.width())),
+                    Qt.TransformationMode.SmoothTransformation))
+            else:
+                self.wall_label.setText("Die Lektion hat noch keinen Schritt.")
+            return
+        self.last_result = result
+        self.problems = result.problems
+        self._show_problems()
+        if result.handout is not None:
+            self.handout_label.setPixmap(QPixmap.fromImage(result.handout))
+            self.preview_tabs.setTabText(1, f"Begleitblatt (Seite {result.handout_page + 1} von {result.handout_pages})")
+
+    def _show_problems(self) -> None:
+        self.problem_list.clear()
+        if not self.problems:
+            item = QListWidgetItem("Keine Meldungen: die Lektion ist in Ordnung.")
+            item.setData(Qt.ItemDataRole.UserRole, 0)
+            self.problem_list.addItem(item)
+            return
+        for problem in self.problems:
+            kind = "Warnung" if problem.severity is Severity.WARNING else "Fehler"
+            item = QListWidgetItem(f"{kind}, Zeile {problem.line}: {problem.message}")
+            item.setData(Qt.ItemDataRole.UserRole, problem.line)
+            item.setToolTip(problem.message)
+            self.problem_list.addItem(item)
+
+    def jump_to_problem(self, item: QListWidgetItem) -> None:
+        """Select the step and the field the message is about and put the cursor there."""
+        line = int(item.data(Qt.ItemDataRole.UserRole) or 0)
+        if line <= 0:
+            return
+        step, name = self.document.field_at_line(line)
+        if step is None:
+            self.tabs.setCurrentIndex(1)
+            widget = self.header_fields.get(name) or self.header_lists.get(name) or {
+                "dauer": self.duration, "stufe": self.level, "thema": self.topic, "stand": self.stand,
+                "geraete": self.device_boxes[Device.ANDROID]}.get(name, self.header_fields["titel"])
+            widget.setFocus()
+            return
+        self.tabs.setCurrentIndex(0)
+        self.step_list.setCurrentRow(step)
+        self.step_index = step
+        self._load_step()
+        if name == "titel":
+            self.step_title.setFocus()
+        elif name in self.section_texts:
+            self.section_tabs.setCurrentIndex([n for n, _ in SECTION_TABS].index(name))
+            self.section_texts[name].setFocus()
+        elif name in self.box_texts:
+            self.box_texts[name].setFocus()
+
+    def wait_idle(self) -> bool:
+        """True when no preview job is running or waiting (for tests and for closing)."""
+        return not any(self._jobs.values()) and not self._pending and not self._preview_timer.isActive() \
+            and not self._check_timer.isActive()
+
+    # --- saving, drafts, closing ------------------------------------------------------------------
+    @property
+    def modified(self) -> bool:
+        return self.document.text != self.saved_text
+
+    def _update_title(self) -> None:
+        star = "*" if self.modified else ""
+        self.setWindowTitle(f"{star}Lektion bearbeiten – {self.document.header_value('titel') or self.folder.name}")
+
+    def save(self) -> bool:
+        errors = [p for p in self.problems if p.severity is Severity.ERROR]
+        if errors and not self.ask("Lektion hat Fehler",
+                                   f"Die Prüfung meldet {len(errors)} Fehler. Eine Lektion mit Fehlern lässt sich nicht "
+                                   "präsentieren. Trotzdem speichern?"):
+            return False
+        try:
+            self.document.save(self.path)
+        except EditError as error:
+            self.show_note(str(error))
+            return False
+        self.saved_text = self.document.text
+        self.undo_stack.setClean()
+        drafts.discard_draft(self.folder)
+        self._update_title()
+        self.status.showMessage(f"Gespeichert: {self.path}", 5000)
+        self.saved.emit(self.folder)
+        return True
+
+    def autosave(self) -> None:
+        if self.modified:
+            drafts.save_draft(self.folder, self.document.text)
+        else:
+            drafts.discard_draft(self.folder)
+
+    def _offer_draft(self) -> None:
+        draft = drafts.load_draft(self.folder)
+        if draft is None:
+            return
+        if draft.text == self.document.text:
+            drafts.discard_draft(self.folder)
+            return
+        self._draft = draft
+        self.banner_text.setText(f"Es gibt einen nicht gespeicherten Entwurf dieser Lektion vom {draft.saved_text} "
+                                 "(zum Beispiel nach einem Absturz).")
+        self.recover_button.show()
+        self.discard_button.show()
+        self.banner.show()
+
+    def recover_draft(self) -> None:
+        draft = getattr(self, "_draft", None)
+        if draft is None:
+            return
+        before = self.document.text
+        self.document.text = draft.text
+        self.undo_stack.push(_TextChange(self, before, draft.text, "entwurf"))
+        self._load_all()
+        self._changed()
+        self.banner.hide()
+        self.status.showMessage("Entwurf wiederhergestellt. Zum Behalten »Speichern« wählen.", 8000)
+
+    def discard_offered_draft(self) -> None:
+        drafts.discard_draft(self.folder)
+        self.banner.hide()
+
+    def show_note(self, text: str) -> None:
+        self.banner_text.setText(text)
+        self.recover_button.hide()
+        self.discard_button.hide()
+        self.banner.show()
+
+    def _ask(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+
+    def _ask_close(self) -> str:
+        box = QMessageBox(QMessageBox.Icon.Question, "Änderungen speichern?",
+                          "Die Lektion hat ungespeicherte Änderungen.", parent=self)
+        save = box.addButton("Speichern", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Verwerfen", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Abbrechen", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "speichern" if clicked is save else "verwerfen" if clicked is discard else "abbrechen"
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.modified:
+            answer = self.ask_close()
+            if answer == "abbrechen" or (answer == "speichern" and not self.save()):
+                event.ignore()
+                return
+            if answer == "verwerfen":
+                drafts.discard_draft(self.folder)
+        for timer in (self._preview_timer, self._check_timer, self._draft_timer):
+            timer.stop()
+        for job in self._jobs.values():
+            if job is not None:
+                job.cancel()
+                job.wait(5000)
+        event.accept()
+
+
+# --- opening from the main window ------------------------------------------------------------------
+
+def editable_folder(lesson_folder: Path, shipped: bool, own_root: Path, taken: set[str]) -> tuple[Path, str]:
+    """The folder to edit: a trainer's own lesson itself, a shipped one as a copy in *own_root*."""
+    from app.lessons.editing import copy_lesson
+
+    if not shipped:
+        return Path(lesson_folder), ""
+    folder = copy_lesson(Path(lesson_folder), own_root, taken)
+    return folder, (f"Mitgelieferte Lektionen bleiben unverändert: Sie bearbeiten eine Kopie mit der Kennung "
+                    f"»{folder.name}« in Ihrem Lektionsordner ({own_root}).")
