@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, QRectF, QSize, Qt, QTranslator
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 ICON_FOLDER = ("icons", "lucide")
 TOUCH_PX = 44  # 9 mm at 96 dpi: the smallest target a finger hits reliably
 _translators: list[QTranslator] = []
+_arrow_folder: str | None = None
 
 
 # --------------------------------------------------------------------------- German texts
@@ -158,13 +161,22 @@ QPushButton:disabled {{ color: {c.muted}; background: {c.window}; }}
 QPushButton[primary="true"] {{ background: {c.accent}; color: {c.on_accent}; border: 1px solid {c.accent};
   font-weight: bold; }}
 QPushButton[primary="true"]:disabled {{ background: {c.border}; color: {c.muted}; }}
+QPushButton:checked {{ background: {c.accent}; color: {c.on_accent}; border-color: {c.accent}; font-weight: bold; }}
 QPushButton[danger="true"] {{ color: {c.error}; border-color: {c.error}; }}
-QLineEdit, QComboBox, QSpinBox {{ background: {c.base}; color: {c.text}; border: 1px solid {c.border};
+QLineEdit, QComboBox {{ background: {c.base}; color: {c.text}; border: 1px solid {c.border};
   border-radius: 5px; padding: 4px 6px; min-height: {TOUCH_PX - 10}px; }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 2px solid {c.accent}; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 30px;
+  border: none; border-left: 1px solid {c.border}; }}
+QComboBox::down-arrow {{ image: url({_arrow_file(c)}); width: 18px; height: 18px; }}
+QComboBox QAbstractItemView {{ background: {c.base}; color: {c.text}; selection-background-color: {c.accent};
+  selection-color: {c.on_accent}; }}
+QComboBox QAbstractItemView::item {{ min-height: {TOUCH_PX - 4}px; }}
+QSpinBox {{ min-height: {TOUCH_PX - 10}px; }}
+QLineEdit:focus, QComboBox:focus {{ border: 2px solid {c.accent}; }}
 QListView, QTableView, QTextBrowser, QListWidget {{ background: {c.base}; border: 1px solid {c.border};
   border-radius: 5px; }}
-QListView::item, QListWidget::item {{ min-height: {TOUCH_PX - 8}px; padding: 2px 6px; }}
+QListView::item, QListWidget::item {{ min-height: {TOUCH_PX - 8}px; padding: 6px 6px; }}
+QListView::indicator, QListWidget::indicator {{ width: 24px; height: 24px; }}
 QListView::item:selected, QListWidget::item:selected, QTableView::item:selected {{ background: {c.accent};
   color: {c.on_accent}; }}
 QHeaderView::section {{ background: {c.alternate}; color: {c.text}; border: none;
@@ -182,9 +194,25 @@ QLabel[role="heading"] {{ color: {c.text}; font-weight: bold; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
 QGroupBox {{ border: 1px solid {c.border}; border-radius: 6px; margin-top: 1.2em; padding-top: 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
-QProgressBar {{ border: 1px solid {c.border}; border-radius: 5px; text-align: center; min-height: 22px; }}
-QProgressBar::chunk {{ background: {c.accent}; }}
+QProgressBar {{ border: 1px solid {c.border}; border-radius: 5px; text-align: center; min-height: 22px;
+  color: {c.text}; background: {c.base}; }}
+QProgressBar::chunk {{ background: {c.highlight}; }}
 """
+
+
+def _arrow_file(c: Colours) -> str:
+    """The drop-down arrow in the palette's text colour, as a file a stylesheet can name."""
+    global _arrow_folder
+    if _arrow_folder is None:
+        _arrow_folder = tempfile.mkdtemp(prefix="kurslotse-symbole-")
+    target = Path(_arrow_folder) / f"chevron-down-{c.name}.svg"
+    if not target.exists():
+        try:
+            svg = (paths.resource(*ICON_FOLDER) / "chevron-down.svg").read_text(encoding="utf-8")
+            target.write_text(svg.replace("currentColor", c.text), encoding="utf-8")
+        except OSError as error:
+            log.warning("Pfeilsymbol nicht geschrieben: %s", error)
+    return target.as_posix()
 
 
 def mark_primary(widget, primary: bool = True) -> None:  # noqa: ANN001 - any QWidget

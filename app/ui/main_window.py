@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import __app_name__, __version__, paths
 from app.domain.lesson import LEVELS, Device, Lesson
-from app.lessons.ordering import positions_of_templates, sort_lessons
+from app.lessons.ordering import positions_of_templates, sort_lessons, teaching_order
 from app.settings import Settings
 from app.ui.lesson_preview import lesson_preview_html
 from app.ui.flow_layout import FlowLayout
@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
         """Course plans for »Ganzen Kursplan übernehmen«: the course templates and the courses' plans."""
         plans = [(f"Kursvorlage: {template.title}",
                   list(dict.fromkeys(i for session in template.sessions for i in session.lesson_ids)))
-                 for template in getattr(self.library, "templates", [])]
+                 for template in teaching_order(getattr(self.library, "templates", []))]
         page = self._courses_page
         if page is not None and getattr(page, "db", None) is not None:
             try:

@@ -35,8 +35,8 @@ from app.ui.courses.headcount import HeadCounter
 from app.ui.courses.widgets import OK_STYLE, ask, big_button, message_label, scaled_font, shortcut, show_message
 from app.ui.look import colours, icon, mark_primary, status_look, with_icon
 
-TILE_MIN_WIDTH = 250
-TILE_HEIGHT = 88
+TILE_MIN_WIDTH = 290
+TILE_HEIGHT = 88  # at the default font; grows with a larger font (see PersonTile.sizeHint)
 TILE_SPACING = 10
 STATUS_KEYS = {
     Qt.Key.Key_A: AttendanceStatus.PRESENT,
@@ -58,7 +58,6 @@ class PersonTile(QPushButton):
         self.person = person
         self.status: AttendanceStatus | None = None
         self.setCheckable(True)
-        self.setMinimumSize(TILE_MIN_WIDTH, TILE_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFont(scaled_font(self, 1.15))
         self.setAccessibleDescription(
@@ -71,16 +70,29 @@ class PersonTile(QPushButton):
         self.status_button.setAccessibleName(f"Status von {person.name} wählen")
         self.status_button.setToolTip("entschuldigt, unentschuldigt oder keine Angabe wählen")
         self.status_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.status_button.setFixedSize(TILE_HEIGHT - 16, TILE_HEIGHT - 16)
+        self.status_button.setFixedSize(72, 64)
         self.status_button.setIconSize(QSize(26, 26))
         self.status_button.clicked.connect(self.status_menu_requested.emit)
         self.show_status(None)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(TILE_MIN_WIDTH, TILE_HEIGHT)
+        """Room for a name on two lines and the status word below it."""
+        name = QFontMetrics(self._name_font()).lineSpacing()
+        word = QFontMetrics(self._word_font()).lineSpacing()
+        return QSize(TILE_MIN_WIDTH, max(TILE_HEIGHT, 2 * name + word + 22))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(TILE_MIN_WIDTH, TILE_HEIGHT)
+        return self.sizeHint()
+
+    def _name_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def _word_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * 0.8)
+        return font
 
     @property
     def status_word(self) -> str:
@@ -91,19 +103,21 @@ class PersonTile(QPushButton):
         look = status_look(status)
         walk_in = "  (neu)" if self.person.walk_in else ""
         self.setText(f"{self.person.name.replace('&', '&&')}{walk_in} – {look.word}")
+        self.setFixedHeight(self.sizeHint().height())
         self.setChecked(status is AttendanceStatus.PRESENT)
         self.setAccessibleName(f"{self.person.name}: {look.word}")
         self.status_button.setIcon(icon("chevron-down", look.text))
         self.status_button.setStyleSheet(
-            f"QToolButton {{ color: {look.text}; background: transparent; border: 2px solid {look.border};"
-            " border-radius: 8px; font-size: 11pt; }"
+            f"QToolButton {{ color: {look.text}; background: transparent; border: none;"
+            f" border-left: 2px solid {look.border}; font-size: 11pt; }}"
+            f"QToolButton:pressed {{ background: {look.border}; }}"
         )
         self.update()
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
         super().resizeEvent(event)
-        side = self.status_button.width()
-        self.status_button.move(self.width() - side - 8, (self.height() - side) // 2)
+        button = self.status_button
+        button.move(self.width() - button.width() - 6, (self.height() - button.height()) // 2)
 
     def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override: own drawing, never elided
         look = status_look(self.status)
@@ -121,16 +135,19 @@ class PersonTile(QPushButton):
             painter, QRect(left, (self.height() - icon_side) // 2, icon_side, icon_side))
         text_left = left + icon_side + 12
         text_width = self.status_button.x() - text_left - 8
-        name_font = QFont(self.font())
-        name_font.setBold(True)
-        word_font = QFont(self.font())
-        word_font.setPointSizeF(self.font().pointSizeF() * 0.8)
-        name = self.person.name + ("  (neu)" if self.person.walk_in else "")
-        name_metrics = QFontMetrics(name_font)
+        name_font = self._name_font()
+        word_font = self._word_font()
+        name = self.person.name
+        word = look.word + (" · neu dazugekommen" if self.person.walk_in else "")
         word_metrics = QFontMetrics(word_font)
-        # the name wraps onto a second line rather than being cut
-        name_rect = name_metrics.boundingRect(QRect(0, 0, max(text_width, 10), 1000),
-                                              Qt.TextFlag.TextWordWrap, name)
+        two_lines = 2 * QFontMetrics(name_font).lineSpacing() + 1
+        # the name wraps onto a second line rather than being cut; a very long one gets a smaller font
+        while True:
+            name_rect = QFontMetrics(name_font).boundingRect(QRect(0, 0, max(text_width, 10), 1000),
+                                                             Qt.TextFlag.TextWordWrap, name)
+            if name_rect.height() <= two_lines or name_font.pointSizeF() <= 8:
+                break
+            name_font.setPointSizeF(name_font.pointSizeF() * 0.9)
         total = name_rect.height() + word_metrics.height() + 2
         top = (self.height() - total) // 2
         painter.setPen(QColor(look.text))
@@ -139,7 +156,7 @@ class PersonTile(QPushButton):
                          Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft, name)
         painter.setFont(word_font)
         painter.drawText(QRect(text_left, top + name_rect.height() + 2, text_width, word_metrics.height()),
-                         Qt.AlignmentFlag.AlignLeft, look.word)
+                         Qt.AlignmentFlag.AlignLeft, word)
         painter.end()
 
 

@@ -36,6 +36,7 @@ from app.lessons.ordering import positions_of_templates, sort_lessons
 from app.services import courses, lesson_titles, organisation
 from app.storage.database import Database
 from app.ui.courses.widgets import LessonPicker, message_label, show_message
+from app.ui.look import mark_primary
 
 
 def _line(text: str, accessible: str, placeholder: str = "") -> QLineEdit:
@@ -110,6 +111,7 @@ class FormDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Speichern")
         self.ok_button.setAccessibleName("Speichern")
+        mark_primary(self.ok_button)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Abbrechen")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

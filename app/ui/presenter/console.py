@@ -23,11 +23,16 @@ from PySide6.QtWidgets import (
 from app.domain.lesson import Device, Step
 from app.domain.pacing import Pace
 from app.ui.flow_layout import FlowLayout
-from app.ui.look import mark_primary, with_icon
+from app.ui.look import colours, mark_primary, with_icon
 from app.ui.presenter.controller import Action, Blank, PresentationController
 from app.ui.presenter.step_renderer import StepRenderer
 
-PACE_COLOURS = {Pace.ON_TIME: "#0a6b1f", Pace.HURRY: "#9a1c00", Pace.SLOW_DOWN: "#0b3a6e"}
+
+
+def pace_colour(pace: Pace) -> str:
+    """Tempo in the window palette's colours (readable in light and dark)."""
+    c = colours()
+    return {Pace.ON_TIME: c.ok, Pace.HURRY: c.error, Pace.SLOW_DOWN: c.text}[pace]
 
 
 class StepPreview(QWidget):
@@ -104,6 +109,8 @@ class ConsoleWindow(QWidget):
 
         self.scale_label = QLabel()
         self.scale_label.setAccessibleName("Schriftgröße an der Wand")
+        self.scale_label.setMinimumHeight(48)
+        self.scale_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scale_label.setToolTip("Schriftgröße an der Wand (Strg+Plus, Strg+Minus, Strg+0)")
         self.scale_note = QLabel()
         self.scale_note.setAccessibleName("Hinweis zur Schriftgröße")
@@ -233,7 +240,7 @@ class ConsoleWindow(QWidget):
         self.elapsed.setText(f"Dauer {seconds // 60}:{seconds % 60:02d} von {c.lesson.duration_minutes} min")
         status = c.pacing()
         self.pace.setText(f"Tempo: {status.pace.value}")
-        self.pace.setStyleSheet(f"color: {PACE_COLOURS[status.pace]}")
+        self.pace.setStyleSheet(f"color: {pace_colour(status.pace)}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if not self.controller.handle_key(event):
