@@ -215,6 +215,8 @@ class MainWindow(QMainWindow):
         self._action(lessons, "&Handout oder Kursheft …", "Ctrl+P", self.open_handout, "printer")
         self._action(lessons, "&Suchen", "Ctrl+F", self._focus_search, "search")
         self._action(lessons, "Lektionen &prüfen …", "", self.show_problems, "triangle-alert")
+        self._action(lessons, "Lektion &bearbeiten …", "Ctrl+E", self.edit_lesson, "pencil")
+        self._action(lessons, "N&eue Lektion …", "Ctrl+Shift+N", self.new_lesson, "")
         self._action(lessons, "&Neu laden", "Ctrl+R", self.reload_library, "refresh-cw")
         help_menu = self.menuBar().addMenu("&Hilfe")
         self._action(help_menu, "&Tastenkürzel", "F1", self.show_keys, "keyboard")
@@ -469,6 +471,17 @@ class MainWindow(QMainWindow):
         from app.ui.problems_dialog import ProblemsDialog
 
         ProblemsDialog(problems, self).exec()
+
+    def edit_lesson(self) -> None:
+        """Lektion bearbeiten: a shipped lesson is copied into the own lesson folder first (issue 19)."""
+        from app.ui.editor.launch import edit_lesson
+
+        edit_lesson(self)
+
+    def new_lesson(self) -> None:
+        from app.ui.editor.launch import new_lesson
+
+        new_lesson(self)
 
     def show_keys(self) -> None:
         from app.ui.keys_dialog import KeysDialog

@@ -1,0 +1,73 @@
+"""Menu entries "Lektion bearbeiten …" and "Neue Lektion …": find or create the folder, open the editor.
+
+A shipped lesson is never edited in place: it is copied into the trainer's own lesson folder
+with a new id and a header comment naming its origin (see :func:`app.lessons.editing.copy_lesson`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from app.lessons.editing import EditError, copy_lesson, create_lesson
+from app.lessons.package import own_lesson_folder
+from app.ui.editor.window import LessonEditor
+
+log = logging.getLogger(__name__)
+
+
+def _taken(window) -> set[str]:  # noqa: ANN001 - the main window
+    return {lesson.id for lesson in window.library.lessons}
+
+
+def _open(window, folder: Path, note: str = "") -> LessonEditor | None:  # noqa: ANN001
+    try:
+        editor = LessonEditor(folder, window, note)
+    except EditError as error:
+        QMessageBox.warning(window, "Lektion bearbeiten", str(error))
+        return None
+    editor.saved.connect(lambda _folder: window.reload_library())
+    editors = window.__dict__.setdefault("_lesson_editors", [])
+    editors.append(editor)
+    editor.destroyed.connect(lambda *_: editors.remove(editor) if editor in editors else None)
+    editor.show()
+    return editor
+
+
+def edit_lesson(window, lesson=None) -> LessonEditor | None:  # noqa: ANN001
+    """Open the current lesson; a shipped one is copied first."""
+    lesson = lesson or window.current_lesson()
+    if lesson is None:
+        QMessageBox.information(window, "Lektion bearbeiten", "Bitte zuerst eine Lektion in der Liste auswählen.")
+        return None
+    note = ""
+    folder = Path(lesson.folder)
+    if not lesson.user_lesson:
+        root = own_lesson_folder(window.settings)
+        try:
+            folder = copy_lesson(folder, root, _taken(window))
+        except EditError as error:
+            QMessageBox.warning(window, "Lektion bearbeiten", str(error))
+            return None
+        note = (f"Mitgelieferte Lektionen bleiben unverändert: Sie bearbeiten eine Kopie mit der Kennung "
+                f"»{folder.name}« in Ihrem Lektionsordner ({root}).")
+        window.reload_library()
+    return _open(window, folder, note)
+
+
+def new_lesson(window, title: str | None = None) -> LessonEditor | None:  # noqa: ANN001
+    """Ask for a title, create the lesson from the template in the own lesson folder, open it."""
+    if title is None:
+        title, ok = QInputDialog.getText(window, "Neue Lektion", "Titel der neuen Lektion:")
+        if not ok or not title.strip():
+            return None
+    root = own_lesson_folder(window.settings)
+    try:
+        folder = create_lesson(root, title, _taken(window))
+    except EditError as error:
+        QMessageBox.warning(window, "Neue Lektion", str(error))
+        return None
+    window.reload_library()
+    return _open(window, folder, f"Neue Lektion in {folder}. Sie erscheint in der Liste, sobald Sie speichern.")
