@@ -143,3 +143,17 @@ def test_real_process_without_display(lesson_folder: Path, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert page_count(target) >= 1
+
+
+def test_booklet_for_duplex_printing_starts_every_lesson_on_a_right_hand_page(qapp, tmp_path: Path, capsys) -> None:
+    from pypdf import PdfReader
+
+    target = tmp_path / "heft.pdf"
+    code = cli.main(["handout", "qr-codes-scannen", "videoanrufe", "wlan-und-mobile-daten", "--beidseitig",
+                     "-o", str(target)])
+    assert code == 0, capsys.readouterr().err
+    reader = PdfReader(str(target))
+    starts = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
+    lessons = [title for title in starts if title != "Inhalt"]
+    assert len(lessons) == 3
+    assert all(starts[title] % 2 == 1 for title in lessons), starts  # odd page numbers are right-hand pages
