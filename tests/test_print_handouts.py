@@ -157,6 +157,8 @@ def _ink(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int]:
 
 def vanishing_blocks(layout, target: Path, dpi: int = DPI) -> list[str]:
     """Pictures, boxes, codes and charts whose ink mostly disappears on a black-and-white printer."""
+    from app.render.attendance_sheets import Certificate
+    from app.render.blocks import Table
     from app.render.charts import BarChart
 
     images = render_pages(target, dpi)
@@ -164,7 +166,7 @@ def vanishing_blocks(layout, target: Path, dpi: int = DPI) -> list[str]:
     scale = dpi / 720
     problems = []
     for page, block, y in placed_blocks(layout):
-        if not isinstance(block, PictureBlock | Box | QrCode | BarChart | DevicePart):
+        if not isinstance(block, PictureBlock | Box | QrCode | BarChart | DevicePart | Table | Certificate):
             continue
         left = body.left()
         box = (int(left * scale), int((body.top() + y) * scale), int((left + block.width) * scale) + 1,
