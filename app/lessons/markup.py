@@ -182,15 +182,15 @@ def _arrow_points(picture: MarkedPicture, mark: Mark) -> tuple[tuple[float, floa
 
 
 def _ellipse(picture: MarkedPicture, mark: Mark) -> tuple[float, float, float, float]:
+    """Centre and radii, moved and shrunk so that the ring with its halo stays inside the picture."""
     width = picture.line_width
     left, top, right, bottom = _box(mark, picture)
-    rx = max((right - left) / 2, width * 3)
-    ry = max((bottom - top) / 2, width * 3)
-    cx, cy = (left + right) / 2, (top + bottom) / 2
-    reach = width * 1.6
-    rx = min(rx, cx - reach, picture.width - cx - reach)
-    ry = min(ry, cy - reach, picture.height - cy - reach)
-    return cx, cy, max(rx, width), max(ry, width)
+    reach = width * 1.2 + 1
+    rx = min(max((right - left) / 2, width * 3), picture.width / 2 - reach)
+    ry = min(max((bottom - top) / 2, width * 3), picture.height / 2 - reach)
+    cx = min(max((left + right) / 2, rx + reach), picture.width - rx - reach)
+    cy = min(max((top + bottom) / 2, ry + reach), picture.height - ry - reach)
+    return cx, cy, rx, ry
 
 
 def _number_circle(picture: MarkedPicture, mark: Mark) -> tuple[float, float, float]:

@@ -156,7 +156,7 @@ class LessonEditor(QMainWindow):
         self.run_markup: Callable[[markup.MarkedPicture], markup.MarkedPicture | None] = self._run_markup
 
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._build()
         self._preview_timer = self._timer(PREVIEW_PAUSE_MS, lambda: self._start("wand"))
         self._check_timer = self._timer(CHECK_PAUSE_MS, lambda: self._start("pruefung"))
@@ -788,6 +788,9 @@ class LessonEditor(QMainWindow):
     @property
     def modified(self) -> bool:
         return self.document.text != self.saved_text
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_title()
 
     def _update_title(self) -> None:
         star = "*" if self.modified else ""
