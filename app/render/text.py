@@ -138,10 +138,14 @@ class TextLines:
                 if spec.start > last_wanted:
                     break
                 line = layout.createLine()
+                if not line.isValid():
+                    break  # Qt may put trailing spaces into the line before: nothing left to lay out
                 line.setNumColumns(spec.length)
                 line.setPosition(QPointF(spec.x, spec.y))
             layout.endLayout()
             for index, spec in enumerate(paragraph_lines):
+                if index >= layout.lineCount():
+                    break  # drawing a line Qt did not create crashes the process
                 if spec in wanted:
                     layout.lineAt(index).draw(painter, origin)
                     if spec.marker:
