@@ -22,12 +22,15 @@ the page white.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 MIN_CONTRAST = 4.5
 MIN_PICTURE_TEXT_PT = 12.0
@@ -600,6 +603,11 @@ def report_print_problems(folder: Path, target: Path, ref: str, line: int, probl
     try:
         findings = check_svg(target.read_bytes())
     except OSError:
+        return
+    except (ValueError, ArithmeticError, RecursionError):
+        # a hostile or absurd file (numbers out of range, nesting thousands deep): the picture
+        # checks above already decided whether it loads; the print advice is skipped
+        log.warning("Druckprüfung für %s übersprungen", target, exc_info=True)
         return
     warning = getattr(problems, "warning", problems.error)
     report = problems.error if is_shipped(folder) else warning

@@ -130,7 +130,7 @@ def _distribution_tables(report: Report, attribute: str, first: str, order: Sequ
     return tables
 
 
-MIN_LAST_PAGE_SHARE = 0.25  # a last page filled less than this counts as »nearly empty«
+MIN_LAST_PAGE_SHARE = 0.4  # a last page filled less than this counts as »nearly empty«
 DEFINITION_GAPS = (0.5, 0.9, 1.3, 0.25)  # paragraph gaps tried for the definitions, first is normal
 
 
