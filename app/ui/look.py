@@ -161,7 +161,7 @@ QPushButton:disabled {{ color: {c.muted}; background: {c.window}; }}
 QPushButton[primary="true"] {{ background: {c.accent}; color: {c.on_accent}; border: 1px solid {c.accent};
   font-weight: bold; }}
 QPushButton[primary="true"]:disabled {{ background: {c.border}; color: {c.muted}; }}
-QPushButton:checked {{ background: {c.accent}; color: {c.on_accent}; border-color: {c.accent}; font-weight: bold; }}
+QPushButton:checked {{ background: {c.accent}; color: {c.on_accent}; border-color: {c.accent}; }}
 QPushButton[danger="true"] {{ color: {c.error}; border-color: {c.error}; }}
 QLineEdit, QComboBox {{ background: {c.base}; color: {c.text}; border: 1px solid {c.border};
   border-radius: 5px; padding: 4px 6px; min-height: {TOUCH_PX - 10}px; }}

@@ -134,7 +134,7 @@ class FormDialog(QDialog):
         hint = super().sizeHint()
         content = self.form_scroll.widget().sizeHint()
         extra = self.message.sizeHint().height() + self.buttons.sizeHint().height() + 60
-        return QSize(max(hint.width(), content.width() + 40), max(hint.height(), content.height() + extra))
+        return QSize(max(hint.width(), content.width() + 40, 780), max(hint.height(), content.height() + extra))
 
     # Each form defines ``save()``: store the input or raise InputError (Qt classes cannot use ABCMeta).
     save: Callable[[], None]

@@ -44,7 +44,13 @@ def message_label(accessible: str) -> QLabel:
 
 
 def show_message(label: QLabel, text: str, style: str = ERROR_STYLE) -> None:
-    label.setStyleSheet(style)
+    """Show *text* as error, hint or confirmation, in the colours of the current light or dark look."""
+    from app.ui.look import colours
+
+    c = colours()
+    palette_style = {ERROR_STYLE: f"color: {c.error}; font-weight: bold;", HINT_STYLE: f"color: {c.text};",
+                     OK_STYLE: f"color: {c.ok};"}.get(style, style)
+    label.setStyleSheet(palette_style)
     label.setText(text)
 
 

@@ -21,6 +21,7 @@ from app.services import events
 from app.storage.database import Database
 from app.sync import service
 from app.ui.courses.widgets import ERROR_STYLE, OK_STYLE, HINT_STYLE, big_button, message_label, show_message
+from app.ui.look import colours, mark_primary, with_icon
 from app.ui.sync.worker import SyncThread
 
 
@@ -68,7 +69,10 @@ class SyncDialog(QDialog):
         self.step_label.setAccessibleName("Was gerade geschieht")
         self.summary = message_label("Ergebnis des Abgleichs")
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.sync_button = big_button("Jetzt abgleichen", "Jetzt abgleichen", self.start)
+        self.sync_button = with_icon(big_button("Jetzt abgleichen", "Jetzt abgleichen", self.start), "folder-sync",
+                                     colours().on_accent)
+        mark_primary(self.sync_button)
+        self.progress.setTextVisible(False)  # no "0%" before anything runs
         self.conflicts_button = big_button("Konflikte …", "Konflikte ansehen", self.open_conflicts)
         self.close_button = big_button("Schließen", "Fenster schließen", self.reject)
         buttons = QHBoxLayout()
@@ -118,6 +122,7 @@ class SyncDialog(QDialog):
         self.thread.start()
 
     def _progressed(self, done: int, total: int, text: str) -> None:
+        self.progress.setTextVisible(True)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.step_label.setText(text)
