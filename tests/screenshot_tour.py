@@ -58,9 +58,14 @@ class Tour:
     def __init__(self, target: Path, mode: str) -> None:
         from PySide6.QtWidgets import QApplication
 
+        from app.domain.attendance import (
+            AttendanceStatus,
+            CourseInput,
+            ParticipantInput,
+            TerminInput,
+        )
         from app.services import context, courses, demo, people
         from app.services.checkin import CheckInDesk
-        from app.domain.attendance import AttendanceStatus, CourseInput, ParticipantInput, TerminInput
         from app.ui.application import apply_ui_font
         from app.ui.look import apply_look, install_german
 

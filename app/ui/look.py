@@ -10,14 +10,33 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, QRectF, QSize, Qt, QTranslator
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtCore import (
+    QByteArray,
+    QLibraryInfo,
+    QLocale,
+    QRectF,
+    QSize,
+    Qt,
+    QTranslator,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -205,6 +224,7 @@ def _arrow_file(c: Colours) -> str:
     global _arrow_folder
     if _arrow_folder is None:
         _arrow_folder = tempfile.mkdtemp(prefix="kurslotse-symbole-")
+        atexit.register(shutil.rmtree, _arrow_folder, True)
     target = Path(_arrow_folder) / f"chevron-down-{c.name}.svg"
     if not target.exists():
         try:

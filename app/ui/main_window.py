@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,8 +27,8 @@ from app import __app_name__, __version__, paths
 from app.domain.lesson import LEVELS, Device, Lesson
 from app.lessons.ordering import positions_of_templates, sort_lessons, teaching_order
 from app.settings import Settings
-from app.ui.lesson_preview import lesson_preview_html
 from app.ui.flow_layout import FlowLayout
+from app.ui.lesson_preview import lesson_preview_html
 from app.ui.library_model import LessonFilter, LessonListModel
 from app.ui.look import colours, icon, mark_primary, with_icon
 

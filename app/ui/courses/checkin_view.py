@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QRect,
+    QRectF,
+    QSize,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QCompleter,
@@ -32,7 +42,15 @@ from app.services import events, lesson_titles, people
 from app.services.checkin import CheckInDesk, CheckInState
 from app.storage.database import Database
 from app.ui.courses.headcount import HeadCounter
-from app.ui.courses.widgets import OK_STYLE, ask, big_button, message_label, scaled_font, shortcut, show_message
+from app.ui.courses.widgets import (
+    OK_STYLE,
+    ask,
+    big_button,
+    message_label,
+    scaled_font,
+    shortcut,
+    show_message,
+)
 from app.ui.look import colours, icon, mark_primary, status_look, with_icon
 
 TILE_MIN_WIDTH = 290

@@ -20,7 +20,13 @@ from app.services import courses, events
 from app.storage.database import Database
 from app.ui.courses.dialogs import CourseDialog
 from app.ui.courses.tables import CourseTableModel
-from app.ui.courses.widgets import big_button, message_label, scaled_font, shortcut, show_message
+from app.ui.courses.widgets import (
+    big_button,
+    message_label,
+    scaled_font,
+    shortcut,
+    show_message,
+)
 from app.ui.flow_layout import FlowLayout
 from app.ui.look import colours, mark_primary, with_icon
 

@@ -23,8 +23,20 @@ from app.storage.database import Database
 from app.ui.courses.dialogs import CourseDialog, TerminDialog
 from app.ui.courses.person_dialog import ParticipantDialog
 from app.ui.courses.stats import stats_html
-from app.ui.courses.tables import AttendanceGridModel, ParticipantTableModel, RowsModel, TerminTableModel, period_text
-from app.ui.courses.widgets import big_button, message_label, scaled_font, shortcut, show_message
+from app.ui.courses.tables import (
+    AttendanceGridModel,
+    ParticipantTableModel,
+    RowsModel,
+    TerminTableModel,
+    period_text,
+)
+from app.ui.courses.widgets import (
+    big_button,
+    message_label,
+    scaled_font,
+    shortcut,
+    show_message,
+)
 from app.ui.flow_layout import FlowLayout
 from app.ui.look import colours, mark_primary, with_icon
 

@@ -28,7 +28,6 @@ from app.ui.presenter.controller import Action, Blank, PresentationController
 from app.ui.presenter.step_renderer import StepRenderer
 
 
-
 def pace_colour(pace: Pace) -> str:
     """Tempo in the window palette's colours (readable in light and dark)."""
     c = colours()
