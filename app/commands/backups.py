@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"Die Datenbank {path} ist in Ordnung (SQLite quick_check).")
         elif args.jetzt:
             info = context.backup_now()
-            print(f"Sicherung angelegt und geprüft: {info.path}")
+            print("Die Kopie ist geprüft (SQLite quick_check: in Ordnung).")
+            print(f"Sicherung angelegt: {info.path}")
         elif args.wiederherstellen:
             safety = context.restore(_backup_file(args.wiederherstellen, context.list_backups()))
             print(f"Wiederhergestellt aus {args.wiederherstellen}.")
