@@ -250,6 +250,16 @@ def test_undo_redo_and_reorder_change_only_the_text(qtbot, tmp_path: Path):
     assert editor.document.text == original and not editor.modified
     editor.redo_action.trigger()
     assert editor.document.step_titles() == ["Eins"]
+    # Strg+Z in a text box undoes through the editor's history (all keys typed into one field at once)
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitExposed(editor)
+    box = editor.box_texts["merksatz"]
+    box.setFocus()
+    qtbot.keyClicks(box, "Kurz")
+    assert editor.document.field(0, "merksatz") == "Kurz"
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.document.field(0, "merksatz") == "" and box.toPlainText() == ""
     # drag and drop in the list reorders the steps in the file
     editor.add_step("Drei")
     model = editor.step_list.model()
@@ -378,3 +388,34 @@ def test_a_broken_screenshot_gets_a_german_message(bad: bytes):
 
     with pytest.raises(markup.MarkupError, match="kein lesbares"):
         markup.open_screenshot(bad)
+
+
+def test_a_dropped_photo_is_scaled_into_bilder(qtbot, tmp_path: Path):
+    from PIL import Image
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from app.ui.editor.window import LessonEditor
+
+    folder = create_lesson(tmp_path, "Bilder", set())
+    editor = LessonEditor(folder)
+    qtbot.addWidget(editor)
+    editor.ask_close = lambda: "verwerfen"
+    photo = tmp_path / "Urlaub Foto.jpg"
+    Image.new("RGB", (4000, 3000), "#336699").save(photo, quality=80)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(photo))])
+    target = editor.section_texts["iphone"]
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    target.dropEvent(drop)
+    ref = editor.document.picture(0, "iphone")
+    assert ref is not None and ref.target == "bilder/urlaub-foto.jpg"
+    with Image.open(folder / ref.target) as stored:
+        assert max(stored.size) == 1600
+    assert editor.picture_rows["iphone"].name.text() == "urlaub-foto.jpg"
+    # a file that is no picture changes nothing and says why
+    before = editor.document.text
+    (tmp_path / "brief.txt").write_text("Hallo", encoding="utf-8")
+    editor.add_picture_file(tmp_path / "brief.txt", "text")
+    assert editor.document.text == before and "kein PNG-, JPEG- oder SVG-Bild" in editor.banner_text.text()

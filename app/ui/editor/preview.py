@@ -1,10 +1,13 @@
 """What the editor shows beside the text: the checker's messages, the step on the wall and its handout page.
 
 Runs in a :class:`~app.ui.background_job.BackgroundJob` thread (QImage painting is thread-safe):
-the draft text is written into a preview copy of the lesson folder in the data directory (the
-lesson's own file is never touched before "Speichern"), checked with the real checker
-(:func:`app.lessons.parser.parse_lesson`), painted with the presenter's
-:class:`~app.ui.presenter.step_renderer.StepRenderer` and laid out with the handout renderer.
+
+* while typing, the current step is built from the draft in memory (the same fields the checker
+  reads, see tests/test_lesson_writer.py) and painted with the presenter's
+  :class:`~app.ui.presenter.step_renderer.StepRenderer` — no file is touched, so it is fast;
+* a moment later the draft is written into a preview copy of the lesson folder in the data
+  directory (the lesson's own file is never touched before "Speichern"), checked with the real
+  checker (:func:`app.lessons.parser.parse_lesson`) and laid out with the handout renderer.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from PySide6.QtGui import QImage, QPainter
 from app import paths
 from app.atomic_write import write_bytes_atomically
 from app.domain.contrast import theme as theme_named
-from app.domain.lesson import Device, Lesson, Problem
+from app.domain.lesson import Device, Lesson, Picture, Problem, Step, Variant
+from app.lessons.editing import LessonDocument, PictureRef
 from app.lessons.parser import LESSON_FILE, parse_lesson
+from app.lessons.pictures import ALLOWED_SUFFIXES
 
 WALL_SIZES = {"1024 × 768 (4:3)": (1024, 768), "1280 × 720 (16:9)": (1280, 720), "1920 × 1080 (Full HD)": (1920, 1080)}
 PREVIEW_WIDTH = 640  # the wall frame is painted at the chosen size, then shown scaled to this width
@@ -37,11 +42,12 @@ class PreviewRequest:
     theme: str
     wall: tuple[int, int]
     handout: bool = True
+    pictures_changed: bool = False
 
 
 @dataclass
 class PreviewResult:
-    lesson: Lesson
+    lesson: Lesson | None
     problems: list[Problem] = field(default_factory=list)
     wall: QImage | None = None
     handout: QImage | None = None
@@ -87,21 +93,45 @@ def check_draft(folder: Path, text: bytes, *, check_pictures: bool = True) -> tu
     return parse_lesson(shadow, check_pictures=check_pictures), changed
 
 
-def render_wall(request: PreviewRequest, renderer) -> PreviewResult:  # noqa: ANN001 - a StepRenderer
-    """Fast part (typing): the step as the wall shows it; the checker runs without picture checks."""
-    lesson, changed = check_draft(request.folder, request.text, check_pictures=False)
-    if changed:
+def _picture(folder: Path, ref: PictureRef | None) -> Picture | None:
+    """A picture path inside the lesson folder (else none: the checker reports it); read later as checked bytes."""
+    if ref is None or ":" in ref.target or ref.target.startswith(("/", "\\")) or "\\" in ref.target:
+        return None
+    root = Path(folder).resolve()
+    target = (root / ref.target).resolve()
+    if not target.is_relative_to(root) or target.suffix.lower() not in ALLOWED_SUFFIXES:
+        return None
+    return Picture(path=target, alt=ref.alt)
+
+
+def step_from_document(document: LessonDocument, index: int, folder: Path) -> Step:
+    """The step as the checker reads it, built from the draft in memory (no file is written or parsed)."""
+    step = Step(title=document.field(index, "titel"), text=document.field(index, "text"),
+                picture=_picture(folder, document.picture(index, "text")), notes=document.field(index, "notizen"),
+                exercise=document.field(index, "uebung"), key_sentence=document.field(index, "merksatz"))
+    sections = document.steps()[index].sections
+    for device in Device:
+        if device.value in sections:
+            step.variants[device] = Variant(text=document.field(index, device.value),
+                                            picture=_picture(folder, document.picture(index, device.value)))
+    return step
+
+
+def render_wall(request: PreviewRequest, renderer) -> PreviewResult | None:  # noqa: ANN001 - a StepRenderer
+    """Fast part (while typing): the step as the wall shows it, painted by the presenter's renderer."""
+    document = LessonDocument.from_bytes(request.text)
+    count = len(document.steps())
+    if not count:
+        return None
+    index = min(max(request.step, 0), count - 1)
+    if request.pictures_changed:
         renderer.clear()
-    result = PreviewResult(lesson=lesson)
-    if not lesson.steps:
-        return result
-    index = min(max(request.step, 0), len(lesson.steps) - 1)
-    result.step = index
+    step = step_from_document(document, index, request.folder)
     width, height = request.wall
-    frame = renderer.frame(lesson.steps[index], request.device, QSize(width, height), 1.0,
-                           theme_named(request.theme), f"Schritt {index + 1} von {len(lesson.steps)}")
-    result.wall = frame.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation)
-    return result
+    frame = renderer.frame(step, request.device, QSize(width, height), 1.0, theme_named(request.theme),
+                           f"Schritt {index + 1} von {count}")
+    return PreviewResult(lesson=None, wall=frame.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation),
+                         step=index)
 
 
 def render_check(request: PreviewRequest) -> PreviewResult:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton,
@@ -28,7 +28,7 @@ from app.ui.editor import drafts
 from app.ui.editor.preview import WALL_SIZES, PreviewRequest, PreviewResult, render_check, render_wall
 
 log = logging.getLogger(__name__)
-PREVIEW_PAUSE_MS = 80  # after the last key: the wall preview follows within ~150 ms
+PREVIEW_PAUSE_MS = 40  # after the last key; the wall preview follows within ~150 ms (see README)
 CHECK_PAUSE_MS = 400
 DRAFT_PAUSE_MS = 1000
 SECTION_TABS = (("text", "Für alle"), ("android", "Android"), ("iphone", "iPhone"))
@@ -45,7 +45,7 @@ class _TextChange(QUndoCommand):
     """The whole text before and after one edit; consecutive edits of the same field merge."""
 
     def __init__(self, editor: LessonEditor, before: str, after: str, key: str) -> None:
-        super().__init__(f"Änderung {key}")
+        super().__init__("Änderung")
         self.editor, self.before, self.after, self.key = editor, before, after, key
         self._first = True
 
@@ -106,6 +106,7 @@ class _StepText(QPlainTextEdit):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.setTabChangesFocus(True)
+        self.setUndoRedoEnabled(False)  # Strg+Z goes to the editor's one undo history
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802, ANN001
         if event.mimeData().hasUrls():
@@ -149,6 +150,7 @@ class LessonEditor(QMainWindow):
         self._jobs: dict[str, BackgroundJob | None] = {"wand": None, "pruefung": None}
         self._pending: set[str] = set()
         self._renderer = None
+        self._pictures_changed = False
         # hooks a test can replace: modal questions and file choosers
         self.ask: Callable[[str, str], bool] = self._ask
         self.ask_close: Callable[[], str] = self._ask_close
@@ -161,6 +163,8 @@ class LessonEditor(QMainWindow):
         self._preview_timer = self._timer(PREVIEW_PAUSE_MS, lambda: self._start("wand"))
         self._check_timer = self._timer(CHECK_PAUSE_MS, lambda: self._start("pruefung"))
         self._draft_timer = self._timer(DRAFT_PAUSE_MS, self.autosave)
+        for text_box in self.findChildren(QPlainTextEdit):
+            text_box.installEventFilter(self)
         self._load_all()
         if note:
             self.show_note(note)
@@ -182,12 +186,14 @@ class LessonEditor(QMainWindow):
         self.addToolBar(toolbar)
         self.save_action = toolbar.addAction("Speichern", self.save)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.undo_action = self.undo_stack.createUndoAction(self, "Rückgängig")
+        self.undo_action = toolbar.addAction("Rückgängig", self.undo_stack.undo)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "Wiederholen")
+        self.redo_action = toolbar.addAction("Wiederholen", self.undo_stack.redo)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
+        for action, signal, can in ((self.undo_action, self.undo_stack.canUndoChanged, self.undo_stack.canUndo),
+                                    (self.redo_action, self.undo_stack.canRedoChanged, self.undo_stack.canRedo)):
+            action.setEnabled(can())
+            signal.connect(action.setEnabled)
         toolbar.addSeparator()
         self.close_action = toolbar.addAction("Schließen", self.close)
 
@@ -310,6 +316,7 @@ class LessonEditor(QMainWindow):
             caption = QLabel(f"{label}:" if "&" in label else f"&{label}:")
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)
+            text.setUndoRedoEnabled(False)
             text.setAccessibleName(label.replace("&", ""))
             text.setPlaceholderText(hint)
             text.setMinimumHeight(60)
@@ -374,6 +381,7 @@ class LessonEditor(QMainWindow):
         for key, label, hint in HEADER_LISTS:
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)
+            edit.setUndoRedoEnabled(False)
             edit.setPlaceholderText(hint)
             edit.setAccessibleName(label)
             edit.setMaximumHeight(90)
@@ -424,6 +432,18 @@ class LessonEditor(QMainWindow):
         layout.addWidget(caption)
         layout.addWidget(self.problem_list, 2)
         return box
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802, ANN001
+        """Strg+Z / Strg+Y in a text box go to the editor's undo history, not to the box's own."""
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            redo = event.matches(QKeySequence.StandardKey.Redo)
+            if undo or redo:
+                event.accept()  # the key press comes here instead of triggering the box's own undo
+                if event.type() == QEvent.Type.KeyPress:
+                    (self.undo_stack.undo if undo else self.undo_stack.redo)()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- loading widgets from the document ------------------------------------------------------
     def _load_all(self) -> None:
@@ -627,6 +647,7 @@ class LessonEditor(QMainWindow):
         return ref.alt if ref and ref.alt else fallback.replace("-", " ").replace("_", " ")
 
     def set_picture(self, section: str, target: str, alt: str) -> None:
+        self._pictures_changed = True  # the file behind a name may be new: the wall preview reads it again
         index = self.step_index
         self._apply(f"bild:{index}:{section}", lambda doc: doc.set_picture(index, section, PictureRef(target, alt)))
         self._load_step()
@@ -696,6 +717,7 @@ class LessonEditor(QMainWindow):
             return
         request = self._request(handout=True)
         if kind == "wand":
+            request.pictures_changed, self._pictures_changed = self._pictures_changed, False
             if self._renderer is None:
                 from app.ui.presenter.step_renderer import StepRenderer
                 self._renderer = StepRenderer()
@@ -724,9 +746,9 @@ class LessonEditor(QMainWindow):
     def _job_failed(self, kind: str, message: str) -> None:
         self.status.showMessage(message, 8000)
 
-    def _show_result(self, kind: str, result: PreviewResult) -> None:
+    def _show_result(self, kind: str, result: PreviewResult | None) -> None:
         if kind == "wand":
-            if result.wall is not None:
+            if result is not None and result.wall is not None:
                 self.wall_label.setPixmap(QPixmap.fromImage(result.wall).scaledToWidth(
                     max(280, min(self.wall_label.width(), result.wall.width())),
                     Qt.TransformationMode.SmoothTransformation))
