@@ -109,11 +109,11 @@ def test_cli_writes_every_format(with_report_command, demo_db, data_dir, tmp_pat
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["--von", "2025-13-01", "--bis", "2025-12-31", "-o", "x.xlsx"], 2, "gibt es nicht im Kalender"),
     (["--von", "2025-02-01", "--bis", "2025-01-31", "-o", "x.xlsx"], 2, "liegt vor dem Beginn"),
-    (["--von", "2025-01-01", "--bis", "2025-12-31", "-o", "x.docx"], 2, "Dateiendung"),
-    (["--von", "2025-01-01", "--bis", "2025-12-31", "--rohdaten", "-o", "x.pdf"], 2, "Rohdaten gibt es"),
+    (["--von", "2025-01-01", "--bis", "2025-12-31", "-o", "x.docx"], 2, "hat die Endung ».docx«"),
+    (["--von", "2025-01-01", "--bis", "2025-12-31", "--rohdaten", "-o", "x.pdf"], 2, "möglich sind .xlsx, .csv."),
     (["--von", "2025-01-01", "--bis", "2025-12-31", "--schwelle", "1", "-o", "x.csv"], 2, "Schwelle"),
     (["--von", "2025-01-01", "--bis", "2025-12-31", "--gemeinde", "Kusel", "-o", "x.csv"], 1, "nicht bekannt"),
-    (["--von", "2025-01-01", "--bis", "2025-12-31", "-o", "fehlt/x.csv"], 2, "existiert nicht"),
+    (["--von", "2025-01-01", "--bis", "2025-12-31", "-o", "fehlt/x.csv"], 2, "gibt es nicht"),
 ])
 def test_cli_errors_are_german_and_change_nothing(with_report_command, demo_db, data_dir, tmp_path, capsys,
                                                   monkeypatch, args, code, message):

@@ -610,7 +610,10 @@ def report_print_problems(folder: Path, target: Path, ref: str, line: int, probl
         log.warning("Druckprüfung für %s übersprungen", target, exc_info=True)
         return
     warning = getattr(problems, "warning", problems.error)
-    report = problems.error if is_shipped(folder) else warning
+    shipped = is_shipped(folder)
+    report = problems.error if shipped else warning
+    if shipped:  # mid-tones of shipped pictures: tests/test_print_svg_checks.py lists them
+        findings = [finding for finding in findings if finding.kind != "midtone"]
     for finding in findings[:MAX_MESSAGES_PER_PICTURE]:
         sink = warning if finding.kind in ADVICE_KINDS else report
         sink(line, f"Bild »{ref}«, SVG-Zeile {finding.line}: {finding.message}")
