@@ -130,6 +130,17 @@ def test_first_window_fits_the_available_screen(qtbot):
     assert window.height() + TITLE_BAR <= area.height() and window.width() <= area.width()
 
 
+def test_a_remembered_window_larger_than_the_screen_is_brought_back_onto_it(qtbot):
+    big = MainWindow(Settings(), load_now=False)
+    qtbot.addWidget(big)
+    big.setGeometry(0, 0, 1900, 1200)  # saved on a large monitor, opened on the laptop
+    saved = bytes(big.saveGeometry().toHex()).decode()
+    window = MainWindow(Settings(window_geometry=saved), load_now=False)
+    qtbot.addWidget(window)
+    area = (window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+    assert window.width() <= area.width() and window.height() + TITLE_BAR <= area.height()
+
+
 def test_every_page_and_dialog_fits(qtbot, db, screen, tmp_path):  # noqa: ANN001
     area = _available(screen)
     setup = make_course(db, names=NAMES, first=dt.date.today())

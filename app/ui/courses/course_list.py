@@ -28,7 +28,7 @@ from app.ui.courses.widgets import (
     show_message,
 )
 from app.ui.flow_layout import FlowLayout
-from app.ui.look import colours, mark_primary, with_icon
+from app.ui.look import colours, icon, mark_primary, with_icon
 
 
 class CourseListView(QWidget):
@@ -131,9 +131,13 @@ class CourseListView(QWidget):
             when = format_time(termin.start) or "heute"
             button = big_button(f"{when}  {title}  → Check-in", f"Heutiger Termin: {title}, Check-in öffnen",
                                 lambda tid=termin.id: self.open_checkin.emit(tid), height=64, factor=1.15)
+            with_icon(button, "users", colours().on_accent, 28)
+            mark_primary(button)  # today's Termin is what the trainer does next
             self.today_box.addWidget(button)
         if not today:
             self.today_box.addWidget(QLabel("kein Termin"))
+        mark_primary(self.open_button, not today)  # one filled button: today's check-in, else »Öffnen«
+        self.open_button.setIcon(icon("folder-open", colours().on_accent if not today else ""))
 
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
