@@ -16,11 +16,10 @@ THEME_ENV = "KURSLOTSE_FARBEN"  # "hell" or "dunkel"; empty: follow the system
 
 
 def apply_ui_font(point_size: int) -> None:
-    from PySide6.QtWidgets import QApplication
+    """The program's font size (kept here for callers; it lives in :mod:`app.ui.look`)."""
+    from app.ui.look import apply_ui_font as apply
 
-    font = QApplication.font()
-    font.setPointSize(point_size)
-    QApplication.setFont(font)
+    apply(point_size)
 
 
 def prepare_application(app) -> None:  # noqa: ANN001 - a QApplication

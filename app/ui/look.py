@@ -235,6 +235,13 @@ def _arrow_file(c: Colours) -> str:
     return target.as_posix()
 
 
+def apply_ui_font(point_size: int) -> None:
+    """The program's font size in points (the settings' »Schriftgröße im Programm«)."""
+    font = QApplication.font()
+    font.setPointSize(point_size)
+    QApplication.setFont(font)
+
+
 def mark_primary(widget, primary: bool = True) -> None:  # noqa: ANN001 - any QWidget
     """Style *widget* as the main action of its screen (filled in the accent colour)."""
     widget.setProperty("primary", primary)

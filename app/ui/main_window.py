@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply_to(self.settings)
             self._save_settings()
-            from app.ui.application import apply_ui_font
+            from app.ui.look import apply_ui_font
 
             apply_ui_font(self.settings.ui_font_pt)
             self.reload_library()
