@@ -164,6 +164,20 @@ def test_a_lesson_from_nothing_with_a_marked_screenshot(qtbot, tmp_path: Path):
     _check_blur_is_in_the_stored_files(editor.folder / "bilder")
     _check_handout(lesson, tmp_path / "handout.pdf")
 
+    # shared with a colleague: the package holds the lesson with its pictures and imports cleanly
+    from app.lessons.package import install, plan_import, read_package
+
+    (tmp_path / "weitergeben").mkdir()
+    package = editor.share(str(tmp_path / "weitergeben" / "fotos"))
+    assert package is not None, editor.banner_text.text()
+    assert package == tmp_path / "weitergeben" / "fotos.kurslotse"
+    colleague = tmp_path / "kollegin"
+    with read_package(package) as opened:
+        plan = plan_import(opened, [])
+        install(opened, plan, colleague)
+    theirs = parse_lesson(colleague / "fotos-verschicken")
+    assert theirs.problems == [] and theirs.steps[0].picture.path.is_file()
+
 
 def _close(colour: QColor, other: QColor, slack: int = 40) -> bool:
     return (abs(colour.red() - other.red()) < slack and abs(colour.green() - other.green()) < slack
@@ -419,3 +433,14 @@ def test_a_dropped_photo_is_scaled_into_bilder(qtbot, tmp_path: Path):
     (tmp_path / "brief.txt").write_text("Hallo", encoding="utf-8")
     editor.add_picture_file(tmp_path / "brief.txt", "text")
     assert editor.document.text == before and "kein PNG-, JPEG- oder SVG-Bild" in editor.banner_text.text()
+
+
+def test_the_lessons_menu_has_the_editor_entries(qtbot, tmp_path: Path):
+    from PySide6.QtCore import QKeyCombination  # noqa: F401 - Qt enum types for the shortcut check
+    from PySide6.QtGui import QKeySequence
+
+    window = _main_window(qtbot, tmp_path)
+    texts = {action.text().replace("&", ""): action for menu in window.menuBar().actions() if menu.menu()
+             for action in menu.menu().actions()}
+    assert texts["Lektion bearbeiten …"].shortcut() == QKeySequence("Ctrl+E")
+    assert texts["Neue Lektion …"].shortcut() == QKeySequence("Ctrl+Shift+N")

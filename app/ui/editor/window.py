@@ -155,6 +155,7 @@ class LessonEditor(QMainWindow):
         self.ask: Callable[[str, str], bool] = self._ask
         self.ask_close: Callable[[], str] = self._ask_close
         self.choose_file: Callable[[str, str], str] = self._choose_file
+        self.choose_target: Callable[[str, str, str], str] = self._choose_target
         self.run_markup: Callable[[markup.MarkedPicture], markup.MarkedPicture | None] = self._run_markup
 
         self.undo_stack = QUndoStack(self)
@@ -195,6 +196,8 @@ class LessonEditor(QMainWindow):
             action.setEnabled(can())
             signal.connect(action.setEnabled)
         toolbar.addSeparator()
+        self.share_action = toolbar.addAction("Weitergeben …", self.share)
+        self.share_action.setToolTip("Die gespeicherte Lektion als Paket (.kurslotse) für andere Lotsen speichern")
         self.close_action = toolbar.addAction("Schließen", self.close)
 
         central = QWidget()
@@ -836,6 +839,35 @@ class LessonEditor(QMainWindow):
         self.status.showMessage(f"Gespeichert: {self.path}", 5000)
         self.saved.emit(self.folder)
         return True
+
+    def _choose_target(self, title: str, suggested: str, pattern: str) -> str:
+        return QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), pattern)[0]
+
+    def share(self, target: str | None = None) -> Path | None:
+        """Save, then write the lesson as a package another trainer imports (checked before it is written)."""
+        from app.lessons.package import SUFFIX, PackageError, export_package
+        from app.lessons.parser import parse_lesson
+
+        if self.modified and not self.save():
+            return None
+        name = self.document.header_value("id") or self.folder.name
+        target = target or self.choose_target("Lektion weitergeben", f"{name}{SUFFIX}", f"Lektionspakete (*{SUFFIX})")
+        if not target:
+            return None
+        path = Path(target)
+        if path.suffix != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        lesson = parse_lesson(self.folder)
+        if lesson.errors:
+            self.show_note(f"Die Lektion hat {len(lesson.errors)} Fehler (siehe Prüfung); so wird sie nicht weitergegeben.")
+            return None
+        try:
+            export_package([lesson], path)
+        except (PackageError, OSError) as error:
+            self.show_note(f"Das Paket wurde nicht geschrieben: {error}")
+            return None
+        self.status.showMessage(f"Paket gespeichert: {path} – auf einen USB-Stick kopieren oder per E-Mail schicken.", 10000)
+        return path
 
     def autosave(self) -> None:
         if self.modified:
