@@ -444,3 +444,25 @@ def test_the_lessons_menu_has_the_editor_entries(qtbot, tmp_path: Path):
              for action in menu.menu().actions()}
     assert texts["Lektion bearbeiten …"].shortcut() == QKeySequence("Ctrl+E")
     assert texts["Neue Lektion …"].shortcut() == QKeySequence("Ctrl+Shift+N")
+
+
+def test_marks_can_be_placed_with_the_keyboard(qtbot, tmp_path: Path):
+    from app.lessons import markup
+    from app.ui.editor.markup_dialog import MarkupDialog
+
+    dialog = MarkupDialog(markup.open_screenshot(_screenshot(tmp_path / "s.png").read_bytes()))
+    qtbot.addWidget(dialog)
+    canvas = dialog.canvas
+    width, height = dialog.picture.width, dialog.picture.height
+    assert (canvas.point.x(), canvas.point.y()) == (width / 2, height / 2)
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)  # tool »Nummer« is chosen first
+    qtbot.keyClick(dialog.tool_buttons["pfeil"], Qt.Key.Key_Space)
+    assert canvas.tool == "pfeil"
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    qtbot.keyClick(canvas, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    number, arrow = dialog.picture.marks
+    assert number.kind == "nummer" and number.number == 1 and (number.x1, number.y1) == (width / 2, height / 2)
+    assert arrow.kind == "pfeil" and arrow.y2 - arrow.y1 == pytest.approx(max(width, height) / 10)
+    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    assert [m.kind for m in dialog.picture.marks] == ["nummer"]

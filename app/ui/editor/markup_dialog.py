@@ -29,13 +29,53 @@ class MarkCanvas(QWidget):
         self.setMinimumSize(240, 360)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Bildschirmfoto zum Markieren")
+        self.setAccessibleDescription("Pfeiltasten bewegen das Fadenkreuz (mit Umschalt in großen Schritten), "
+                                      "Eingabe setzt die Markierung; Pfeil und Unkenntlich machen brauchen zweimal "
+                                      "Eingabe: Anfang und Ende.")
+        self.point = QPointF(0, 0)  # keyboard crosshair, in picture pixels
+        self._anchor: QPointF | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
 
     def set_picture(self, png: bytes, size: tuple[int, int]) -> None:
+        if size != self.picture_size:
+            self.point = QPointF(size[0] / 2, size[1] / 2)
         self.image = QImage.fromData(png)
         self.picture_size = size
         self.update()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001
+        """Marks without a mouse: arrows move the crosshair, Enter places (two presses for arrow and blur)."""
+        width, height = self.picture_size
+        step = max(width, height) / (10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 50)
+        moves = {Qt.Key.Key_Left: (-step, 0), Qt.Key.Key_Right: (step, 0), Qt.Key.Key_Up: (0, -step),
+                 Qt.Key.Key_Down: (0, step)}
+        if event.key() in moves:
+            dx, dy = moves[event.key()]
+            self.point = QPointF(min(max(self.point.x() + dx, 0), width), min(max(self.point.y() + dy, 0), height))
+            self.update()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            point = QPointF(self.point)
+            if self.tool == "nummer":
+                self.mark_drawn.emit(markup.Mark("nummer", point.x(), point.y()))
+            elif self.tool == "kreis":
+                radius = max(self.picture_size) / 14
+                self.mark_drawn.emit(markup.Mark("kreis", point.x() - radius, point.y() - radius,
+                                                 point.x() + radius, point.y() + radius))
+            elif self._anchor is None:
+                self._anchor = point
+            else:
+                start, self._anchor = self._anchor, None
+                self.mark_drawn.emit(markup.Mark(self.tool, start.x(), start.y(), point.x(), point.y()))
+            self.update()
+            return
+        super().keyPressEvent(event)
+
+    def _to_widget(self, point: QPointF) -> QPointF:
+        rect = self.image_rect()
+        scale = rect.width() / self.picture_size[0]
+        return QPointF(rect.x() + point.x() * scale, rect.y() + point.y() * scale)
 
     def image_rect(self) -> QRectF:
         width, height = self.picture_size
@@ -61,6 +101,15 @@ class MarkCanvas(QWidget):
                 painter.drawEllipse(QRectF(self._press, self._current).normalized())
             elif self.tool == "unschaerfe":
                 painter.drawRect(QRectF(self._press, self._current).normalized())
+        if self.hasFocus():
+            centre = self._to_widget(self.point)
+            for colour, width in (("#ffffff", 5), (markup.CORE, 2)):
+                painter.setPen(QPen(QColor(colour), width))
+                painter.drawLine(QPointF(centre.x() - 14, centre.y()), QPointF(centre.x() + 14, centre.y()))
+                painter.drawLine(QPointF(centre.x(), centre.y() - 14), QPointF(centre.x(), centre.y() + 14))
+            if self._anchor is not None:
+                painter.setPen(QPen(QColor(markup.CORE), 3, Qt.PenStyle.DashLine))
+                painter.drawLine(self._to_widget(self._anchor), centre)
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802, ANN001
