@@ -175,3 +175,36 @@ def test_new_lesson_from_template_has_one_step_with_both_devices(tmp_path: Path)
     assert len(lesson.steps) == 1
     from app.domain.lesson import Device
     assert set(lesson.steps[0].variants) == {Device.ANDROID, Device.IPHONE}
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.parent.name)
+def test_editing_one_field_of_every_step_leaves_everything_else_as_the_checker_reads_it(path: Path, tmp_path: Path):
+    from app.domain.lesson import Device
+
+    folder = tmp_path / path.parent.name
+    shutil.copytree(path.parent, folder)
+    before = parse_lesson(folder, check_pictures=False)
+    document = LessonDocument.load(folder / "lektion.md")
+    fields = ("merksatz", "uebung", "android", "text")
+    for index in range(len(document.steps())):
+        name = fields[index % len(fields)]
+        document.set_field(index, name, f"Neuer Inhalt {index}.")
+    document.save(folder / "lektion.md")
+    after = parse_lesson(folder, check_pictures=False)
+    assert len(after.steps) == len(before.steps)
+    assert (after.id, after.title, after.goals, after.links) == (before.id, before.title, before.goals, before.links)
+    for index, (old, new) in enumerate(zip(before.steps, after.steps)):
+        name = fields[index % len(fields)]
+        expected = {
+            "merksatz": old.key_sentence, "uebung": old.exercise, "text": old.text,
+            "android": old.variants.get(Device.ANDROID).text if Device.ANDROID in old.variants else "",
+        }
+        got = {
+            "merksatz": new.key_sentence, "uebung": new.exercise, "text": new.text,
+            "android": new.variants.get(Device.ANDROID).text if Device.ANDROID in new.variants else "",
+        }
+        expected[name] = f"Neuer Inhalt {index}."
+        assert got == expected
+        assert (new.title, new.notes, new.picture and new.picture.path) == (old.title, old.notes, old.picture and old.picture.path)
+        if Device.IPHONE in old.variants:
+            assert new.variants[Device.IPHONE].text == old.variants[Device.IPHONE].text
