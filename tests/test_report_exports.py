@@ -86,7 +86,8 @@ def test_csv_opens_in_german_excel_and_parses_back(demo_db, tmp_path):
     towns = _section(rows, "Nach Ortsgemeinde")
     assert towns[0][:2] == ["Ortsgemeinde", "Angebote"]
     assert {row[0] for row in towns[1:]} == {"Glan-Münchweiler", "Nanzdietschweiler", "Schönenberg-Kübelberg"}
-    assert any(cell == "<3" for row in rows for cell in row)
+    assert any(cell == "." for row in rows for cell in row)
+    assert not any(cell in ("<3", "–") for row in rows for cell in row)  # one sign for every withheld cell
 
 
 def _tiny_course(db, title: str = "Smartphone-Grundkurs", town: str = "Nanzdietschweiler"):  # noqa: ANN001, ANN202
@@ -97,7 +98,7 @@ def _tiny_course(db, title: str = "Smartphone-Grundkurs", town: str = "Nanzdiets
     return course_id, termin_id
 
 
-def test_small_counts_are_shown_as_below_threshold_everywhere(db, tmp_path):
+def test_small_counts_are_withheld_everywhere(db, tmp_path):
     setup = make_course(db, names=("Anna Müller", "Bernd Schmidt"))
     desk = CheckInDesk(db, setup.termin_ids[0], today=TODAY)
     desk.set_status(setup.person_ids[0], None)
@@ -107,18 +108,19 @@ def test_small_counts_are_shown_as_below_threshold_everywhere(db, tmp_path):
     report = build_report(db, period, lessons=LESSONS)
     assert report.data.total.values["persons"] == 2
     overview = {row[0]: row[1] for row in report.sheet("Übersicht").rows}
-    assert str(overview["Erreichte Personen"]) == "<3" and str(overview["Anwesenheiten"]) == "<3"
-    assert str(overview["Anwesenheitsquote in %"]) == "–"  # a rate of two people would tell who came
+    assert str(overview["Erreichte Personen"]) == "." and str(overview["Anwesenheiten"]) == "."
+    assert str(overview["Anwesenheitsquote in %"]) == "."  # a rate of two people would tell who came
     assert overview["Termine stattgefunden"] == 1  # things are never hidden
 
     book = load_workbook(export(report, tmp_path / "klein.xlsx"))
     cells = {row[0].value: row[1].value for row in book["Übersicht"].iter_rows(min_row=2)}
-    assert cells["Erreichte Personen"] == "<3"
+    assert cells["Erreichte Personen"] == "."
     csv_overview = {row[0]: row[1] for row in _section(_csv_rows(export(report, tmp_path / "klein.csv").read_bytes()),
                                                        f"Übersicht {period.label}")}
-    assert csv_overview["Erreichte Personen"] == "<3"
+    assert csv_overview["Erreichte Personen"] == "."
     stricter = build_report(db, period, lessons=LESSONS, threshold=5)
-    assert str(dict((r[0], r[1]) for r in stricter.sheet("Übersicht").rows)["Erreichte Personen"]) == "<5"
+    assert str(dict((r[0], r[1]) for r in stricter.sheet("Übersicht").rows)["Erreichte Personen"]) == "."
+    assert "1 bis 4 Personen" in stricter.privacy_note
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+49 6381", "-2+3", "@SUMME(A1)", "\tTab", "\rZeile"])

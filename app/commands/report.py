@@ -16,8 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "bericht",
         help="Kennzahlen für den Fördergeber als XLSX, CSV oder PDF (ohne Namen)",
         description="Schreibt die Smart-City-Kennzahlen eines Zeitraums (Termine, Stunden, erreichte Personen, "
-        "Altersgruppen, Themen …) als XLSX, CSV oder PDF mit Diagrammen. Felder mit 1 oder 2 Personen erscheinen "
-        "als »<3«. Mit --rohdaten: eine pseudonymisierte Zeile je Anwesenheit (nur XLSX oder CSV). "
+        "Altersgruppen, Themen …) als XLSX, CSV oder PDF mit Diagrammen. Felder mit 1 oder 2 Personen und Felder, aus "
+        "denen sie sich zurückrechnen ließen, erscheinen als ».«; zur Weitergabe gedacht sind Quartal, Halbjahr und "
+        "Jahr (ein Monat oder ein freier Zeitraum ist »nur intern«). Mit --rohdaten: eine pseudonymisierte Zeile je Anwesenheit (nur XLSX oder CSV). "
         f"Beispiel: {EXAMPLE}",
     )
     parser.add_argument("--von", required=True, type=parse_date, metavar="DATUM",
@@ -49,9 +50,14 @@ def _gui_application() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.domain.attendance import InputError
-    from app.domain.indicators import DEFAULT_THRESHOLD, PeriodError, check_threshold, period_between
     from app.commands.common import output_file_or_exit
+    from app.domain.attendance import InputError
+    from app.domain.indicators import (
+        DEFAULT_THRESHOLD,
+        PeriodError,
+        check_threshold,
+        period_between,
+    )
     from app.reports import RAW_SUFFIXES, SUFFIXES, ExportError, check_suffix
 
     target = output_file_or_exit(args.ausgabe, RAW_SUFFIXES if args.rohdaten else SUFFIXES)
@@ -88,15 +94,14 @@ def run(args: argparse.Namespace) -> int:
 
     total = report.data.total.values
     where = f" in {report.data.municipality}" if report.data.municipality else ""
+    persons = dict((row[0], row[1]) for row in report.sheet("Übersicht").rows)["Erreichte Personen"]
     print(f"Geschrieben: {target}\n  {period.label}{where}: {total['termine_held']} Termine stattgefunden, "
-          f"{_persons(total['persons'], threshold)} Personen erreicht, "
+          f"{display_text(persons)} Personen erreicht, "
           f"{display_text(float(total['clock_hours'] or 0))} Zeitstunden.")
+    if report.data.audit:
+        print(f"  Datenschutz: {report.data.audit.note(threshold)}")
+    if not period.kind.standard:
+        print("  Hinweis: Monat oder frei gewählter Zeitraum – nur intern, nicht zur Weitergabe.")
     for note in report.data.notes:
         print(f"Hinweis: {note}", file=sys.stderr)
     return 0
-
-
-def _persons(value: object, threshold: int) -> str:
-    from app.domain.indicators import suppress
-
-    return str(suppress(int(value or 0), threshold))

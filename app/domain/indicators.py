@@ -30,12 +30,23 @@ class PeriodKind(StrEnum):
 
     MONTH = "month"
     QUARTER = "quarter"
+    HALF_YEAR = "half_year"
     YEAR = "year"
     CUSTOM = "custom"
 
     @property
     def label(self) -> str:
-        return {"month": "Monat", "quarter": "Quartal", "year": "Jahr", "custom": "frei"}[self.value]
+        return {"month": "Monat", "quarter": "Quartal", "half_year": "Halbjahr", "year": "Jahr",
+                "custom": "frei"}[self.value]
+
+    @property
+    def standard(self) -> bool:
+        """Quarter, half-year and year are published; a month or a free period is for internal use only.
+
+        A month of a village programme has so few persons that protecting it against the quarter and
+        the year would hide most cells of all three; the month rows inside a quarter stay published.
+        """
+        return self in (PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
 
 
 class PeriodError(ValueError):
@@ -65,6 +76,8 @@ class Period:
             return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
         if self.kind is PeriodKind.QUARTER:
             return f"{(self.start.month - 1) // 3 + 1}. Quartal {self.start.year}"
+        if self.kind is PeriodKind.HALF_YEAR:
+            return f"{1 if self.start.month == 1 else 2}. Halbjahr {self.start.year}"
         if self.kind is PeriodKind.YEAR:
             return f"Jahr {self.start.year}"
         return f"{format_day(self.start)} – {format_day(self.end)}"
@@ -106,6 +119,13 @@ def quarter_period(year: int, quarter: int) -> Period:
                   PeriodKind.QUARTER)
 
 
+def half_year_period(year: int, half: int) -> Period:
+    if half not in (1, 2):
+        raise PeriodError(f"Halbjahr: {half} ist kein Halbjahr (1 oder 2).")
+    first = dt.date(year, 6 * (half - 1) + 1, 1)
+    return Period(first, _add_months(first, 6) - dt.timedelta(days=1), PeriodKind.HALF_YEAR)
+
+
 def year_period(year: int) -> Period:
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), PeriodKind.YEAR)
 
@@ -120,9 +140,17 @@ def period_between(start: dt.date, end: dt.date) -> Period:
         return month_period(start.year, start.month)
     if start.day == 1 and start.month % 3 == 1 and end == _add_months(start, 3) - dt.timedelta(days=1):
         return quarter_period(start.year, quarter_of(start))
+    if start.day == 1 and start.month in (1, 7) and end == _add_months(start, 6) - dt.timedelta(days=1):
+        return half_year_period(start.year, 1 if start.month == 1 else 2)
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
         return year_period(start.year)
     return custom_period(start, end)
+
+
+def standard_periods(year: int) -> list[Period]:
+    """Every period a published report of *year* may cover: 4 quarters, 2 half-years, the year."""
+    return ([quarter_period(year, q) for q in range(1, 5)] + [half_year_period(year, half) for half in (1, 2)]
+            + [year_period(year)])
 
 
 def quarter_of(day: dt.date) -> int:
@@ -187,7 +215,7 @@ def device_label(stored: str | None) -> str:
 
 @dataclass(frozen=True)
 class Hidden:
-    """A cell that is not shown because it would reveal fewer persons than the threshold."""
+    """A cell that is not shown because it, or a sum that contains it, would reveal few persons."""
 
     text: str
 
@@ -195,7 +223,12 @@ class Hidden:
         return self.text
 
 
-DERIVED_HIDDEN = Hidden("–")
+# One symbol for every withheld cell — a small count, a cell hidden to protect one, a derived value —
+# the sign official German statistics use for »Zahlenwert unbekannt oder geheim zu halten«. A
+# separate »<3« would tell the reader that the cell holds 1 or 2 and which cells were hidden in addition.
+HIDDEN_TEXT = "."
+HIDDEN = Hidden(HIDDEN_TEXT)
+DERIVED_HIDDEN = HIDDEN
 
 
 def check_threshold(threshold: int) -> int:
@@ -212,8 +245,8 @@ def is_small(value: int | None, threshold: int = DEFAULT_THRESHOLD) -> bool:
 
 
 def suppress(value: int | None, threshold: int = DEFAULT_THRESHOLD) -> int | Hidden | None:
-    """A count of persons as it may be published: 1 and 2 become »<3« (for the default threshold)."""
-    return Hidden(f"<{threshold}") if is_small(value, threshold) else value
+    """A count of persons as it may be published on its own: 1 and 2 become ».« (for the default threshold)."""
+    return HIDDEN if is_small(value, threshold) else value
 
 
 # --------------------------------------------------------------------------- indicators
@@ -315,10 +348,20 @@ BREAKDOWN_NOTES = {
     "month": "Kalendermonat des Termins; eine Person, die in zwei Monaten kam, zählt in beiden.",
 }
 
+SUPPRESSION_RULES = (
+    "Ein Feld, das 1 bis {limit} Personen zählt, wird gesperrt.",
+    "Weitere Felder werden gesperrt, bis sich kein gesperrtes Feld aus Summen, Aufschlüsselungen, »davon«-Zeilen "
+    "und den anderen Standardberichten desselben Jahres (Quartale, Halbjahre, Jahr) auf weniger als "
+    "0 bis {threshold} eingrenzen lässt; Gesamtwerte des Berichts bleiben sichtbar, wo es geht.",
+    "Eine Spalte der Altersgruppen, des Geschlechts oder der Geräteart, in der alle Personen in einer einzigen "
+    "Gruppe (außer »keine Angabe«) stehen, wird ganz gesperrt.",
+    "Ein Durchschnitt oder eine Quote wird gesperrt, wenn eine Personenzahl, aus der sie berechnet ist, gesperrt ist.",
+    "Ein gesperrtes Feld erscheint als ».«; 0 heißt: niemand.",
+    "Zur Weitergabe gedacht sind nur Berichte über ein Quartal, ein Halbjahr oder ein Jahr; ein Monat oder ein frei "
+    "gewählter Zeitraum ist »nur intern«.",
+)
 SUPPRESSION_NOTE = (
-    "Datenschutz: Ein Feld, das 1 bis {limit} Personen zählt, wird als »<{threshold}« gezeigt; "
-    "ein Durchschnitt oder eine Quote, die auf so wenigen Personen beruht, als »–«. "
-    "Der Bericht enthält keine Namen und keine Kontaktdaten."
+    "Datenschutz: " + " ".join(SUPPRESSION_RULES) + " Der Bericht enthält keine Namen und keine Kontaktdaten."
 )
 
 

@@ -4,12 +4,15 @@ The pipeline, each step plain data and testable on its own::
 
     facts  = query.read_facts(db, period, municipality)   # read-only SQL, one snapshot, no names
     data   = compute.compute(facts)                       # every indicator, every breakdown
-    sheets = tables.report_sheets(data, threshold)        # small counts suppressed, typed cells
+    protection.protect_reports([data, …], threshold)      # small counts and what gives them away, audited
+    sheets = tables.report_sheets(data, threshold)        # withheld cells as ».«, typed cells
     xlsx.write_xlsx(sheets, path, title) / csvfile.write_csv(sheets, path)
     app.render.report.build_report_document(report)       # PDF with charts (needs Qt)
 
 :func:`build_report` runs the first three steps; :func:`export` writes a file by its suffix.
-Nothing here imports Qt; the PDF is handed to :mod:`app.render.report` only when asked for.
+A standard period (quarter, half-year, year) is protected together with every other
+standard report of its year (:mod:`app.reports.linked`); a free period only on its own, and it is
+marked »nur intern« (so is a month). Nothing here imports Qt; the PDF goes to :mod:`app.render.report`.
 """
 
 from __future__ import annotations
@@ -22,10 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.attendance import Letterhead
-from app.domain.indicators import DEFAULT_THRESHOLD, Period, check_threshold
+from app.domain.indicators import (
+    DEFAULT_THRESHOLD,
+    Period,
+    check_threshold,
+    suppression_note,
+    year_period,
+)
 from app.reports.files import ExportError
 from app.reports.model import ReportData
-from app.reports.tables import REPORT_TITLE, Sheet
+from app.reports.tables import INTERNAL, REPORT_TITLE, Sheet
 
 Progress = Callable[[int, int], None]
 SUFFIXES = (".xlsx", ".csv", ".pdf")
@@ -46,7 +55,14 @@ class Report:
     @property
     def title(self) -> str:
         where = f" – {self.data.municipality}" if self.data.municipality else ""
-        return f"{REPORT_TITLE} {self.data.period.label}{where}"
+        internal = "" if self.data.period.kind.standard else f" ({INTERNAL})"
+        return f"{REPORT_TITLE} {self.data.period.label}{where}{internal}"
+
+    @property
+    def privacy_note(self) -> str:
+        """The rules and this report's audit figures, for the »Datenschutz« note of every format."""
+        audit = self.data.audit.note(self.threshold) if self.data.audit else ""
+        return f"{suppression_note(self.threshold)} {audit}".strip()
 
     def sheet(self, name: str) -> Sheet:
         return next(sheet for sheet in self.sheets if sheet.name == name)
@@ -65,19 +81,39 @@ def _stage(progress: Progress | None, index: int, stages: int) -> Progress | Non
 
 def build_report(db, period: Period, municipality: str | None = None,  # noqa: ANN001 - app.storage Database
                  threshold: int = DEFAULT_THRESHOLD, lessons: Mapping[str, tuple[str, str]] | None = None,
-                 progress: Progress | None = None, created: dt.datetime | None = None) -> Report:
-    """Read, compute and tabulate the report for *period* (optionally one Ortsgemeinde)."""
-    from app.reports import compute, query, tables
+                 progress: Progress | None = None, created: dt.datetime | None = None,
+                 linked: bool = True) -> Report:
+    """Read, compute, protect and tabulate the report for *period* (optionally one Ortsgemeinde).
+
+    With *linked* (the default) a standard period is protected together with all standard reports of
+    its year; ``linked=False`` protects the report on its own (for measuring what the link costs).
+    """
+    from app.reports import compute, protection, query, tables
+    from app.reports import linked as links
 
     check_threshold(threshold)
+    created = created or dt.datetime.now()
     step = _stage(progress, 0, 3)
     if step:
         step(0, 1)
     with _collector_paused():
-        facts = query.read_facts(db, period, municipality, lessons)
-        if step:
-            step(1, 1)
-        data = compute.compute(facts, created, _stage(progress, 1, 3))
+        if linked and period.kind.standard:
+            year = year_period(period.start.year)
+            town = query.municipality_spelling(db, municipality) if municipality else None
+            facts = query.read_facts(db, year, None, lessons)
+            if step:
+                step(1, 1)
+            reports = links.year_reports(facts, created, [town] if town else [], _stage(progress, 1, 3))
+            data = reports[(period, town)]
+            everyone = [report for (_p, where), report in reports.items() if where is None]
+            village = [report for (_p, where), report in reports.items() if where is not None]
+            protection.protect_reports(everyone, threshold, focus=data, village=village)
+        else:
+            facts = query.read_facts(db, period, municipality, lessons)
+            if step:
+                step(1, 1)
+            data = compute.compute(facts, created, _stage(progress, 1, 3))
+            protection.protect_reports([data], threshold, internal=not period.kind.standard)
     sheets = tables.report_sheets(data, threshold)
     head = _letterhead(db)
     if progress:

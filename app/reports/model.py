@@ -82,6 +82,9 @@ class GroupFigures:
     devices: dict[str, int] = field(default_factory=dict)
     drop_in_topics: dict[str, int] = field(default_factory=dict)
     month: dt.date | None = None  # the first day, for the month breakdown
+    # Published cells withheld by the protection (app.reports.protection): an indicator key such as
+    # ``persons``, or ``attribute:category`` such as ``genders:m`` and ``drop_in_topics:WhatsApp``.
+    hidden: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,33 @@ class LessonCount:
     title: str
     topic: str
     count: int
+
+
+@dataclass(frozen=True)
+class AuditFigures:
+    """What the attacker's audit found for one report: the figures of its »Datenschutz« note."""
+
+    hidden: int  # cells withheld in this report because they count 1 … threshold − 1 persons
+    homogeneous: int  # distribution columns withheld because everyone falls in one group
+    secondary: int  # cells withheld in addition, so the others cannot be worked out
+    narrowest: tuple[int, int | None] | None  # the narrowest interval an attacker gets (None above: no limit)
+    reports: int  # reports audited together (this one and the other standard reports of its year)
+    cells: int  # person cells in those reports
+    internal: bool  # a free period: only audited on its own, marked »nur intern«
+
+    def note(self, threshold: int) -> str:
+        if self.narrowest is None:
+            narrow = "keines"
+        else:
+            low, high = self.narrowest
+            narrow = f"{low} bis {high}" if high is not None else f"ab {low} ohne Obergrenze"
+        scope = ("nur dieser Bericht (frei gewählter Zeitraum, nur intern)" if self.internal
+                 else f"dieser Bericht und die anderen Standardberichte des Jahres, zusammen {self.reports} Berichte "
+                      f"mit {self.cells} Personenfeldern")
+        return (f"Prüfung durch Nachrechnen ({scope}): {self.hidden} Felder mit 1 bis {threshold - 1} Personen "
+                f"gesperrt, {self.homogeneous} Spalten wegen gleicher Gruppe gesperrt, {self.secondary} Felder "
+                f"zusätzlich gesperrt; engster Bereich, auf den sich ein gesperrtes Feld eingrenzen lässt: {narrow} "
+                f"(verlangt: 0 bis mindestens {threshold}).")
 
 
 @dataclass
@@ -107,6 +137,7 @@ class ReportData:
     drop_in_topics: list[str]  # topic names, most asked first
     lessons: list[LessonCount]
     notes: list[str]
+    audit: AuditFigures | None = None  # set by app.reports.protection before the tables are made
 
     def breakdown(self, name: str) -> list[GroupFigures]:
         return {"municipality": self.by_municipality, "format": self.by_format, "topic": self.by_topic,

@@ -19,6 +19,7 @@ from app.domain.indicators import (
     DISTRIBUTIONS,
     GENDER_LABELS,
     GENDERS,
+    HIDDEN,
     INDICATORS,
     Hidden,
     Indicator,
@@ -54,6 +55,12 @@ BREAKDOWN_SHEETS = (
     ("month", "Monate", "Monat"),
 )
 REPORT_TITLE = "Smart-City-Kennzahlen"
+INTERNAL = "nur intern"  # a free period: not protected against the standard reports, not for the funder
+
+
+# The person counts an average or a rate is computed from: it is withheld whenever one of them is.
+DERIVED_FROM = {"persons_per_termin": ("persons", "attendances", "drop_in_anonymous"),
+                "attendance_rate": ("persons", "attendances")}
 
 
 def indicator_cell(indicator: Indicator, figures: GroupFigures, threshold: int) -> Cell:
@@ -62,11 +69,14 @@ def indicator_cell(indicator: Indicator, figures: GroupFigures, threshold: int) 
     if value is None:
         return None
     if indicator.kind is Kind.PERSONS:
-        return suppress(int(value), threshold)
+        return HIDDEN if indicator.key in figures.hidden else suppress(int(value), threshold)
     if indicator.kind in (Kind.DECIMAL, Kind.PERCENT):
         persons = int(figures.values.get("persons") or 0)
         anonymous = int(figures.values.get("drop_in_anonymous") or 0)
-        if is_small(persons, threshold) or (persons == 0 and is_small(anonymous, threshold)):
+        inputs = DERIVED_FROM.get(indicator.key, ("persons",))
+        if (is_small(persons, threshold) or (persons == 0 and is_small(anonymous, threshold))
+                or any(is_small(int(figures.values.get(key) or 0), threshold) for key in inputs)
+                or figures.hidden.intersection(inputs)):
             return DERIVED_HIDDEN
         return OneDecimal(value) if indicator.kind is Kind.PERCENT else float(value)
     if indicator.kind is Kind.HOURS:
@@ -77,13 +87,14 @@ def indicator_cell(indicator: Indicator, figures: GroupFigures, threshold: int) 
 def _period_rows(data: ReportData, threshold: int) -> list[list[Cell]]:
     return [
         ["Bericht", f"{REPORT_TITLE} (Kurslotse)"],
-        ["Zeitraum", data.period.label],
+        ["Zeitraum", data.period.label if data.period.kind.standard else f"{data.period.label} ({INTERNAL})"],
         ["von", data.period.start],
         ["bis", data.period.end],
         ["Ortsgemeinde", data.municipality or "alle"],
         ["Erstellt am", data.created.replace(microsecond=0)],
         ["Schwelle für kleine Zahlen", threshold],
         ["Datenschutz", suppression_note(threshold)],
+        ["Prüfung", data.audit.note(threshold) if data.audit else "nicht geprüft"],
     ]
 
 
@@ -115,6 +126,13 @@ def breakdown_sheet(data: ReportData, key: str, name: str, column: str, threshol
                  note=BREAKDOWN_NOTES[key])
 
 
+def distribution_cell(figures: GroupFigures, attribute: str, key: str, threshold: int) -> Cell:
+    """One published cell of a distribution (``age_bands``, ``genders``, ``devices``, ``drop_in_topics``)."""
+    if f"{attribute}:{key}" in figures.hidden:
+        return HIDDEN
+    return suppress(getattr(figures, attribute).get(key, 0), threshold)
+
+
 def _columns(data: ReportData) -> list[GroupFigures]:
     """Gesamt, then every Ortsgemeinde, then every format: the columns of the distribution tables."""
     return [data.total, *data.by_municipality, *data.by_format]
@@ -126,7 +144,7 @@ def distribution_sheet(data: ReportData, attribute: str, name: str, first: str, 
     rows: list[list[Cell]] = []
     for key in order:
         label = labels.get(key, key) if labels else key
-        rows.append([label, *(suppress(getattr(c, attribute).get(key, 0), threshold) for c in columns)])
+        rows.append([label, *(distribution_cell(c, attribute, key, threshold) for c in columns)])
     definition = next(text for key, _label, text in DISTRIBUTIONS if key == attribute)
     return Sheet(name, name, [first, *(c.label for c in columns)], rows, note=definition)
 
@@ -134,7 +152,7 @@ def distribution_sheet(data: ReportData, attribute: str, name: str, first: str, 
 def topics_sheet(data: ReportData, threshold: int) -> Sheet:
     columns = [data.total, *data.by_municipality]
     rows: list[list[Cell]] = [
-        [topic, *(suppress(c.drop_in_topics.get(topic, 0), threshold) for c in columns)]
+        [topic, *(distribution_cell(c, "drop_in_topics", topic, threshold) for c in columns)]
         for topic in data.drop_in_topics
     ]
     definition = next(text for key, _label, text in DISTRIBUTIONS if key == "drop_in_topics")
