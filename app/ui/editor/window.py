@@ -8,39 +8,28 @@ each change the draft is autosaved to the data folder and the preview jobs run o
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton,
-                               QScrollArea, QSpinBox, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton,
+                               QScrollArea, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from app.domain.lesson import LEVELS, Device, Problem, Severity
+from app.domain.lesson import Device, Problem, Severity
 from app.lessons import markup
 from app.lessons.editing import PICTURE_FIELDS, EditError, LessonDocument, PictureRef
 from app.lessons.parser import LESSON_FILE
 from app.ui.background_job import BackgroundJob
 from app.ui.editor import drafts
+from app.ui.editor.forms import HeaderForm, StepForm
 from app.ui.editor.preview import WALL_SIZES, PreviewRequest, PreviewResult, render_check, render_wall
 
 log = logging.getLogger(__name__)
 PREVIEW_PAUSE_MS = 40  # after the last key; the wall preview follows within ~150 ms (see README)
 CHECK_PAUSE_MS = 400
 DRAFT_PAUSE_MS = 1000
-SECTION_TABS = (("text", "Für alle"), ("android", "Android"), ("iphone", "iPhone"))
-TEXT_BOXES = (("uebung", "Ü&bung", "Jede Zeile »- …« wird eine Aufgabe mit Kästchen."),
-              ("merksatz", "Merksatz", "Ein kurzer Satz, den sich alle merken."),
-              ("notizen", "Notizen", "Nur für Sie: erscheinen nicht an der Wand."))
-HEADER_LISTS = (("lernziele", "Lernziele", "Ein Lernziel je Zeile, z. B. »Ich kann …«"),
-                ("links", "Links", "Je Zeile: Titel | https://adresse (wird ein QR-Code)"),
-                ("quellen", "Quellen", "Je Zeile: https://adresse (geprüft JJJJ-MM-TT)"),
-                ("voraussetzungen", "Voraussetzungen", "Je Zeile die id einer Lektion"))
-
-
 class _TextChange(QUndoCommand):
     """The whole text before and after one edit; consecutive edits of the same field merge."""
 
@@ -66,67 +55,6 @@ class _TextChange(QUndoCommand):
 
     def undo(self) -> None:
         self.editor._restore(self.before)
-
-
-class _PictureRow(QWidget):
-    """Picture of one section: file name, description (alt text), add / mark / remove."""
-
-    def __init__(self, section: str, label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.section = section
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.name = QLabel("Kein Bild")
-        self.alt = QLineEdit()
-        self.alt.setPlaceholderText("Was zeigt das Bild? (für alle, die es nicht sehen)")
-        self.alt.setAccessibleName(f"Bildbeschreibung {label}")
-        self.add = QPushButton("Bild …")
-        self.add.setAccessibleName(f"Bild hinzufügen {label}")
-        self.mark = QPushButton("Bildschirmfoto markieren …")
-        self.mark.setAccessibleName(f"Bildschirmfoto markieren {label}")
-        self.remove = QPushButton("Entfernen")
-        self.remove.setAccessibleName(f"Bild entfernen {label}")
-        layout.addWidget(self.name, 0, 0)
-        layout.addWidget(self.add, 0, 1)
-        layout.addWidget(self.mark, 0, 2)
-        layout.addWidget(self.remove, 0, 3)
-        caption = QLabel("Bildbeschreibung:")
-        caption.setBuddy(self.alt)
-        layout.addWidget(caption, 1, 0)
-        layout.addWidget(self.alt, 1, 1, 1, 3)
-        layout.setColumnStretch(0, 1)
-
-
-class _StepText(QPlainTextEdit):
-    """A text box that also takes picture files dropped on it (handed to the editor)."""
-
-    files_dropped = Signal(list)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAcceptDrops(True)
-        self.setTabChangesFocus(True)
-        self.setUndoRedoEnabled(False)  # Strg+Z goes to the editor's one undo history
-
-    def dragEnterEvent(self, event) -> None:  # noqa: N802, ANN001
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:  # noqa: N802, ANN001
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:  # noqa: N802, ANN001
-        urls = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        if urls:
-            event.acceptProposedAction()
-            self.files_dropped.emit(urls)
-        else:
-            super().dropEvent(event)
 
 
 class LessonEditor(QMainWindow):
@@ -223,8 +151,23 @@ class LessonEditor(QMainWindow):
         splitter.addWidget(self._build_steps())
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Lektion bearbeiten")
-        self.tabs.addTab(self._scrolled(self._build_step_editor()), "Schritt")
-        self.tabs.addTab(self._scrolled(self._build_header()), "Kopf der Lektion")
+        self.step_form = StepForm()
+        self.step_form.field_edited.connect(self._edit_step)
+        self.step_form.alt_edited.connect(self._edit_alt)
+        self.step_form.add_picture.connect(self.choose_picture)
+        self.step_form.mark_picture.connect(self.mark_screenshot)
+        self.step_form.remove_picture.connect(self.remove_picture)
+        self.step_form.files_dropped.connect(lambda section, file: self.add_picture_file(Path(file), section))
+        self.header_form = HeaderForm()
+        self.header_form.value_edited.connect(self._edit_header)
+        self.header_form.list_edited.connect(self._edit_header_list)
+        # short names for the widgets a trainer types into (tests and jump-to-problem use them)
+        self.step_title, self.section_texts = self.step_form.title, self.step_form.section_texts
+        self.box_texts, self.picture_rows = self.step_form.box_texts, self.step_form.picture_rows
+        self.header_fields, self.header_lists = self.header_form.fields, self.header_form.lists
+        self.duration = self.header_form.duration
+        self.tabs.addTab(self._scrolled(self.step_form), "Schritt")
+        self.tabs.addTab(self._scrolled(self.header_form), "Kopf der Lektion")
         splitter.addWidget(self.tabs)
         splitter.addWidget(self._build_preview())
         splitter.setStretchFactor(0, 0)
@@ -279,118 +222,6 @@ class LessonEditor(QMainWindow):
         row.addWidget(self.up_button)
         row.addWidget(self.down_button)
         layout.addLayout(row)
-        return box
-
-    def _build_step_editor(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        form = QFormLayout()
-        self.step_title = QLineEdit()
-        self.step_title.setAccessibleName("Titel des Schritts")
-        self.step_title.textEdited.connect(lambda text: self._edit_step("titel", text))
-        form.addRow("&Titel:", self.step_title)
-        layout.addLayout(form)
-        self.section_tabs = QTabWidget()
-        self.section_tabs.setAccessibleName("Text für alle, Android oder iPhone")
-        self.section_texts: dict[str, _StepText] = {}
-        self.picture_rows: dict[str, _PictureRow] = {}
-        for name, label in SECTION_TABS:
-            page = QWidget()
-            page_layout = QVBoxLayout(page)
-            text = _StepText()
-            text.setAccessibleName(f"Text {label}")
-            text.setPlaceholderText("Was an der Wand steht (kurz: höchstens etwa 30 Wörter mit Bild)."
-                                    if name == "text" else f"Nur für {label}: erscheint nach dem Text für alle.")
-            text.textChanged.connect(lambda n=name, t=text: self._edit_step(n, t.toPlainText()))
-            text.files_dropped.connect(lambda files, n=name: self.add_picture_file(Path(files[0]), n))
-            row = _PictureRow(name, label)
-            row.alt.textEdited.connect(lambda value, n=name: self._edit_alt(n, value))
-            row.add.clicked.connect(lambda _=False, n=name: self.choose_picture(n))
-            row.mark.clicked.connect(lambda _=False, n=name: self.mark_screenshot(n))
-            row.remove.clicked.connect(lambda _=False, n=name: self.remove_picture(n))
-            page_layout.addWidget(text, 1)
-            page_layout.addWidget(row)
-            self.section_texts[name] = text
-            self.picture_rows[name] = row
-            self.section_tabs.addTab(page, label)
-        layout.addWidget(self.section_tabs, 2)
-        self.box_texts: dict[str, QPlainTextEdit] = {}
-        for name, label, hint in TEXT_BOXES:
-            caption = QLabel(f"{label}:" if "&" in label else f"&{label}:")
-            text = QPlainTextEdit()
-            text.setTabChangesFocus(True)
-            text.setUndoRedoEnabled(False)
-            text.setAccessibleName(label.replace("&", ""))
-            text.setPlaceholderText(hint)
-            text.setMinimumHeight(60)
-            text.setMaximumHeight(110)
-            caption.setBuddy(text)
-            text.textChanged.connect(lambda n=name, t=text: self._edit_step(n, t.toPlainText()))
-            layout.addWidget(caption)
-            layout.addWidget(text, 1)
-            self.box_texts[name] = text
-        return box
-
-    def _build_header(self) -> QWidget:
-        box = QWidget()
-        form = QFormLayout(box)
-        self.header_id = QLabel()
-        self.header_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("Kennung (id):", self.header_id)
-        self.header_fields: dict[str, QLineEdit] = {}
-        for key, label in (("titel", "&Titel"), ("beschreibung", "&Beschreibung"), ("autor", "&Autor")):
-            edit = QLineEdit()
-            edit.setAccessibleName(label.replace("&", ""))
-            edit.textEdited.connect(lambda value, k=key: self._edit_header(k, value))
-            self.header_fields[key] = edit
-            form.addRow(f"{label}:", edit)
-        self.duration = QSpinBox()
-        self.duration.setRange(5, 480)
-        self.duration.setSuffix(" Minuten")
-        self.duration.setAccessibleName("Dauer in Minuten")
-        self.duration.valueChanged.connect(lambda value: self._edit_header("dauer", str(value)))
-        form.addRow("&Dauer:", self.duration)
-        self.level = QComboBox()
-        self.level.addItems(list(LEVELS))
-        self.level.setAccessibleName("Stufe")
-        self.level.currentTextChanged.connect(lambda value: self._edit_header("stufe", value))
-        form.addRow("S&tufe:", self.level)
-        self.topic = QComboBox()
-        self.topic.setEditable(True)
-        self.topic.addItems(["Grundlagen", "Einstellungen", "Kommunikation", "Fotos", "Apps", "Sicherheit",
-                             "Internet", "Unterwegs", "Gesundheit", "Dorf & Verwaltung"])
-        self.topic.setAccessibleName("Thema")
-        self.topic.currentTextChanged.connect(lambda value: self._edit_header("thema", value))
-        form.addRow("T&hema:", self.topic)
-        devices = QHBoxLayout()
-        self.device_boxes = {Device.ANDROID: QCheckBox("Android"), Device.IPHONE: QCheckBox("iPhone")}
-        for box_ in self.device_boxes.values():
-            box_.setAccessibleName(f"Lektion für {box_.text()}")
-            box_.toggled.connect(self._edit_devices)
-            devices.addWidget(box_)
-        form.addRow("Geräte:", devices)
-        stand_row = QHBoxLayout()
-        self.stand = QLineEdit()
-        self.stand.setPlaceholderText("JJJJ-MM-TT")
-        self.stand.setAccessibleName("Stand: zuletzt geprüft am")
-        self.stand.textEdited.connect(lambda value: self._edit_header("stand", value))
-        today = QPushButton("Heute")
-        today.setAccessibleName("Stand auf heute setzen")
-        today.clicked.connect(self._stand_today)
-        stand_row.addWidget(self.stand, 1)
-        stand_row.addWidget(today)
-        form.addRow("&Stand:", stand_row)
-        self.header_lists: dict[str, QPlainTextEdit] = {}
-        for key, label, hint in HEADER_LISTS:
-            edit = QPlainTextEdit()
-            edit.setTabChangesFocus(True)
-            edit.setUndoRedoEnabled(False)
-            edit.setPlaceholderText(hint)
-            edit.setAccessibleName(label)
-            edit.setMaximumHeight(90)
-            edit.textChanged.connect(lambda k=key, e=edit: self._edit_header_list(k, e.toPlainText()))
-            self.header_lists[key] = edit
-            form.addRow(f"{label}:", edit)
         return box
 
     def _build_preview(self) -> QWidget:
@@ -452,26 +283,8 @@ class LessonEditor(QMainWindow):
     def _load_all(self) -> None:
         self._loading = True
         try:
-            doc = self.document
-            self.header_id.setText(doc.header_value("id") or self.folder.name)
-            for key, edit in self.header_fields.items():
-                if edit.text() != doc.header_value(key):
-                    edit.setText(doc.header_value(key))
-            duration = "".join(ch for ch in doc.header_value("dauer") if ch.isdigit())
-            self.duration.setValue(int(duration) if duration else 30)
-            level = doc.header_value("stufe")
-            if level:
-                self.level.setCurrentText(next((lvl for lvl in LEVELS if lvl.lower() == level.lower()), level))
-            self.topic.setCurrentText(doc.header_value("thema"))
-            devices = doc.header_value("geraete").lower()
-            for device, box in self.device_boxes.items():
-                box.setChecked(not devices or device.value in devices or (device is Device.IPHONE and "ios" in devices))
-            self.stand.setText(doc.header_value("stand"))
-            for key, edit in self.header_lists.items():
-                value = "\n".join(doc.header_list(key))
-                if edit.toPlainText() != value:
-                    edit.setPlainText(value)
-            titles = doc.step_titles()
+            self.header_form.load(self.document, self.folder.name)
+            titles = self.document.step_titles()
             self.step_list.blockSignals(True)
             self.step_list.clear()
             for number, title in enumerate(titles, 1):
@@ -486,33 +299,11 @@ class LessonEditor(QMainWindow):
             self._loading = False
 
     def _load_step(self) -> None:
-        loading, self._loading = self._loading, True
-        try:
-            doc = self.document
-            has_step = 0 <= self.step_index < len(doc.steps())
-            for widget in (self.step_title, self.section_tabs, *self.box_texts.values(), self.remove_step_button,
-                           self.up_button, self.down_button):
-                widget.setEnabled(has_step)
-            if not has_step:
-                return
-            i = self.step_index
-            if self.step_title.text() != doc.field(i, "titel"):
-                self.step_title.setText(doc.field(i, "titel"))
-            for name, edit in [*self.section_texts.items(), *self.box_texts.items()]:
-                value = doc.field(i, name)
-                if edit.toPlainText() != value:
-                    edit.setPlainText(value)
-            for name, row in self.picture_rows.items():
-                ref = doc.picture(i, name)
-                row.name.setText(Path(ref.target).name if ref else "Kein Bild")
-                if row.alt.text() != (ref.alt if ref else ""):
-                    row.alt.setText(ref.alt if ref else "")
-                row.alt.setEnabled(ref is not None)
-                row.remove.setEnabled(ref is not None)
-            self.up_button.setEnabled(i > 0)
-            self.down_button.setEnabled(i < len(doc.steps()) - 1)
-        finally:
-            self._loading = loading
+        count = len(self.document.steps())
+        self.step_form.load(self.document, self.step_index)
+        self.remove_step_button.setEnabled(count > 0)
+        self.up_button.setEnabled(0 < self.step_index < count)
+        self.down_button.setEnabled(self.step_index < count - 1)
 
     # --- editing ----------------------------------------------------------------------------------
     def _apply(self, key: str, change: Callable[[LessonDocument], None]) -> bool:
@@ -552,24 +343,9 @@ class LessonEditor(QMainWindow):
         if not self._loading:
             self._apply(f"tippen:kopf:{key}", lambda doc: doc.set_header_value(key, value))
 
-    def _edit_header_list(self, key: str, value: str) -> None:
+    def _edit_header_list(self, key: str, values: list) -> None:
         if not self._loading:
-            self._apply(f"tippen:kopf:{key}", lambda doc: doc.set_header_list(key, value.split("\n")))
-
-    def _edit_devices(self) -> None:
-        if self._loading:
-            return
-        chosen = [device.value for device, box in self.device_boxes.items() if box.isChecked()]
-        if not chosen:  # a lesson is for at least one kind of phone
-            self._loading = True
-            self.sender().setChecked(True)
-            self._loading = False
-            return
-        self._apply("geraete", lambda doc: doc.set_header_value("geraete", ", ".join(chosen)))
-
-    def _stand_today(self) -> None:
-        self.stand.setText(dt.date.today().isoformat())
-        self._edit_header("stand", self.stand.text())
+            self._apply(f"tippen:kopf:{key}", lambda doc: doc.set_header_list(key, [str(v) for v in values]))
 
     def select_step(self, row: int) -> None:
         if row < 0 or self._loading:
@@ -787,22 +563,13 @@ class LessonEditor(QMainWindow):
         step, name = self.document.field_at_line(line)
         if step is None:
             self.tabs.setCurrentIndex(1)
-            widget = self.header_fields.get(name) or self.header_lists.get(name) or {
-                "dauer": self.duration, "stufe": self.level, "thema": self.topic, "stand": self.stand,
-                "geraete": self.device_boxes[Device.ANDROID]}.get(name, self.header_fields["titel"])
-            widget.setFocus()
+            self.header_form.focus_key(name)
             return
         self.tabs.setCurrentIndex(0)
         self.step_list.setCurrentRow(step)
         self.step_index = step
         self._load_step()
-        if name == "titel":
-            self.step_title.setFocus()
-        elif name in self.section_texts:
-            self.section_tabs.setCurrentIndex([n for n, _ in SECTION_TABS].index(name))
-            self.section_texts[name].setFocus()
-        elif name in self.box_texts:
-            self.box_texts[name].setFocus()
+        self.step_form.focus_field(name)
 
     def wait_idle(self) -> bool:
         """True when no preview job is running or waiting (for tests and for closing)."""
@@ -939,16 +706,3 @@ class LessonEditor(QMainWindow):
                 job.cancel()
                 job.wait(5000)
         event.accept()
-
-
-# --- opening from the main window ------------------------------------------------------------------
-
-def editable_folder(lesson_folder: Path, shipped: bool, own_root: Path, taken: set[str]) -> tuple[Path, str]:
-    """The folder to edit: a trainer's own lesson itself, a shipped one as a copy in *own_root*."""
-    from app.lessons.editing import copy_lesson
-
-    if not shipped:
-        return Path(lesson_folder), ""
-    folder = copy_lesson(Path(lesson_folder), own_root, taken)
-    return folder, (f"Mitgelieferte Lektionen bleiben unverändert: Sie bearbeiten eine Kopie mit der Kennung "
-                    f"»{folder.name}« in Ihrem Lektionsordner ({own_root}).")
