@@ -2,12 +2,19 @@
 
 A row module lives in ``app/bench/`` and has ``def rows(ctx: BenchContext) -> list[Row]``.
 Benchmarks are measurements, not tests: nothing fails when a figure misses its target.
+Every row runs the path a trainer runs: a data folder with the demo data (organisation name and
+logo set, see :func:`demo_data_dir`), the shipped lessons and the same command line as a user.
+A lighter variant, where a row keeps one, is printed beside it and labelled. Figures are printed
+in German number format (decimal comma).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,10 +43,14 @@ class Row:
     baseline: float | None = None
     baseline_name: str = ""
     note: str = ""
+    peak_mib: float | None = None  # peak resident memory of the measured process
+    peak_target_mib: float | None = None
 
     @property
     def meets_target(self) -> bool | None:
-        return None if self.target is None else self.value <= self.target
+        if self.target is None or self.value != self.value:  # no target, or not measured (NaN)
+            return None
+        return self.value <= self.target
 
 
 @dataclass
@@ -76,21 +87,129 @@ def time_call(func: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
+def german(value: float, digits: int = 3) -> str:
+    """*value* in German number format: ``1.234,567``; "–" for a figure that was not measured."""
+    if value != value:  # NaN
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
 def format_row(row: Row) -> str:
-    value = f"{row.value:,.3f}".replace(",", " ")
-    text = f"{row.name:<58} {value:>12} {row.unit:<3}"
+    text = f"{row.name:<58} {german(row.value):>12} {row.unit:<3}"
     if row.target is not None:
-        text += f"  Ziel ≤ {row.target:g} {row.unit}  {'ok' if row.meets_target else 'VERFEHLT'}"
+        verdict = "nicht gemessen" if row.meets_target is None else _verdict(row.meets_target)
+        text += f"  Ziel ≤ {german(row.target, _digits(row.target))} {row.unit}  {verdict}"
     if row.baseline is not None:
-        text += f"  | Vergleich {row.baseline_name}: {row.baseline:.3f} {row.unit}"
+        text += f"  | Vergleich {row.baseline_name}: {german(row.baseline)} {row.unit}"
+    if row.peak_mib is not None:
+        text += f"  | Spitze {german(row.peak_mib, 0)} MiB"
+        if row.peak_target_mib is not None:
+            text += f" (Ziel ≤ {german(row.peak_target_mib, 0)} MiB " \
+                    f"{_verdict(row.peak_mib <= row.peak_target_mib)})"
     if row.note:
         text += f"  ({row.note})"
     return text
 
 
+def _digits(value: float) -> int:
+    return 0 if float(value).is_integer() else len(f"{value:g}".split(".")[-1])
+
+
+def _verdict(ok: bool | None) -> str:
+    return "ok" if ok else "VERFEHLT"
+
+
+@dataclass
+class ProcessRun:
+    """One finished process: wall-clock seconds, CPU seconds (user + system), peak memory in MiB."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+    stdout: str = ""
+
+
+def run_process(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> ProcessRun:
+    """Run *argv* to the end and measure it; a failing command raises with its error output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env or quiet_env(), cwd=cwd)
+        cpu, peak = wait_measured(process)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} ist fehlgeschlagen: {err.read().decode(errors='replace').strip()}")
+        return ProcessRun(elapsed, cpu, peak, out.read().decode(errors="replace"))
+
+
+def wait_measured(process: subprocess.Popen) -> tuple[float, float]:
+    """Wait for *process*; (CPU seconds, peak MiB) where the system reports them, else NaN."""
+    if not hasattr(os, "wait4"):  # Windows
+        process.wait()
+        return float("nan"), float("nan")
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / scale / 1024
+
+
+def quiet_env(**extra: str) -> dict[str, str]:
+    """The environment for measured commands: headless Qt without the offscreen plugin's notes."""
+    env = {**os.environ, **extra}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["QT_LOGGING_RULES"] = "qt.qpa.*=false"
+    return env
+
+
+_QUIET_MESSAGES = ("This plugin does not support",)
+
+
+def silence_qt_notes() -> Callable | None:
+    """Drop the offscreen plugin's "does not support propagateSizeHints()" notes; other messages stay.
+
+    Returns the message handler that was installed before (to put it back).
+    """
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:  # noqa: ANN001
+        if not message.startswith(_QUIET_MESSAGES):
+            print(message, file=sys.stderr)
+
+    os.environ["QT_LOGGING_RULES"] = "qt.qpa.*=false"
+    return qInstallMessageHandler(handler)
+
+
+def demo_data_dir(ctx: BenchContext) -> Path:
+    """A data folder with the demo data (organisation name and logo set), made once per run."""
+    folder = ctx.work_dir / "demo-daten"
+    if ctx.extra.get("demo-daten") != folder:
+        from app.services import demo
+        from app.storage.database import open_database
+
+        folder.mkdir(parents=True, exist_ok=True)
+        db = open_database(f"sqlite:///{folder / 'kurslotse.sqlite3'}")
+        try:
+            demo.fill(db)
+        finally:
+            db.close()
+        ctx.extra["demo-daten"] = folder
+    return folder
+
+
+def copy_of_demo_data(ctx: BenchContext, name: str) -> Path:
+    """A private copy of the demo data folder (for rows whose runs add files, e.g. start backups)."""
+    target = ctx.work_dir / name
+    if not target.exists():
+        shutil.copytree(demo_data_dir(ctx), target)
+    return target
+
+
 def run(quick: bool = False, only: list[str] | None = None) -> list[Row]:
     """Run every row module (or those whose name contains one of *only*) and print the rows."""
     all_rows: list[Row] = []
+    silence_qt_notes()
     with tempfile.TemporaryDirectory(prefix="kurslotse-bench-") as tmp:
         ctx = BenchContext(work_dir=Path(tmp), quick=quick)
         for name in ROW_MODULES:

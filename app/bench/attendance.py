@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.bench import BenchContext, Row, median, percentile
+from app.bench import BenchContext, Row, german, median, percentile
 
 
 def _application():  # noqa: ANN202 - QApplication
@@ -90,7 +90,7 @@ def rows(ctx: BenchContext) -> list[Row]:
         result.append(Row(
             "Check-in: Tippen bis Zeile gespeichert", median(taps) * 1000, "ms", target=50,
             baseline=_bare_insert_ms(folder, repeat), baseline_name="blankes SQLite-INSERT+COMMIT",
-            note=f"Median von {repeat}, 95 % ≤ {percentile(taps, 95) * 1000:.1f} ms, synchronous=FULL",
+            note=f"Median von {repeat}, 95 % ≤ {german(percentile(taps, 95) * 1000, 1)} ms, synchronous=FULL",
         ))
         checkin.close()
         # --- course page: the largest course (most Termine) of five years of demo data

@@ -1,4 +1,8 @@
-"""Benchmark rows for handouts, measured as whole ``kurslotse handout`` commands.
+"""Benchmark rows for handouts, measured as whole ``kurslotse handout`` commands on the demo data folder.
+
+Each row runs the command a trainer runs (letterhead from the organisation settings) and prints
+the lighter variant, an empty data folder, beside it; then the booklet of all shipped lessons and,
+when LibreOffice is installed, the same handout converted from HTML by LibreOffice.
 
 Also home of :func:`write_sample_lesson`, the generated lesson the benchmark and the tests share
 (pictures made with Pillow, links, variants, exercises, key sentences, notes).
@@ -6,12 +10,11 @@ Also home of :func:`write_sample_lesson`, the generated lesson the benchmark and
 
 from __future__ import annotations
 
-import os
-import subprocess
+import shutil
 import sys
 from pathlib import Path
 
-from app.bench import BenchContext, Row, median
+from app.bench import BenchContext, ProcessRun, Row, demo_data_dir, german, median, run_process
 
 SAMPLE_LINKS = (
     ("Video: Fotos machen", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
@@ -98,26 +101,26 @@ def write_sample_lesson(root: Path, *, steps: int = 10, links: int = 3, lesson_i
     return folder
 
 
-QT_START = "from PySide6.QtGui import QGuiApplication, QPdfWriter; QGuiApplication([])"
+SHIPPED_LESSON = "qr-codes-scannen"  # the command the README shows
 
 
-def _process(argv: list[str]) -> float:
-    """Wall-clock seconds of one process (fails loudly if it fails)."""
-    import time
-
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    start = time.perf_counter()
-    result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} ist fehlgeschlagen: {result.stderr.strip()}")
-    return elapsed
+def _command(args: list[str], data_dir: Path) -> ProcessRun:
+    """One ``kurslotse`` command, the way a trainer types it (``--daten`` picks the folder)."""
+    return run_process([sys.executable, "-m", "app", "--daten", str(data_dir), *args])
 
 
-def _command(args: list[str], data_dir: Path) -> float:
-    """Wall-clock seconds of one ``kurslotse`` command."""
-    return _process([sys.executable, "-m", "app", "--daten", str(data_dir), *args])
+def _medians(runs: list[ProcessRun]) -> tuple[float, float, float]:
+    """(median wall seconds, median CPU seconds, highest peak MiB) of several runs."""
+    return median([r.seconds for r in runs]), median([r.cpu_seconds for r in runs]), max(r.peak_mib for r in runs)
+
+
+def _side_by_side(args: list[str], real: Path, light: Path, repeat: int) -> tuple[list[ProcessRun], list[ProcessRun]]:
+    """The same command on the demo data folder and on an empty one, interleaved (same machine load)."""
+    populated, empty = [], []
+    for _ in range(repeat):
+        populated.append(_command(args, real))
+        empty.append(_command(args, light))
+    return populated, empty
 
 
 def rows(ctx: BenchContext) -> list[Row]:
@@ -126,19 +129,81 @@ def rows(ctx: BenchContext) -> list[Row]:
 
     repeat = 3 if ctx.quick else 7
     work = ctx.fresh_dir("handout")
-    data = ctx.fresh_dir("handout-daten")
+    data = demo_data_dir(ctx)
+    empty = ctx.fresh_dir("handout-leer")
     lesson = write_sample_lesson(work / "lektionen", steps=10, links=3)
-    baseline = median([_command(["--version"], data) for _ in range(repeat)])
-    qt_start = median([_process([sys.executable, "-c", QT_START]) for _ in range(repeat)])
-    note = f"Python+Qt-Start allein {qt_start:.3f} s; Median aus {repeat} Läufen"
-    single = median([_command(["handout", str(lesson), "-o", str(work / "handout.pdf")], data)
-                     for _ in range(repeat)])
-    result = [Row("Handout: 10 Schritte mit Bildern, 3 Links (ganzer Befehl)", single, "s", 0.5, baseline,
-                  "kurslotse --version", note)]
+    version = median([_command(["--version"], data).seconds for _ in range(repeat)])
+    result = []
+    for label, target in ((f"»{SHIPPED_LESSON}« (mitgeliefert)", SHIPPED_LESSON),
+                          ("10 Schritte mit Bildern, 3 Links", str(lesson))):
+        populated, light = _side_by_side(["handout", target, "-o", str(work / "handout.pdf")], data, empty, repeat)
+        seconds, cpu, peak = _medians(populated)
+        light_seconds, _, light_peak = _medians(light)
+        result.append(Row(f"Handout {label}, Demo-Datenordner", seconds, "s", 0.4, light_seconds,
+                          "leichtere Variante: leerer Datenordner",
+                          f"Median aus {repeat}; CPU {german(cpu)} s; leerer Ordner Spitze "
+                          f"{german(light_peak, 0)} MiB; »kurslotse --version« {german(version)} s",
+                          peak_mib=peak, peak_target_mib=80))
     shipped = [str(folder) for folder in lesson_folders(paths.shipped_lessons_dir())]
     if shipped:
-        booklet = median([_command(["handout", *shipped, "-o", str(work / "kursheft.pdf")], data)
-                          for _ in range(max(2, repeat // 2))])
-        result.append(Row(f"Kursheft: alle {len(shipped)} mitgelieferten Lektionen (ganzer Befehl)", booklet, "s", 5.0,
-                          baseline, "kurslotse --version", f"Median aus {max(2, repeat // 2)} Läufen"))
+        runs = [_command(["handout", *shipped, "-o", str(work / "kursheft.pdf")], data)
+                for _ in range(max(2, repeat // 2))]
+        seconds, cpu, peak = _medians(runs)
+        result.append(Row(f"Kursheft: alle {len(shipped)} mitgelieferten Lektionen, Demo-Datenordner", seconds, "s",
+                          2.0, version, "kurslotse --version",
+                          f"Median aus {len(runs)}; CPU {german(cpu)} s", peak_mib=peak))
+    result.append(_office_row(ctx, lesson, data, repeat))
     return result
+
+
+def _office_row(ctx: BenchContext, lesson: Path, data: Path, repeat: int) -> Row:
+    """What trainers use today: the same handout as HTML, converted to PDF by LibreOffice."""
+    name = "Vergleich LibreOffice: dasselbe Handout als HTML → PDF"
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        return Row(name, float("nan"), "x", target=0.2, note="LibreOffice (soffice) ist nicht installiert")
+    work = ctx.fresh_dir("handout-office")
+    html = write_equivalent_html(lesson, work)
+    profile = (work / "profil").as_uri()
+    office_runs = [run_process([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                                "--outdir", str(work), str(html)]) for _ in range(max(2, repeat // 2))]
+    ours = [_command(["handout", str(lesson), "-o", str(work / "kurslotse.pdf")], data)
+            for _ in range(max(2, repeat // 2))]
+    office_seconds, ours_seconds = median([r.seconds for r in office_runs]), median([r.seconds for r in ours])
+    return Row("Verhältnis Kurslotse-Handout / LibreOffice-Umwandlung", ours_seconds / office_seconds, "x", target=0.2,
+               note=f"Kurslotse {german(ours_seconds)} s, LibreOffice {german(office_seconds)} s "
+                    f"(Spitze {german(max(r.peak_mib for r in office_runs), 0)} MiB); Median aus {len(ours)}")
+
+
+def write_equivalent_html(lesson: Path, work: Path) -> Path:
+    """The lesson as one HTML page: same text, the same pictures, one QR code picture per link."""
+    import html
+    import re
+
+    import qrcode
+
+    from app.lessons.library import load_library
+
+    work.mkdir(parents=True, exist_ok=True)
+    parsed = load_library([lesson.parent]).lessons[0]
+    parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(parsed.title)}</title></head><body>",
+             f"<h1>{html.escape(parsed.title)}</h1>"]
+    text = (lesson / "lektion.md").read_text(encoding="utf-8").split("---", 2)[-1]
+    for line in text.splitlines():
+        picture = re.match(r"!\[(.*)\]\((.+)\)", line.strip())
+        if picture:
+            parts.append(f"<p><img src='{(lesson / picture.group(2)).as_uri()}' alt='{html.escape(picture.group(1))}' "
+                         "style='max-width:16cm;max-height:10cm'></p>")
+        elif line.startswith("#"):
+            level = min(6, len(line) - len(line.lstrip("#")))
+            parts.append(f"<h{level}>{html.escape(line.lstrip('#').strip())}</h{level}>")
+        elif line.strip():
+            parts.append(f"<p>{html.escape(line.strip())}</p>")
+    for number, link in enumerate(parsed.links):
+        code = work / f"qr-{number}.png"
+        qrcode.make(link.url).save(code)
+        parts.append(f"<p><img src='{code.as_uri()}' width='120'> {html.escape(link.title)}: "
+                     f"{html.escape(link.url)}</p>")
+    target = work / "handout.html"
+    target.write_text("\n".join(parts) + "</body></html>", encoding="utf-8")
+    return target

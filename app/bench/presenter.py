@@ -1,35 +1,65 @@
-"""Step change in the audience window at 1920×1080: remote press to finished repaint.
+"""Step change in the audience window at 1920×1080 and 1024×768: remote press to finished repaint.
 
-Runs the real presentation session on a virtual 1920×1080 screen. "Vorbereitet" is the
-normal case (the session paints the neighbouring steps while the trainer talks); "kalt"
-empties every cache before each press, the worst case.
+Runs the real presentation session with the shipped lessons on a virtual screen, one child
+process per screen size (Qt picks its screen once per process). "Vorbereitet" is the normal case
+(the session paints the neighbouring steps while the trainer talks); "kalt" empties every cache
+before each press, the worst case.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import sys
 import time
 
-from app.bench import BenchContext, Row, median, percentile
+from app.bench import BenchContext, Row, median, percentile, quiet_env, run_process
+
+SIZES = ((1920, 1080), (1024, 768))
 
 
 def rows(ctx: BenchContext) -> list[Row]:
-    screen = ctx.fresh_dir("bildschirm") / "fullhd.json"
-    screen.write_text(json.dumps({"screens": [{"name": "Beamer", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
+    result = []
+    for width, height in SIZES:
+        screen = ctx.fresh_dir("bildschirm") / f"{width}x{height}.json"
+        screen.write_text(json.dumps({"screens": [{"name": "Beamer", "x": 0, "y": 0, "width": width,
+                                                    "height": height, "logicalDpi": 96, "logicalBaseDpi": 96,
+                                                    "dpr": 1}]}))
+        env = quiet_env(QT_QPA_PLATFORM=f"offscreen:configfile={screen}",
+                        KURSLOTSE_DATEN=str(ctx.fresh_dir(f"praesentation-{width}")))
+        presses = 100 if ctx.quick else 250
+        run = run_process([sys.executable, "-m", "app.bench.presenter", str(width), str(height), str(presses)], env)
+        figures = json.loads(run.stdout.strip().splitlines()[-1])
+        result += _rows(f"{width}×{height}", figures)
+    return result
+
+
+def _rows(size: str, figures: dict[str, list[float]]) -> list[Row]:
+    prepared, cold, baseline = figures["prepared"], figures["cold"], figures["baseline"]
+    ms = 1000
+    return [
+        Row(f"Schrittwechsel {size} vorbereitet, Median", median(prepared) * ms, "ms",
+            baseline=median(baseline) * ms, baseline_name="leeres Fenster neu zeichnen", note=f"{len(prepared)} Wechsel"),
+        Row(f"Schrittwechsel {size} vorbereitet, p95", percentile(prepared, 95) * ms, "ms", target=16),
+        Row(f"Schrittwechsel {size} kalt (ohne Vorbereitung), Median", median(cold) * ms, "ms",
+            note=f"{len(cold)} Wechsel"),
+        Row(f"Schrittwechsel {size} kalt (ohne Vorbereitung), p95", percentile(cold, 95) * ms, "ms", target=16),
+    ]
+
+
+def measure(width: int, height: int, target: int) -> dict[str, list[float]]:
+    """Seconds per step change (prepared and cold) and per plain repaint, on the screen Qt was given."""
     from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication, QWidget
 
     from app import paths
+    from app.bench import silence_qt_notes
     from app.lessons.library import load_library
     from app.ui.presenter.session import PresentationSession
 
+    silence_qt_notes()
     app = QApplication.instance() or QApplication([])
     lessons = [lesson for lesson in load_library([paths.shipped_lessons_dir()]).lessons if not lesson.is_broken]
-    size = QSize(1920, 1080)
-    target = 100 if ctx.quick else 250
+    size = QSize(width, height)
     prepared: list[float] = []
     cold: list[float] = []
 
@@ -66,11 +96,8 @@ def rows(ctx: BenchContext) -> list[Row]:
         plain.repaint()
         baseline.append(time.perf_counter() - start)
     plain.close()
-    ms = 1000
-    return [
-        Row("Schrittwechsel 1920×1080 vorbereitet, Median", median(prepared) * ms, "ms",
-            baseline=median(baseline) * ms, baseline_name="leeres Fenster neu zeichnen", note=f"{len(prepared)} Wechsel"),
-        Row("Schrittwechsel 1920×1080 vorbereitet, p95", percentile(prepared, 95) * ms, "ms", target=16),
-        Row("Schrittwechsel 1920×1080 kalt (ohne Vorbereitung), Median", median(cold) * ms, "ms", note=f"{len(cold)} Wechsel"),
-        Row("Schrittwechsel 1920×1080 kalt (ohne Vorbereitung), p95", percentile(cold, 95) * ms, "ms"),
-    ]
+    return {"prepared": prepared, "cold": cold, "baseline": baseline}
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))))
