@@ -241,6 +241,9 @@ def test_edit_on_a_shipped_lesson_makes_a_copy(qtbot, tmp_path: Path):
     assert copy.id == "qr-codes-scannen-eigene" and copy.steps[0].notes == "Meine eigene Notiz."
     assert "Kopie der Lektion »qr-codes-scannen«" in (editor.folder / "lektion.md").read_text(encoding="utf-8")
     assert window.library.by_id("qr-codes-scannen-eigene") is not None  # reloaded after saving
+    editor.show()
+    again = edit_lesson(window, window.library.by_id("qr-codes-scannen-eigene"))
+    assert again is editor  # an own lesson is edited in place, and never in two windows at once
 
 
 def test_undo_redo_and_reorder_change_only_the_text(qtbot, tmp_path: Path):

@@ -23,13 +23,18 @@ def _taken(window) -> set[str]:  # noqa: ANN001 - the main window
 
 
 def _open(window, folder: Path, note: str = "") -> LessonEditor | None:  # noqa: ANN001
+    editors = window.__dict__.setdefault("_lesson_editors", [])
+    for editor in editors:
+        if editor.folder == Path(folder) and editor.isVisible():  # one editor per lesson: two would overwrite
+            editor.raise_()
+            editor.activateWindow()
+            return editor
     try:
         editor = LessonEditor(folder, window, note)
     except EditError as error:
         QMessageBox.warning(window, "Lektion bearbeiten", str(error))
         return None
     editor.saved.connect(lambda _folder: window.reload_library())
-    editors = window.__dict__.setdefault("_lesson_editors", [])
     editors.append(editor)
     editor.destroyed.connect(lambda *_: editors.remove(editor) if editor in editors else None)
     editor.show()

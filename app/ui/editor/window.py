@@ -24,7 +24,7 @@ from app.lessons.parser import LESSON_FILE
 from app.ui.background_job import BackgroundJob
 from app.ui.editor import drafts
 from app.ui.editor.forms import HeaderForm, StepForm
-from app.ui.editor.preview import WALL_SIZES, PreviewRequest, PreviewResult, render_check, render_wall
+from app.ui.editor.preview import WALL_SIZES, PreviewRequest, PreviewResult, check_draft, render_check, render_wall
 
 log = logging.getLogger(__name__)
 PREVIEW_PAUSE_MS = 40  # after the last key; the wall preview follows within ~150 ms (see README)
@@ -589,6 +589,12 @@ class LessonEditor(QMainWindow):
         self.setWindowTitle(f"{star}Lektion bearbeiten – {self.document.header_value('titel') or self.folder.name}")
 
     def save(self) -> bool:
+        try:  # the checker on exactly this text (the list beside may be a moment behind the typing)
+            lesson, _ = check_draft(self.folder, self.document.to_bytes())
+            self.problems = list(lesson.problems)
+            self._show_problems()
+        except OSError as error:
+            log.warning("Prüfung vor dem Speichern nicht möglich: %s", error)
         errors = [p for p in self.problems if p.severity is Severity.ERROR]
         if errors and not self.ask("Lektion hat Fehler",
                                    f"Die Prüfung meldet {len(errors)} Fehler. Eine Lektion mit Fehlern lässt sich nicht "
