@@ -144,6 +144,17 @@ def test_remembered_name_beats_size_and_swap_exchanges():
     assert (placement.audience, placement.console, placement.single_screen) == (0, 1, False)
 
 
+def test_a_remembered_projector_that_is_not_connected_changes_nothing():
+    small = ScreenInfo("HDMI-1", 1366, 0, 1024, 768)
+    big = ScreenInfo("DP-1", 2390, 0, 1920, 1080)
+    assert choose_screens([LAPTOP, small, big], preferred_audience="HDMI-2").audience == 2
+
+
+def test_no_screens_is_a_german_error():
+    with pytest.raises(ValueError, match="^keine Bildschirme$"):
+        choose_screens([])
+
+
 def test_screen_area():
     assert ScreenInfo("x", 0, 0, 1920, 1080).area == 2_073_600
 
