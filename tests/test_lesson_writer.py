@@ -208,3 +208,17 @@ def test_editing_one_field_of_every_step_leaves_everything_else_as_the_checker_r
         assert (new.title, new.notes, new.picture and new.picture.path) == (old.title, old.notes, old.picture and old.picture.path)
         if Device.IPHONE in old.variants:
             assert new.variants[Device.IPHONE].text == old.variants[Device.IPHONE].text
+
+
+def test_a_checker_line_maps_to_its_field_and_row():
+    text = ("---\nid: x\ntitel: T\n---\n\n## Eins\n![Bild](bilder/a.svg)\n\nErste Zeile.\nZweite Zeile.\n\n"
+            "### Notizen\n- a\n- b\n")
+    document = LessonDocument(text)
+    lines = text.split("\n")
+    assert document.field_at_line(lines.index("titel: T") + 1) == (None, "titel")
+    assert document.field_at_line(lines.index("## Eins") + 1) == (0, "titel")
+    assert document.field_at_line(lines.index("Zweite Zeile.") + 1) == (0, "text")
+    assert document.row_in_field(lines.index("Zweite Zeile.") + 1) == 1
+    assert document.field(0, "text").split("\n")[1] == "Zweite Zeile."
+    assert document.field_at_line(lines.index("- b") + 1) == (0, "notizen")
+    assert document.row_in_field(lines.index("- b") + 1) == 1

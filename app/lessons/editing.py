@@ -570,6 +570,21 @@ class LessonDocument:
         return index, "text"
 
 
+    def row_in_field(self, line: int) -> int:
+        """The line (0-based) inside the field text that file line *line* (1-based) belongs to."""
+        step, name = self.field_at_line(line)
+        if step is None or name == "titel":
+            return 0
+        section = self.steps()[step].sections.get(name)
+        if section is None:
+            return 0
+        body = self._body(section)
+        kept = [i for i, raw in enumerate(body) if _picture_of(raw) is None]
+        first = next((i for i in kept if body[i].strip()), 0)
+        target = line - 1 - section.body_start
+        return sum(1 for i in kept if first <= i < target)
+
+
 # --- lesson folders ----------------------------------------------------------------------------
 
 NEW_LESSON_TEMPLATE = """---

@@ -187,14 +187,22 @@ class StepForm(QWidget):
         finally:
             self._loading = False
 
-    def focus_field(self, name: str) -> None:
+    def focus_field(self, name: str, row: int = 0) -> None:
+        """Put the cursor at the start of line *row* of a field (where a checker message points)."""
         if name == "titel":
             self.title.setFocus()
-        elif name in self.section_texts:
+            return
+        if name in self.section_texts:
             self.section_tabs.setCurrentIndex([n for n, _ in SECTION_TABS].index(name))
-            self.section_texts[name].setFocus()
-        elif name in self.box_texts:
-            self.box_texts[name].setFocus()
+        box = self.section_texts.get(name) or self.box_texts.get(name)
+        if box is None:
+            return
+        block = box.document().findBlockByNumber(max(0, min(row, box.blockCount() - 1)))
+        cursor = box.textCursor()
+        cursor.setPosition(block.position())
+        box.setTextCursor(cursor)
+        box.ensureCursorVisible()
+        box.setFocus()
 
 
 class HeaderForm(QWidget):

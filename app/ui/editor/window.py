@@ -569,7 +569,7 @@ class LessonEditor(QMainWindow):
         self.step_list.setCurrentRow(step)
         self.step_index = step
         self._load_step()
-        self.step_form.focus_field(name)
+        self.step_form.focus_field(name, self.document.row_in_field(line))
 
     def wait_idle(self) -> bool:
         """True when no preview job is running or waiting (for tests and for closing)."""
