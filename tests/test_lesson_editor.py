@@ -468,3 +468,33 @@ def test_marks_can_be_placed_with_the_keyboard(qtbot, tmp_path: Path):
     assert arrow.kind == "pfeil" and arrow.y2 - arrow.y1 == pytest.approx(max(width, height) / 10)
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     assert [m.kind for m in dialog.picture.marks] == ["nummer"]
+
+
+def test_a_marked_screenshot_opens_again_with_its_marks(qtbot, tmp_path: Path):
+    from app.lessons import markup
+    from app.ui.editor.window import LessonEditor
+
+    folder = create_lesson(tmp_path, "Wieder", set())
+    editor = LessonEditor(folder)
+    qtbot.addWidget(editor)
+    editor.ask_close = lambda: "verwerfen"
+    shot = _screenshot(tmp_path / "Mein Foto.png")
+    editor.choose_file = lambda *_: str(shot)
+    seen: list[list[markup.Mark]] = []
+
+    def add_number(picture: markup.MarkedPicture) -> markup.MarkedPicture:
+        seen.append(list(picture.marks))
+        mark = markup.Mark("nummer", 100, 100 * (len(picture.marks) + 1), number=picture.next_number())
+        return markup.MarkedPicture(picture.raster, picture.mime, picture.width, picture.height, [*picture.marks, mark])
+
+    editor.run_markup = add_number
+    editor.mark_screenshot("android")
+    ref = editor.document.picture(0, "android")
+    assert ref is not None and ref.target in ("bilder/mein-foto.png", "bilder/mein-foto.svg")
+    png_before = (folder / "bilder" / "mein-foto.png").read_bytes()
+    editor.mark_screenshot("android")  # the overlay is opened again, not a new file chosen
+    assert [len(marks) for marks in seen] == [0, 1]
+    overlay = markup.read_svg((folder / "bilder" / "mein-foto.svg").read_bytes())
+    assert [m.number for m in overlay.marks] == [1, 2]
+    assert (folder / "bilder" / "mein-foto.png").read_bytes() != png_before
+    assert sorted(p.name for p in (folder / "bilder").iterdir()) == ["mein-foto.png", "mein-foto.svg"]
