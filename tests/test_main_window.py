@@ -36,6 +36,11 @@ def window(qtbot, user_dir):
     yield created
     if created.session is not None:
         created.session.end()
+    if created._courses_page is not None:  # its data-change subscription goes now, not during the next test
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        created._courses_page.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def visible_titles(window: MainWindow) -> list[str]:
