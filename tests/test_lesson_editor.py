@@ -379,6 +379,11 @@ def test_a_crash_while_typing_leaves_a_draft_that_is_recovered(qtbot, tmp_path: 
     from app.ui.editor import drafts
 
     assert drafts.load_draft(folder) is None
+    from app.ui.editor.preview import preview_folder
+
+    assert preview_folder(folder).exists()
+    editor.close()
+    assert not preview_folder(folder).parent.exists()  # the preview copy goes with the editor
 
 
 def test_marked_svg_is_checker_clean_when_embedded_pictures_are_allowed(tmp_path: Path):

@@ -149,8 +149,9 @@ class MarkupDialog(QDialog):
         self.picture = picture
         self._history: list[markup.MarkedPicture] = []
         layout = QVBoxLayout(self)
-        hint = QLabel("Werkzeug wählen, dann auf das Bild klicken oder ziehen. »Unkenntlich machen« verwischt "
-                      "Namen und Nummern im gespeicherten Bild selbst.")
+        hint = QLabel("Werkzeug wählen, dann auf das Bild klicken oder ziehen (oder Pfeiltasten und Eingabe). "
+                      "»Unkenntlich machen« verwischt Namen, Nummern und Fotos anderer im gespeicherten Bild selbst – "
+                      "bitte alles Persönliche unkenntlich machen, bevor Sie die Lektion weitergeben.")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         tools = QHBoxLayout()

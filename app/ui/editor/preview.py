@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from app.lessons.editing import LessonDocument, PictureRef
 from app.lessons.parser import LESSON_FILE, parse_lesson
 from app.lessons.pictures import ALLOWED_SUFFIXES
 
+log = logging.getLogger(__name__)
 WALL_SIZES = {"1024 × 768 (4:3)": (1024, 768), "1280 × 720 (16:9)": (1280, 720), "1920 × 1080 (Full HD)": (1920, 1080)}
 PREVIEW_WIDTH = 640  # the wall frame is painted at the chosen size, then shown scaled to this width
 
@@ -59,6 +61,17 @@ class PreviewResult:
 def preview_folder(folder: Path) -> Path:
     key = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:16]
     return paths.data_dir() / "entwuerfe" / "vorschau" / key / Path(folder).name
+
+
+def remove_preview_folder(folder: Path) -> None:
+    """Drop the preview copy when the editor closes (it holds copies of the lesson's pictures)."""
+    shadow = preview_folder(folder).parent
+    try:
+        shutil.rmtree(shadow)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        log.warning("Vorschau-Ordner %s nicht gelöscht: %s", shadow, error)
 
 
 def _sync_pictures(source: Path, target: Path) -> bool:

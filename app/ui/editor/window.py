@@ -24,7 +24,8 @@ from app.lessons.parser import LESSON_FILE
 from app.ui.background_job import BackgroundJob
 from app.ui.editor import drafts
 from app.ui.editor.forms import HeaderForm, StepForm
-from app.ui.editor.preview import WALL_SIZES, PreviewRequest, PreviewResult, check_draft, render_check, render_wall
+from app.ui.editor.preview import (WALL_SIZES, PreviewRequest, PreviewResult, check_draft, remove_preview_folder,
+                                   render_check, render_wall)
 
 log = logging.getLogger(__name__)
 PREVIEW_PAUSE_MS = 40  # after the last key; the wall preview follows within ~150 ms (see README)
@@ -711,4 +712,5 @@ class LessonEditor(QMainWindow):
             if job is not None:
                 job.cancel()
                 job.wait(5000)
+        remove_preview_folder(self.folder)
         event.accept()
