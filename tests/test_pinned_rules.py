@@ -255,3 +255,86 @@ def test_projected_text_holds_what_the_audience_reads():
     step = Step(title="Titel", text="Text.", exercise="Übung.", key_sentence="Merksatz.",
                 variants={Device.IPHONE: Variant(text="iPhone-Text.")}, notes="Nur für die Trainerin.")
     assert projected_text(step) == "Titel.\n\nText.\n\niPhone-Text.\n\nÜbung.\n\nMerksatz."
+
+
+# --------------------------------------------------------------------------- pacing (console hint)
+
+
+def test_pace_words_the_trainer_reads():
+    from app.domain.pacing import Pace
+
+    assert [pace.value for pace in Pace] == ["im Plan", "etwas zügiger", "Zeit lassen"]
+
+
+@pytest.mark.parametrize(("elapsed", "planned", "current", "steps", "pace", "expected_step", "remaining"), [
+    (0, 30, 1, 10, "ON_TIME", 1.0, 30.0),
+    (900, 30, 5, 11, "ON_TIME", 6.0, 15.0),    # half time: step 6 of 11 expected, ± 11·0.12 = 1.32
+    (900, 30, 4, 11, "HURRY", 6.0, 15.0),      # 4 < 4.68
+    (900, 30, 8, 11, "SLOW_DOWN", 6.0, 15.0),  # 8 > 7.32
+    (900, 30, 7, 11, "ON_TIME", 6.0, 15.0),
+    (300, 10, 2, 5, "ON_TIME", 3.0, 5.0),      # tolerance at least one step: 2 is not below 3 − 1
+    (300, 10, 4, 5, "ON_TIME", 3.0, 5.0),      # 4 is not above 3 + 1
+    (300, 10, 1, 5, "HURRY", 3.0, 5.0),
+    (300, 10, 5, 5, "SLOW_DOWN", 3.0, 5.0),
+    (1800, 30, 9, 10, "ON_TIME", 10.0, 0.0),   # exactly at the planned end: not yet over time
+    (1900, 30, 9, 10, "HURRY", 10.0, 0.0),     # over time and not at the last step
+    (1900, 30, 10, 10, "ON_TIME", 10.0, 0.0),
+    (30, 0, 1, 3, "ON_TIME", 2.0, 0.5),        # no planned duration counts as one minute
+    (-60, 30, 1, 10, "ON_TIME", 1.0, 31.0),    # a clock set back never expects a step before the first
+    (100, 30, 1, 10, "ON_TIME", 1.5, 28.3),
+    (600, 30, 1, 1, "ON_TIME", 1.0, 20.0),     # a one-step lesson
+])
+def test_pacing_known_values(elapsed, planned, current, steps, pace, expected_step, remaining):
+    from app.domain.pacing import Pace, pacing
+
+    status = pacing(elapsed, planned, current, steps)
+    assert (status.pace, status.expected_step, status.remaining_minutes) == (Pace[pace], expected_step, remaining)
+
+
+# --------------------------------------------------------------------------- lesson data
+
+
+def test_step_text_picture_and_exercise_items_per_device(tmp_path):
+    from app.domain.lesson import Device, Picture, Step, Variant
+
+    common, iphone_picture = Picture(tmp_path / "a.svg"), Picture(tmp_path / "b.svg")
+    step = Step(title="T", text=" Gemeinsam. ", picture=common,
+                variants={Device.IPHONE: Variant(text=" Nur iPhone. ", picture=iphone_picture),
+                          Device.ANDROID: Variant(text="  ")},
+                exercise="- Erstens\n* Zweitens\n  weiter\n+ Drittens\n4. Viertens\nfünftens")
+    assert step.text_for(Device.IPHONE) == "Gemeinsam.\n\nNur iPhone."
+    assert step.text_for(Device.ANDROID) == "Gemeinsam."
+    assert Step(title="T", variants={Device.IPHONE: Variant(text="Nur so.")}).text_for(Device.IPHONE) == "Nur so."
+    assert step.picture_for(Device.IPHONE) is iphone_picture and step.picture_for(Device.ANDROID) is common
+    assert step.differs_by_device
+    assert not Step(title="T", variants={Device.ANDROID: Variant(text=" ")}).differs_by_device
+    assert Step(title="T", variants={Device.ANDROID: Variant(picture=common)}).differs_by_device
+    assert step.exercise_items() == ["Erstens", "Zweitens weiter", "Drittens", "Viertens fünftens"]
+    assert Step(title="T", exercise="Ein Satz\nüber zwei Zeilen.").exercise_items() == ["Ein Satz über zwei Zeilen."]
+    assert Step(title="T", exercise="Tippen Sie. Dann wischen.").exercise_items() == ["Tippen Sie. Dann wischen."]
+    assert Device.IPHONE.label == "iPhone" and Device.ANDROID.label == "Android"
+
+
+def test_problem_lines_and_lesson_summary(tmp_path):
+    from app.domain.lesson import Lesson, Link, Problem, Severity, Step
+
+    error = Problem(tmp_path / "x" / "lektion.md", 7, "Kaputt.")
+    warning = Problem(tmp_path / "x" / "lektion.md", 9, "Lang.", Severity.WARNING)
+    assert error.format(tmp_path) == "x/lektion.md:7: Kaputt."
+    assert warning.format(tmp_path) == "x/lektion.md:9: Warnung: Lang."
+    assert error.format(tmp_path / "anderswo") == f"{tmp_path}/x/lektion.md:7: Kaputt."
+    assert error.format() == f"{tmp_path}/x/lektion.md:7: Kaputt."
+    lesson = Lesson(id="x", title="X", folder=tmp_path / "x", source=tmp_path / "x" / "lektion.md",
+                    description="D", duration_minutes=30, level="Einsteiger", topic="Fotos", goals=["Ziel"],
+                    links=[Link("Hilfe", "https://example.org/")], steps=[Step(title="S")],
+                    problems=[warning], user_lesson=True)
+    assert not lesson.is_broken and lesson.warnings == [warning] and lesson.errors == []
+    assert lesson.summary() == {
+        "id": "x", "titel": "X", "beschreibung": "D", "thema": "Fotos", "stufe": "Einsteiger",
+        "dauer_minuten": 30, "schritte": 1, "geraete": ["android", "iphone"],
+        "links": [{"titel": "Hilfe", "url": "https://example.org/"}], "lernziele": ["Ziel"],
+        "ordner": str(tmp_path / "x"), "eigene_lektion": True, "fehler": [],
+    }
+    lesson.problems.append(error)
+    assert lesson.is_broken and lesson.summary()["fehler"] == [error.format()]
+    assert Lesson(id="leer", title="L", folder=tmp_path, source=tmp_path).is_broken  # no steps
