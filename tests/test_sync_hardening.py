@@ -337,3 +337,24 @@ def test_foreign_file_under_own_id_in_encrypted_folder_renews_with_notice(laptop
     report = silvia.sync(shared, RIGHT)
     assert report.renewed and report.device_id != me
     assert any("kopiert oder zurückgespielt" in line for line in report.lines())
+
+
+def test_command_line_holds_back_future_files_with_exit_3_and_accepts_them_on_request(tmp_path, shared, monkeypatch,
+                                                                                        capsys):
+    from app import cli
+
+    ahead = Laptop.create(tmp_path / "vorgehend", "kurslotse")
+    real = device.wall_ms
+    monkeypatch.setattr(device, "wall_ms", lambda: real() + 10 * device.DAY_MS)
+    ahead.add_course("Kurs aus der Zukunft")
+    ahead.sync(shared)
+    ahead.close()
+    monkeypatch.setattr(device, "wall_ms", real)
+    data = tmp_path / "laptop-hans"
+    data.mkdir()
+    code = cli.main(["--daten", str(data), "abgleich", str(shared), "--ohne-passwort"])
+    out = capsys.readouterr().out
+    assert code == 3 and "Zurückgehalten (Zeitstempel in der Zukunft): 1" in out and "--zukunft-annehmen" in out
+    code = cli.main(["--daten", str(data), "abgleich", str(shared), "--ohne-passwort", "--zukunft-annehmen"])
+    out = capsys.readouterr().out
+    assert code == 0 and "1 Kurs" in out and "Zurückgehalten" not in out
