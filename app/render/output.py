@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
@@ -131,19 +132,122 @@ def bookmarks(layout: Layout) -> list[tuple[str, int]]:
 def finish_pdf(data: bytes, layout: Layout, title: str, author: str) -> bytes:
     """Add what QPdfWriter cannot write: language de-DE, bookmarks per section, the author.
 
-    Done as an incremental update (only the catalog and the new outline objects are appended),
-    so even a 160-page booklet is finished in a fraction of a second.
+    Appended as an incremental update (new catalog, info and outline objects, a small xref
+    section): the pages Qt wrote stay untouched and nothing is parsed but the trailer, the
+    catalog and the page list. A file that does not look like Qt's (no classic xref table) is
+    finished with pypdf instead.
     """
+    try:
+        finished = _append_update(data, bookmarks(layout), len(layout.pages), title, author)
+    except (ValueError, KeyError, IndexError, AttributeError):
+        finished = None
+    if finished is not None:
+        return finished
+    log.info("PDF mit pypdf nachbearbeitet (unerwarteter Aufbau)")
+    return _finish_with_pypdf(data, layout, title, author)
+
+
+def _pdf_text(text: str) -> bytes:
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+def _append_update(data: bytes, marks: list[tuple[str, int]], page_count: int, title: str,
+                   author: str) -> bytes | None:
+    tail = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data[-2048:])
+    trailer_at = data.rfind(b"trailer")
+    if tail is None or trailer_at < 0:
+        return None
+    previous = int(tail.group(1))
+    trailer = data[trailer_at:data.rfind(b"startxref")]
+    size = int(re.search(rb"/Size\s+(\d+)", trailer).group(1))
+    root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", trailer).group(1))
+    identifier = re.search(rb"/ID\s*(\[[^\]]*\])", trailer)
+    old_info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
+    if data[previous:previous + 4] != b"xref":
+        return None
+    offsets: dict[int, int] = {}
+    position = previous + 4
+    while True:
+        header = re.match(rb"\s*(\d+)\s+(\d+)\s*\n", data[position:position + 40])
+        if header is None:
+            break
+        first, count = int(header.group(1)), int(header.group(2))
+        position += header.end()
+        for index in range(count):
+            entry = data[position + 20 * index:position + 20 * index + 20]
+            if entry[17:18] == b"n":
+                offsets[first + index] = int(entry[:10])
+        position += 20 * count
+
+    def body(number: int) -> bytes:
+        start = data.index(b"obj", offsets[number]) + 3
+        return data[start:data.index(b"endobj", start)].strip()
+
+    catalog = body(root)
+    if not (catalog.startswith(b"<<") and catalog.endswith(b">>")) or b"/Outlines" in catalog or b"/Lang" in catalog:
+        return None
+    pages = body(int(re.search(rb"/Pages\s+(\d+)\s+0\s+R", catalog).group(1)))
+    kids = [int(n) for n in re.findall(rb"(\d+)\s+0\s+R", re.search(rb"/Kids\s*\[([^\]]*)\]", pages).group(1))]
+    if len(kids) != page_count:
+        return None  # a nested page tree: leave it to pypdf
+    info_extra = b""
+    if old_info is not None:
+        info = body(int(old_info.group(1)))
+        for key in (rb"/Producer", rb"/CreationDate", rb"/ModDate"):
+            found = re.search(re.escape(key) + rb"\s*(\([^)]*\)|<[0-9A-Fa-f]*>)", info)
+            if found:
+                info_extra += key + b" " + found.group(1) + b"\n"
+    objects: list[tuple[int, bytes]] = []
+    outline_root = size
+    extra = b"/Lang (" + PDF_LANGUAGE.encode("ascii") + b")\n"
+    if marks:
+        items = list(range(size + 1, size + 1 + len(marks)))
+        for index, ((name, page), number) in enumerate(zip(marks, items)):
+            links = b""
+            if index:
+                links += b"/Prev %d 0 R\n" % items[index - 1]
+            if index + 1 < len(items):
+                links += b"/Next %d 0 R\n" % items[index + 1]
+            objects.append((number, b"<<\n/Title " + _pdf_text(name) + b"\n/Parent %d 0 R\n/Dest [%d 0 R /Fit]\n"
+                            % (outline_root, kids[page]) + links + b">>"))
+        objects.insert(0, (outline_root, b"<<\n/Type /Outlines\n/First %d 0 R\n/Last %d 0 R\n/Count %d\n>>"
+                           % (items[0], items[-1], len(items))))
+        extra += b"/Outlines %d 0 R\n/PageMode /UseOutlines\n" % outline_root
+        next_number = items[-1] + 1
+    else:
+        next_number = size
+    info_number = next_number
+    creator = f"{__app_name__} {__version__}"
+    objects.append((info_number, b"<<\n/Title " + _pdf_text(title) + b"\n/Author " + _pdf_text(author)
+                    + b"\n/Creator " + _pdf_text(creator) + b"\n" + info_extra + b">>"))
+    objects.append((root, catalog[:-2].rstrip() + b"\n" + extra + b">>"))
+    out = bytearray(data)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    placed: list[tuple[int, int]] = []
+    for number, content in objects:
+        placed.append((number, len(out)))
+        out += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"  # readers expect each section to start with object 0
+    for number, offset in sorted(placed):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offset)
+    out += b"trailer\n<<\n/Size %d\n/Root %d 0 R\n/Info %d 0 R\n/Prev %d\n" % (
+        max(size, info_number + 1), root, info_number, previous)
+    if identifier is not None:
+        out += b"/ID " + identifier.group(1) + b"\n"
+    out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def _finish_with_pypdf(data: bytes, layout: Layout, title: str, author: str) -> bytes:
     import io
 
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
     reader = PdfReader(io.BytesIO(data))
-    try:
-        writer = PdfWriter(reader, incremental=True)
-    except TypeError:  # pypdf before incremental updates: a full copy, same result
-        writer = PdfWriter(clone_from=reader)
+    writer = PdfWriter(clone_from=reader)
     writer._root_object[NameObject("/Lang")] = TextStringObject(PDF_LANGUAGE)
     metadata = {"/Title": title, "/Creator": f"{__app_name__} {__version__}"}
     if author:
@@ -156,11 +260,6 @@ def finish_pdf(data: bytes, layout: Layout, title: str, author: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def prepare_printer(printer) -> None:  # QPrinter; not imported here to keep QtPrintSupport optional
-    """Paint from the paper's corner; our margins are larger than any printer's unprintable border."""
-    printer.setFullPage(True)
 
 
 def render_pdf_bytes(document: Document, progress: Progress | None = None,
