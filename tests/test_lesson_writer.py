@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.lessons.editing import EditError, LessonDocument, PictureRef, copy_lesson, create_lesson
 from app.lessons.parser import parse_lesson
@@ -222,3 +224,51 @@ def test_a_checker_line_maps_to_its_field_and_row():
     assert document.field(0, "text").split("\n")[1] == "Zweite Zeile."
     assert document.field_at_line(lines.index("- b") + 1) == (0, "notizen")
     assert document.row_in_field(lines.index("- b") + 1) == 1
+
+
+_OPERATIONS = st.lists(st.tuples(st.sampled_from(["neu", "weg", "schieben", "feld", "bild"]),
+                                 st.integers(0, 30), st.integers(0, 30),
+                                 st.sampled_from(["text", "android", "iphone", "uebung", "merksatz", "notizen"]),
+                                 st.sampled_from(["", "Kurz.", "Zwei\nZeilen.", "- a\n- b"])),
+                       min_size=1, max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lesson=st.sampled_from(SHIPPED), operations=_OPERATIONS)
+def test_any_sequence_of_edits_is_read_back_by_the_checker(tmp_path: Path, lesson: Path, operations):
+    document = LessonDocument.load(lesson)
+    expected: list[dict[str, str]] = [{name: document.field(i, name) for name in FIELDS}
+                                      for i in range(len(document.steps()))]
+    for kind, first, second, name, value in operations:
+        count = len(expected)
+        if kind == "neu":
+            after = first % count if count else None
+            index = document.add_step(f"Neu {first}", "Etwas zu zeigen.", after)
+            expected.insert(index, {**dict.fromkeys(FIELDS, ""), "titel": f"Neu {first}", "text": "Etwas zu zeigen."})
+        elif kind == "weg" and count > 1:
+            document.remove_step(first % count)
+            del expected[first % count]
+        elif kind == "schieben" and count > 1:
+            document.move_step(first % count, second % count)
+            expected.insert(second % count, expected.pop(first % count))
+        elif kind == "feld" and count:
+            document.set_field(first % count, name, value)
+            expected[first % count][name] = value.strip()
+        elif kind == "bild" and count:
+            section = name if name in ("text", "android", "iphone") else "text"
+            document.set_picture(first % count, section, PictureRef("bilder/neu.svg", "Neu") if value else None)
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    document.save(folder / "lektion.md")
+    parsed = parse_lesson(folder, check_pictures=False)
+    assert [step.title for step in parsed.steps] == [fields["titel"] for fields in expected]
+    assert [document.field(i, name) for i in range(len(expected)) for name in FIELDS] == \
+        [fields[name] for fields in expected for name in FIELDS]
+    assert not [p for p in parsed.errors if "Abschnitt" in p.message or "vor dem ersten Schritt" in p.message]
+    from app.domain.lesson import Device
+
+    for step, fields in zip(parsed.steps, expected):
+        assert (step.key_sentence, step.exercise, step.notes) == (fields["merksatz"], fields["uebung"], fields["notizen"])
+        assert step.text == fields["text"]
+        assert (step.variants[Device.ANDROID].text if Device.ANDROID in step.variants else "") == fields["android"]
