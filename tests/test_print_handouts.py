@@ -260,3 +260,21 @@ def placed_blocks_of_page(page):
     from types import SimpleNamespace
 
     return placed_blocks(SimpleNamespace(pages=[page]))
+
+
+def test_pdf_finishing_falls_back_to_pypdf_for_a_foreign_structure(qapp, monkeypatch) -> None:
+    """When the hand-written update cannot be appended (a structure not like Qt's), pypdf finishes the PDF."""
+    import io
+
+    from app.render import output
+    from app.render.document import Document, Section
+
+    document = Document(title="Probe")
+    document.author = "Kursleitung Probe"
+    document.add(Section("Erster Teil"), Text("Eins"))
+    monkeypatch.setattr(output, "_append_update", lambda *args: None)
+    data, _layout = output.render_pdf_bytes(document)
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.trailer["/Root"]["/Lang"] == "de-DE"
+    assert [item.title for item in reader.outline] == ["Erster Teil"]
+    assert reader.metadata.author == "Kursleitung Probe"
