@@ -562,11 +562,12 @@ def _held_message(label: str, name: str, hlc: int) -> str:
     import datetime as dt
 
     when = dt.datetime.fromtimestamp(min(device_state.hlc_time(hlc), 253402214400), dt.UTC)
+    here = dt.datetime.fromtimestamp(min(max(device_state.wall_ms(), 0) / 1000, 253402214400), dt.UTC)
     who = f"»{name}«" if name else "einem anderen Gerät"
     return (f"{label}: Enthält Änderungen von {who} mit Zeitstempel {when:%d.%m.%Y %H:%M} (UTC), mehr als einen Tag "
-            "nach der Uhr dieses Laptops. Die Datei wird zurückgehalten und übernommen, sobald die Zeit erreicht "
-            "ist, oder sofort, wenn die Änderungen sicher stimmen (Kommandozeile: "
-            f"kurslotse abgleich ORDNER --zukunft-annehmen). Bitte die Uhr von {who} prüfen.")
+            f"nach der Uhr dieses Laptops ({here:%d.%m.%Y %H:%M}). Die Datei wird zurückgehalten und übernommen, "
+            "sobald die Zeit erreicht ist, oder sofort, wenn die Änderungen sicher stimmen (Kommandozeile: "
+            f"kurslotse abgleich ORDNER --zukunft-annehmen). Bitte die Uhren von {who} und von diesem Laptop prüfen.")
 
 
 def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase: str | None, key: FolderKey,
