@@ -129,7 +129,7 @@ class Tour:
         from app.settings import Settings
         from app.ui.main_window import KEY_HELP, MainWindow
 
-        window = MainWindow(Settings(), load_now=True)
+        window = MainWindow(Settings(theme=self.mode), load_now=True)  # the wall in the same theme
         window.resize(*WINDOW)
         window.show()
         window.select_lesson("qr-codes-scannen")

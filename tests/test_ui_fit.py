@@ -169,6 +169,8 @@ def test_every_page_and_dialog_fits(qtbot, db, screen, tmp_path):  # noqa: ANN00
     _settle(qtbot, window)
     found += [f"Check-in: {p}" for p in problems_in(window)]
     window.tabs.setCurrentIndex(2)
+    reports = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: getattr(reports, "job", None) is None, timeout=60000)  # computed off the UI thread
     _settle(qtbot, window)
     found += [f"Berichte: {p}" for p in problems_in(window)]
     # --- the dialogs

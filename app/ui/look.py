@@ -186,7 +186,7 @@ QLineEdit, QComboBox {{ background: {c.base}; color: {c.text}; border: 1px solid
   border-radius: 5px; padding: 4px 6px; min-height: {TOUCH_PX - 10}px; }}
 QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 30px;
   border: none; border-left: 1px solid {c.border}; }}
-QComboBox::down-arrow {{ image: url({_arrow_file(c)}); width: 18px; height: 18px; }}
+QComboBox::down-arrow {{ image: url({_symbol_file("chevron-down", c.text)}); width: 18px; height: 18px; }}
 QComboBox QAbstractItemView {{ background: {c.base}; color: {c.text}; selection-background-color: {c.accent};
   selection-color: {c.on_accent}; }}
 QComboBox QAbstractItemView::item {{ min-height: {TOUCH_PX - 4}px; }}
@@ -204,7 +204,14 @@ QTabBar::tab {{ padding: 8px 18px; min-height: 28px; border: 1px solid transpare
 QTabBar::tab:selected {{ color: {c.text}; border-bottom: 3px solid {c.accent}; font-weight: bold; }}
 QTabWidget::pane {{ border-top: 1px solid {c.border}; }}
 QCheckBox, QRadioButton {{ min-height: {TOUCH_PX}px; spacing: 10px; }}
-QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 24px; height: 24px; border: 2px solid {c.muted};
+  background: {c.base}; }}
+QCheckBox::indicator {{ border-radius: 5px; }}
+QRadioButton::indicator {{ border-radius: 14px; }}
+QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent};
+  image: url({_symbol_file("check", c.on_accent)}); }}
+QRadioButton::indicator:checked {{ background: {c.accent}; border: 7px solid {c.base}; outline: none; }}
+QCheckBox::indicator:disabled {{ border-color: {c.border}; }}
 QMenu::item {{ padding: 10px 28px 10px 16px; min-height: 24px; }}
 QMenu::item:selected {{ background: {c.accent}; color: {c.on_accent}; }}
 QMenuBar::item {{ padding: 6px 12px; }}
@@ -219,17 +226,18 @@ QProgressBar::chunk {{ background: {c.highlight}; }}
 """
 
 
-def _arrow_file(c: Colours) -> str:
-    """The drop-down arrow in the palette's text colour, as a file a stylesheet can name."""
+def _symbol_file(name: str, colour: str) -> str:
+    """The icon *name* in *colour*, as a file a stylesheet can name (drop-down arrow, tick)."""
     global _arrow_folder
     if _arrow_folder is None:
         _arrow_folder = tempfile.mkdtemp(prefix="kurslotse-symbole-")
         atexit.register(shutil.rmtree, _arrow_folder, True)
-    target = Path(_arrow_folder) / f"chevron-down-{c.name}.svg"
+    target = Path(_arrow_folder) / f"{name}-{colour.lstrip('#')}.svg"
     if not target.exists():
         try:
-            svg = (paths.resource(*ICON_FOLDER) / "chevron-down.svg").read_text(encoding="utf-8")
-            target.write_text(svg.replace("currentColor", c.text), encoding="utf-8")
+            svg = (paths.resource(*ICON_FOLDER) / f"{name}.svg").read_text(encoding="utf-8")
+            target.write_text(svg.replace("currentColor", colour).replace('stroke-width="2"', 'stroke-width="3"'),
+                              encoding="utf-8")
         except OSError as error:
             log.warning("Pfeilsymbol nicht geschrieben: %s", error)
     return target.as_posix()

@@ -130,6 +130,17 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.saved_id: int | None = None
 
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        """First shown: as large as the form wants, up to the free screen (Qt alone stops at 2/3 of it)."""
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            screen = self.screen()
+            if screen is not None:
+                area = screen.availableGeometry()
+                hint = self.sizeHint()
+                self.resize(min(hint.width(), area.width() - 8), min(hint.height(), area.height() - 40))
+        super().showEvent(event)
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: as large as the whole form, the screen permitting
         hint = super().sizeHint()
         content = self.form_scroll.widget().sizeHint()
