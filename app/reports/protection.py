@@ -591,11 +591,12 @@ def _relations_of(system: CellSystem, closing: bool = False) -> dict[Key, list[R
     return found
 
 
-def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], threshold: int) -> Key | None:
+def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], threshold: int,
+             headline: bool = True) -> Key | None:
     options = [k for k in candidates if k not in hidden and k not in system.frozen]
     # a report's overview only when nothing else can help; else a cell with room to move, else any
     plain = [k for k in options if k not in system.headline]
-    options = plain or options
+    options = plain if plain or not headline else options
     if not options:
         return None
     roomy = [k for k in options if system.values[k] >= threshold]
@@ -636,12 +637,13 @@ def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_o
                 others = {k: 1 for k in case.others if k in attacker.index}
                 if others:
                     candidates |= {k for r in attacker.binding({k: -1 for k in others}, others) for k, _c in r.terms}
-        partner = _partner(system, candidates, hidden, threshold)
+        partner = _partner(system, candidates, hidden, threshold, headline=False)
         if partner is None:  # fall back: the cheapest published cell next to the linked hidden cells
             comp = attacker.component[attacker.index[key]] if key in attacker.index else None
             near = {key} if comp is None else {k for k, n in attacker.index.items() if attacker.component[n] == comp}
-            candidates = {k for cell in near for relation in relations_of.get(cell, ()) for k, _c in relation.terms}
-            partner = _partner(system, candidates, hidden, threshold)
+            around = {k for cell in near for relation in relations_of.get(cell, ()) for k, _c in relation.terms}
+            partner = (_partner(system, around, hidden, threshold, headline=False)
+                       or _partner(system, candidates | around, hidden, threshold))
         if partner is not None:
             hidden.add(partner)
     _close_equalities(system, hidden, closing_of, threshold)
