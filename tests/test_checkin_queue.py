@@ -137,3 +137,18 @@ def test_touch_targets_are_at_least_44_px(qtbot, view):
                 small.append((type(widget).__name__, widget.accessibleName() or widget.objectName(),
                               widget.width(), widget.height()))
     assert small == []
+
+
+def test_holding_a_finger_on_a_tile_opens_the_status_choice_without_toggling(qtbot, view, db):
+    from app.ui.courses.checkin_view import LONG_PRESS_MS
+
+    tile = view.tiles[view.setup.person_ids[4]]
+    qtbot.mousePress(tile, Qt.MouseButton.LeftButton)
+    qtbot.wait(LONG_PRESS_MS + 150)
+    qtbot.mouseRelease(tile, Qt.MouseButton.LeftButton)
+    menu = view.last_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert _marks(db, view.setup.termin_ids[0]) == {}  # held, not tapped: nothing marked
+    menu.close()
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)  # a short tap still marks anwesend
+    assert _marks(db, view.setup.termin_ids[0]) == {"Erika Hoffmann": "present"}

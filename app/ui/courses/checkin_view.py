@@ -56,6 +56,7 @@ from app.ui.look import colours, icon, mark_primary, status_look, with_icon
 TILE_MIN_WIDTH = 290
 TILE_HEIGHT = 88  # at the default font; grows with a larger font (see PersonTile.sizeHint)
 TILE_SPACING = 10
+LONG_PRESS_MS = 600  # holding a finger on a tile this long opens the status choice instead of toggling
 STATUS_KEYS = {
     Qt.Key.Key_A: AttendanceStatus.PRESENT,
     Qt.Key.Key_E: AttendanceStatus.EXCUSED,
@@ -91,7 +92,32 @@ class PersonTile(QPushButton):
         self.status_button.setFixedSize(72, 64)
         self.status_button.setIconSize(QSize(26, 26))
         self.status_button.clicked.connect(self.status_menu_requested.emit)
+        self._long_press = QTimer(self)
+        self._long_press.setSingleShot(True)
+        self._long_press.setInterval(LONG_PRESS_MS)
+        self._long_press.timeout.connect(self._held)
+        self._held_open = False
         self.show_status(None)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        self._held_open = False
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._long_press.start()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        self._long_press.stop()
+        if self._held_open:  # the finger was held: the menu is open, the tap does not toggle
+            self._held_open = False
+            self.setDown(False)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def _held(self) -> None:
+        if self.isDown():
+            self._held_open = True
+            self.status_menu_requested.emit()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """Room for a name on two lines and the status word below it."""
