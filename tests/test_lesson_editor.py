@@ -304,17 +304,30 @@ def test_a_checker_message_jumps_to_its_field(qtbot, tmp_path: Path):
     assert editor.modified
 
 
-def test_the_editor_fits_a_small_laptop_and_names_its_inputs(qtbot, tmp_path: Path):
-    from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPlainTextEdit
+@pytest.mark.parametrize("font_pt", [14.0, 17.5])  # 17.5 pt: the 125 % font of the fit test
+def test_the_editor_fits_a_small_laptop_and_names_its_inputs(qtbot, tmp_path: Path, font_pt: float):
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit, QScrollArea
 
     from app.ui.editor.window import LessonEditor
 
-    folder = create_lesson(tmp_path, "Klein", set())
-    editor = LessonEditor(folder)
-    qtbot.addWidget(editor)
-    editor.resize(1366, 768 - 60)
-    editor.show()
-    assert editor.minimumSizeHint().width() <= 1366 and editor.minimumSizeHint().height() <= 768 - 60
+    app = QApplication.instance()
+    old_font = app.font()
+    font = app.font()
+    font.setPointSizeF(font_pt)
+    app.setFont(font)
+    try:
+        folder = create_lesson(tmp_path, "Klein", set())
+        editor = LessonEditor(folder)
+        qtbot.addWidget(editor)
+        editor.ask_close = lambda: "verwerfen"
+        editor.resize(1366, 768 - 60)
+        editor.show()
+        qtbot.waitExposed(editor)
+        assert editor.minimumSizeHint().width() <= 1366 and editor.minimumSizeHint().height() <= 768 - 60
+        form_area = next(a for a in editor.findChildren(QScrollArea) if a.widget() is editor.step_form)
+        assert not form_area.horizontalScrollBar().isVisible()  # nothing of the step form is cut off sideways
+    finally:
+        app.setFont(old_font)
     unnamed = [w for w in editor.findChildren(QLineEdit) + editor.findChildren(QPlainTextEdit)
                if w.isVisible() and not w.accessibleName() and w.objectName() != "qt_spinbox_lineedit"
                and not w.parent().inherits("QComboBox")]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, Q
 
 from app.domain.lesson import LEVELS, Device
 from app.lessons.editing import LessonDocument
+from app.ui.flow_layout import FlowLayout
 
 SECTION_TABS = (("text", "Für alle"), ("android", "Android"), ("iphone", "iPhone"))
 TEXT_BOXES = (("uebung", "Ü&bung", "Jede Zeile »- …« wird eine Aufgabe mit Kästchen."),
@@ -64,15 +65,16 @@ class PictureRow(QWidget):
         self.mark.setAccessibleName(f"Bildschirmfoto markieren {label}")
         self.remove = QPushButton("Entfernen")
         self.remove.setAccessibleName(f"Bild entfernen {label}")
-        layout.addWidget(self.name, 0, 0)
-        layout.addWidget(self.add, 0, 1)
-        layout.addWidget(self.mark, 0, 2)
-        layout.addWidget(self.remove, 0, 3)
+        buttons = FlowLayout()
+        for button in (self.add, self.mark, self.remove):
+            buttons.addWidget(button)
         caption = QLabel("Bildbeschreibung:")
         caption.setBuddy(self.alt)
-        layout.addWidget(caption, 1, 0)
-        layout.addWidget(self.alt, 1, 1, 1, 3)
-        layout.setColumnStretch(0, 1)
+        layout.addWidget(self.name, 0, 0, 1, 2)
+        layout.addLayout(buttons, 1, 0, 1, 2)
+        layout.addWidget(caption, 2, 0)
+        layout.addWidget(self.alt, 2, 1)
+        layout.setColumnStretch(1, 1)
 
 
 class StepText(QPlainTextEdit):
