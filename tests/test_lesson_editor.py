@@ -455,15 +455,24 @@ def test_a_dropped_photo_is_scaled_into_bilder(qtbot, tmp_path: Path):
     assert editor.document.text == before and "kein PNG-, JPEG- oder SVG-Bild" in editor.banner_text.text()
 
 
-def test_the_lessons_menu_has_the_editor_entries(qtbot, tmp_path: Path):
-    from PySide6.QtCore import QKeyCombination  # noqa: F401 - Qt enum types for the shortcut check
+def test_the_lessons_menu_opens_the_editor_on_a_copy(qtbot, tmp_path: Path):
     from PySide6.QtGui import QKeySequence
 
-    window = _main_window(qtbot, tmp_path)
+    own = tmp_path / "eigene"
+    own.mkdir()
+    window = _main_window(qtbot, own)
     texts = {action.text().replace("&", ""): action for menu in window.menuBar().actions() if menu.menu()
              for action in menu.menu().actions()}
     assert texts["Lektion bearbeiten …"].shortcut() == QKeySequence("Ctrl+E")
     assert texts["Neue Lektion …"].shortcut() == QKeySequence("Ctrl+Shift+N")
+    window.reload_library()
+    assert window.select_lesson("kamera-und-fotos")
+    texts["Lektion bearbeiten …"].trigger()
+    editors = window.__dict__.get("_lesson_editors", [])
+    assert len(editors) == 1 and editors[0].folder == own / "kamera-und-fotos-eigene"
+    editors[0].ask_close = lambda: "verwerfen"
+    qtbot.addWidget(editors[0])
+    assert window.library.by_id("kamera-und-fotos-eigene") is not None
 
 
 def test_marks_can_be_placed_with_the_keyboard(qtbot, tmp_path: Path):
