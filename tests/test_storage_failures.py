@@ -25,7 +25,7 @@ from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS, no_leaked_lis
 NAME, PHONE, EMAIL = "Zenzi Quastenbrück", "06381 777123", "zenzi.q@example.org"
 
 
-def _new(path: Path):  # noqa: ANN202
+def _new(path: Path):
     return open_database(f"sqlite:///{path}")
 
 
@@ -129,7 +129,7 @@ def test_failing_writes_with_personal_data_leave_none_in_the_log(data_dir):
                 people.create_participant(db, ParticipantInput(name=NAME, phone=PHONE, email=EMAIL,
                                                                note="wohnt Hauptstraße 3"),
                                           new_consents=[(ConsentKind.DATA_STORAGE, dt.date(2026, 1, 5), "2024-1")])
-            except Exception as error:  # noqa: BLE001 - what the UI's last-resort handler does
+            except Exception as error:
                 if attempt == 0:
                     log.exception("Unerwarteter Fehler beim Speichern")
                 else:

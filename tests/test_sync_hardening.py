@@ -13,9 +13,9 @@ import pytest
 from app import atomic_write
 from app.services import courses
 from app.storage import device
+from app.storage.changelog import Op
 from app.sync import fileformat, keycheck
 from app.sync import folder as folder_io
-from app.storage.changelog import Op
 from app.sync.fileformat import encode_file
 from app.sync.service import SyncError, synchronise
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
@@ -179,7 +179,7 @@ def test_file_from_a_laptop_in_2999_is_held_back_until_accepted(laptops, shared,
         assert "Zukunft" in (device.clock_warning(conn) or "")
 
 
-def _same_course(laptop: Laptop, title: str):  # noqa: ANN202
+def _same_course(laptop: Laptop, title: str):
     from app.domain.attendance import CourseInput
 
     course = courses.list_courses(laptop.db)[0]
@@ -252,7 +252,7 @@ def test_unreadable_device_folder_and_entries_are_refused_by_name(laptops, share
     # Silvia's folder cannot be listed (permissions; simulated, tests run as root)
     real_scandir = os.scandir
 
-    def scandir(path):  # noqa: ANN001, ANN202
+    def scandir(path):
         if str(path).endswith(silvia_id):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_scandir(path)
@@ -269,7 +269,7 @@ def test_unreadable_device_folder_and_entries_are_refused_by_name(laptops, share
 
 
 def test_file_system_without_chmod_still_gets_files(laptops, shared, monkeypatch):
-    def no_chmod(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def no_chmod(*_args, **_kwargs):
         raise OSError(errno.ENOSYS, "Function not implemented")
 
     monkeypatch.setattr(atomic_write.os, "fchmod", no_chmod, raising=False)
