@@ -30,7 +30,7 @@ from app.ui.editor.preview import (WALL_SIZES, PreviewRequest, PreviewResult, ch
 
 log = logging.getLogger(__name__)
 PREVIEW_PAUSE_MS = 40  # after the last key; the wall preview follows within ~150 ms (see README)
-CHECK_PAUSE_MS = 400
+CHECK_PAUSE_MS = 250
 DRAFT_PAUSE_MS = 1000
 class _TextChange(QUndoCommand):
     """The whole text before and after one edit; consecutive edits of the same field merge."""
