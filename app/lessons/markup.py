@@ -281,7 +281,7 @@ def read_svg(data: bytes) -> MarkedPicture:
 
 def flatten_png(picture: MarkedPicture) -> bytes:
     """The marks drawn into the raster (drawn at twice the size, then scaled down: smooth edges)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     factor = 2
     base = _image(picture).resize((picture.width * factor, picture.height * factor), Image.Resampling.LANCZOS)
