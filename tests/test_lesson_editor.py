@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -370,9 +371,12 @@ def test_a_crash_while_typing_leaves_a_draft_that_is_recovered(qtbot, tmp_path: 
                               "PYTHONPATH": str(ROOT)})
     process = subprocess.Popen([sys.executable, "-c", _CRASH_SCRIPT, str(folder)], stdout=subprocess.PIPE,
                                env=env, cwd=str(ROOT), text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
+    reader.start()
     try:
-        line = process.stdout.readline()
-        assert line.strip() == "bereit", f"Editor-Prozess endete mit {process.poll()}"
+        reader.join(90)  # a hanging child must not hang the test run
+        assert lines and lines[0].strip() == "bereit", f"Editor-Prozess: {lines}, Ende {process.poll()}"
     finally:
         process.kill()  # the crash: no closeEvent, no saving
         process.wait(10)
