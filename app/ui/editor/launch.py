@@ -36,7 +36,13 @@ def _open(window, folder: Path, note: str = "") -> LessonEditor | None:  # noqa:
         return None
     editor.saved.connect(lambda _folder: window.reload_library())
     editors.append(editor)
-    editor.destroyed.connect(lambda *_: editors.remove(editor) if editor in editors else None)
+
+    def forget() -> None:  # a closed editor is let go (its draft and preview copy are already handled)
+        if editor in editors:
+            editors.remove(editor)
+        editor.deleteLater()
+
+    editor.closed.connect(forget)
     editor.show()
     return editor
 

@@ -64,6 +64,7 @@ class LessonEditor(QMainWindow):
 
     saved = Signal(Path)
     preview_ready = Signal()
+    closed = Signal()
 
     def __init__(self, folder: Path, parent: QWidget | None = None, note: str = "") -> None:
         super().__init__(parent)
@@ -725,3 +726,4 @@ class LessonEditor(QMainWindow):
                 job.wait(5000)
         remove_preview_folder(self.folder)
         event.accept()
+        self.closed.emit()
