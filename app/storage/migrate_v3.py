@@ -23,7 +23,7 @@ def step(conn: Connection) -> None:
     missing = []
     for table, name in V2_COUNTERS:
         rows = conn.exec_driver_sql(
-            f"SELECT t.uuid, t.{name} FROM {table} t WHERE NOT EXISTS ("  # noqa: S608 - names written above
+            f"SELECT t.uuid, t.{name} FROM {table} t WHERE NOT EXISTS ("
             "SELECT 1 FROM sync_fields f WHERE f.record_uuid = t.uuid AND f.field = ?)", (name,),
         ).all()
         missing.extend((uuid, name, table, value) for uuid, value in rows)
