@@ -184,6 +184,7 @@ class Layout:
     page_width: float
     page_height: float
     warnings: list[str]
+    sections: list[tuple[str, int]] = field(default_factory=list)  # (title, first page index)
 
     @property
     def page_count(self) -> int:
@@ -227,7 +228,8 @@ class Document:
         body = self.style.body_rect(page_width, page_height)
         paginator = _Paginator(body.width(), body.height(), progress, cancelled, len(self.blocks))
         pages, anchors, warnings = paginator.run(self.blocks)
-        return Layout(pages, anchors, self.style, page_width, page_height, self.warnings + warnings)
+        return Layout(pages, anchors, self.style, page_width, page_height, self.warnings + warnings,
+                      paginator.sections)
 
 
 class _Paginator:
@@ -241,6 +243,8 @@ class _Paginator:
         self.pages: list[Page] = []
         self.anchors: dict[str, int] = {}
         self.pending_anchors: list[str] = []
+        self.pending_sections: list[str] = []
+        self.sections: list[tuple[str, int]] = []  # where each section's first block landed
         self.warnings: list[str] = []
         self.section = ""
         self.y = 0.0
@@ -284,6 +288,8 @@ class _Paginator:
         for key in self.pending_anchors:
             self.anchors[key] = len(self.pages)
         self.pending_anchors.clear()
+        self.sections.extend((title, len(self.pages) - 1) for title in self.pending_sections)
+        self.pending_sections.clear()
         self.page.placed.append(Placed(block, y))
         self.y = y + block.height
         self.previous_after = block.space_after
@@ -347,6 +353,8 @@ class _Paginator:
                 self.new_page()  # the left-hand page stays blank (it keeps header and footer)
         elif isinstance(block, Section):
             self.section = block.title
+            if block.title:
+                self.pending_sections.append(block.title)
             if self.page.empty:
                 self.page.section = block.title
         elif isinstance(block, Anchor):

@@ -120,6 +120,8 @@ def prepare_pdf_writer(writer: QPdfWriter, title: str = "", author: str = "") ->
 
 def bookmarks(layout: Layout) -> list[tuple[str, int]]:
     """(title, page index) where a new section starts: each lesson of a booklet, the contents, a list."""
+    if layout.sections:
+        return list(layout.sections)
     marks: list[tuple[str, int]] = []
     previous = None
     for index, page in enumerate(layout.pages):
