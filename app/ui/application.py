@@ -77,7 +77,9 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
         _exit_after_first_paint(window)
     window.show()
     # rolling backup of the attendance database at each start, once the window is up
-    QTimer.singleShot(START_BACKUP_DELAY_MS, _take_start_backup)
+    from app.ui.start_checks import take_start_backup
+
+    QTimer.singleShot(START_BACKUP_DELAY_MS, lambda: take_start_backup(window))
     if present:
         lesson = window.library.by_id(present)
         if lesson is None:
@@ -101,15 +103,6 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
 
 
 START_BACKUP_DELAY_MS = 1500
-
-
-def _take_start_backup() -> None:
-    try:
-        from app.storage.start_backup import take_start_backup
-
-        take_start_backup()
-    except Exception:  # noqa: BLE001 - a failed backup must not stop teaching; it is logged
-        log.exception("Sicherung beim Start fehlgeschlagen")
 
 
 def _exit_after_first_paint(window) -> None:

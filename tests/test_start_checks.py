@@ -1,0 +1,71 @@
+"""A damaged database found at start: the window says so and restores the newest good backup in one click."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app.services import context, courses
+from app.storage import backups, start_backup
+from app.ui import start_checks
+from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
+from tests.test_backup_verified import _corrupt_courses_page, _fill
+
+
+def _answer(*button_texts: str) -> list[str]:
+    """Click the buttons with these texts in the next message boxes; returns the texts the boxes showed."""
+    shown: list[str] = []
+    pending = list(button_texts)
+
+    def press() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                shown.append(widget.text() + " " + widget.informativeText())
+                wanted = pending.pop(0)
+                for button in widget.buttons():
+                    if button.text().replace("&", "") == wanted:
+                        button.click()
+                        break
+                else:
+                    widget.buttons()[0].click()
+                if pending:
+                    QTimer.singleShot(50, press)
+                return
+        QTimer.singleShot(50, press)
+
+    QTimer.singleShot(50, press)
+    return shown
+
+
+def test_damaged_database_is_explained_and_the_good_backup_restored(qtbot, data_dir):
+    context.close()
+    path = data_dir / "kurslotse.sqlite3"
+    _fill(path, 20)
+    backups.create_backup(path, "manual")
+    _corrupt_courses_page(path)
+    start_backup._taken_for.discard(path)
+    window = QWidget()
+    qtbot.addWidget(window)
+    shown = _answer("Sicherung wiederherstellen", "OK")
+    start_checks.take_start_backup(window)
+    assert "beschädigt" in shown[0] and "unbeschädigte Sicherung" in shown[0]
+    assert "wiederhergestellt" in shown[1]
+    assert backups.database_problem(path) is None
+    assert len(courses.list_courses(context.database())) == 20
+    assert len(backups.set_aside_files(path)) == 1  # the damaged state is kept aside, not deleted
+    context.close()
+
+
+def test_later_changes_nothing(qtbot, data_dir):
+    context.close()
+    path = data_dir / "kurslotse.sqlite3"
+    _fill(path, 5)
+    backups.create_backup(path, "manual")
+    _corrupt_courses_page(path)
+    start_backup._taken_for.discard(path)
+    window = QWidget()
+    qtbot.addWidget(window)
+    _answer("Später")
+    start_checks.take_start_backup(window)
+    assert backups.database_problem(path) is not None  # nothing was replaced
+    assert backups.set_aside_files(path) == []
