@@ -606,7 +606,7 @@ def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], th
 def _close_equalities(system: CellSystem, hidden: set[Key], relations_of: dict[Key, list[Relation]],
                       threshold: int) -> None:
     """A sum with exactly one hidden cell gives it away: hide a partner (the cheap first pass)."""
-    queue = list(hidden)
+    queue = sorted(hidden, reverse=True)  # a fixed order: the same tables give the same cells in every run
     while queue:
         key = queue.pop()
         for relation in relations_of.get(key, ()):
