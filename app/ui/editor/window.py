@@ -9,13 +9,15 @@ each change the draft is autosaved to the data folder and the preview jobs run o
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton,
-                               QScrollArea, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from app.domain.lesson import Device, Problem, Severity
 from app.lessons import markup
@@ -32,21 +34,24 @@ log = logging.getLogger(__name__)
 PREVIEW_PAUSE_MS = 40  # after the last key; the wall preview follows within ~150 ms (see README)
 CHECK_PAUSE_MS = 250
 DRAFT_PAUSE_MS = 1000
+MERGE_PAUSE_S = 2.0  # typing after a longer pause is its own undo step
 class _TextChange(QUndoCommand):
-    """The whole text before and after one edit; consecutive edits of the same field merge."""
+    """The whole text before and after one edit; typing in one field merges until a pause of MERGE_PAUSE_S."""
 
     def __init__(self, editor: LessonEditor, before: str, after: str, key: str) -> None:
         super().__init__("Änderung")
         self.editor, self.before, self.after, self.key = editor, before, after, key
         self._first = True
+        self.last = time.monotonic()
 
     def id(self) -> int:  # noqa: A003 - QUndoCommand API
         return 19
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
-        if not isinstance(other, _TextChange) or other.key != self.key or not self.key.startswith("tippen:"):
+        if not isinstance(other, _TextChange) or other.key != self.key or not self.key.startswith("tippen:") \
+                or other.last - self.last > MERGE_PAUSE_S:
             return False
-        self.after = other.after
+        self.after, self.last = other.after, other.last
         return True
 
     def redo(self) -> None:
