@@ -33,7 +33,7 @@ def test_pdf_report_text_and_charts(qapp, demo_db, tmp_path):
     for expected in ("Smart-City-Kennzahlen", "Jahr 2025 (01.01.2025 bis 31.12.2025)", "Übersicht",
                      f"Termine stattgefunden {values['termine_held']}", "Termine und erreichte Personen je Monat",
                      "Erreichte Personen nach Altersgruppe", "Nach Ortsgemeinde", "Definitionen",
-                     "Anwesenheitsquote in %:", "<3", "Digitallotsen Kreis Kusel (Demo)", "Seite 1 von"):
+                     "Anwesenheitsquote in %:", "zusätzlich gesperrt", "Digitallotsen Kreis Kusel (Demo)", "Seite 1 von"):
         assert expected in text, expected
     for name in _participant_names(demo_db):
         assert name not in text
