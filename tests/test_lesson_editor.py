@@ -529,3 +529,25 @@ def test_a_marked_screenshot_opens_again_with_its_marks(qtbot, tmp_path: Path):
     assert [m.number for m in overlay.marks] == [1, 2]
     assert (folder / "bilder" / "mein-foto.png").read_bytes() != png_before
     assert sorted(p.name for p in (folder / "bilder").iterdir()) == ["mein-foto.png", "mein-foto.svg"]
+
+
+def test_typing_after_a_pause_is_its_own_undo_step(qtbot, tmp_path: Path, monkeypatch):
+    from app.ui.editor import window as window_module
+    from app.ui.editor.window import LessonEditor
+
+    clock = [1000.0]
+    monkeypatch.setattr(window_module.time, "monotonic", lambda: clock[0])
+    editor = LessonEditor(create_lesson(tmp_path, "Pause", set()))
+    qtbot.addWidget(editor)
+    editor.ask_close = lambda: "verwerfen"
+    box = editor.box_texts["merksatz"]
+    qtbot.keyClicks(box, "Erst")
+    clock[0] += 1.0  # a short pause: still the same step
+    qtbot.keyClicks(box, " dann")
+    clock[0] += 5.0  # a long pause: a new step
+    qtbot.keyClicks(box, " jetzt")
+    assert editor.document.field(0, "merksatz") == "Erst dann jetzt"
+    editor.undo_action.trigger()
+    assert editor.document.field(0, "merksatz") == "Erst dann"
+    editor.undo_action.trigger()
+    assert editor.document.field(0, "merksatz") == ""
