@@ -285,14 +285,16 @@ def test_ten_megabyte_file_is_refused_quickly(tmp_path):
     only_error_containing(lesson, "zu groß")
 
 
-def test_huge_step_text_within_limit_parses_fast(tmp_path):
-    """900 kB of step text (below the file limit) parses in well under a second and warns."""
+def test_huge_step_text_within_file_limit_parses_fast_and_is_refused(tmp_path):
+    """900 kB of step text (below the file limit) parses in well under a second; line and step are too long."""
     body = "\n## Riesig\n" + ("Wort " * 180_000) + "\n"
     folder = write_lesson(tmp_path, body=body)
     start = time.perf_counter()
     lesson = parse_lesson(folder)
-    assert time.perf_counter() - start < 3
-    assert any("zu lang" in p.message for p in lesson.warnings)
+    assert time.perf_counter() - start < 1
+    riesig = line_of(folder, "## Riesig")
+    assert any("Zeile" in p.message and "zu lang" in p.message and p.line == riesig + 1 for p in lesson.errors)
+    assert any("Schritt »Riesig«" in p.message and "zu lang" in p.message and p.line == riesig for p in lesson.errors)
 
 
 def test_raw_html_is_kept_as_text_not_interpreted(tmp_path):

@@ -34,7 +34,11 @@ MAX_STEPS = 200
 MAX_LINE_CHARS = 2000
 MAX_WORD_CHARS = 60
 MAX_STEP_CHARS = 6000
-MAX_LESSON_CHARS = 120_000
+MAX_LESSON_CHARS = 60_000
+# What one step projects (title, text, Übung, Merksatz); shipped steps stay below 320 characters
+# in 8 lines. Far beyond these the presenter's font search lays out hundreds of blocks per frame.
+MAX_WALL_CHARS = 2000
+MAX_WALL_LINES = 60
 
 REQUIRED_KEYS = ("id", "titel", "beschreibung", "dauer", "stufe", "thema", "lernziele")
 LIST_KEYS = ("lernziele", "links", "quellen", "voraussetzungen")  # last two: checked in facts.py
@@ -110,6 +114,7 @@ class _StepDraft:
     title: str
     line: int
     chars: int = 0
+    oversize: bool = False
     sections: dict[str, _Section] = field(default_factory=dict)
 
     def section(self, name: str, line: int) -> _Section:
@@ -122,6 +127,7 @@ class _Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.items: list[Problem] = []
+        self.oversize = False  # a size limit was exceeded: the costlier content checks are skipped
 
     def error(self, line: int, message: str) -> None:
         self.items.append(Problem(self.path, line, message, Severity.ERROR))
@@ -139,7 +145,8 @@ def parse_lesson(folder: Path, *, check_pictures: bool = True) -> Lesson:
     text = _read_text(source, problems)
     if text is not None:
         _parse_text(text, lesson, problems, check_pictures)
-        problems.items.extend(facts.check(text, lesson) + glossary.check(lesson))  # issue 15: sources, words
+        if not problems.oversize:  # text beyond the size limits is refused anyway; these checks are not linear
+            problems.items.extend(facts.check(text, lesson) + glossary.check(lesson))  # issue 15: sources, words
     lesson.problems.extend(sorted(problems.items, key=lambda p: p.line))
     return lesson
 
@@ -183,6 +190,7 @@ def _parse_text(text: str, lesson: Lesson, problems: _Problems, check_pictures: 
     if body_start is None:
         return
     if len(text) > MAX_LESSON_CHARS:
+        problems.oversize = True
         problems.error(1, f"Die Lektion ist mit {len(text)} Zeichen zu lang (höchstens {MAX_LESSON_CHARS}); "
                           "bitte in mehrere Lektionen teilen.")
     drafts = _split_steps(lines, body_start, lesson, problems)
@@ -190,7 +198,7 @@ def _parse_text(text: str, lesson: Lesson, problems: _Problems, check_pictures: 
         step = _build_step(draft, lesson, problems, check_pictures)
         if step is not None:
             lesson.steps.append(step)
-    _check_readability(lesson, problems)
+    _check_readability(lesson, problems, {draft.line for draft in drafts if draft.oversize})
     if not drafts:
         problems.error(len(lines), "Die Lektion hat keinen Schritt (ein Schritt beginnt mit »## Titel«).")
     elif len(drafts) > MAX_STEPS:
@@ -345,7 +353,11 @@ def _split_steps(lines: list[str], start: int, lesson: Lesson, problems: _Proble
         stripped = raw.strip()
         if stripped.startswith("```") or stripped.startswith("~~~"):
             in_code = not in_code
-        if len(raw) > MAX_LINE_CHARS:
+        line_too_long = len(raw) > MAX_LINE_CHARS
+        if line_too_long:
+            problems.oversize = True
+            if current is not None:
+                current.oversize = True
             problems.error(number, f"Die Zeile ist mit {len(raw)} Zeichen zu lang (höchstens {MAX_LINE_CHARS}); "
                                    "bitte Absätze mit Leerzeilen trennen.")
         _check_words(raw, number, problems)
@@ -354,7 +366,7 @@ def _split_steps(lines: list[str], start: int, lesson: Lesson, problems: _Proble
             if not title:
                 problems.error(number, "Schritt ohne Titel: nach »##« bitte einen Titel schreiben.")
                 title = f"Schritt {len(drafts) + 1}"
-            current = _StepDraft(title=title, line=number)
+            current = _StepDraft(title=title, line=number, oversize=line_too_long)
             drafts.append(current)
             section = "text"
             current.section(section, number)
@@ -402,6 +414,7 @@ def _split_steps(lines: list[str], start: int, lesson: Lesson, problems: _Proble
         target.lines.append(raw)
     for draft in drafts:
         if draft.chars > MAX_STEP_CHARS:
+            draft.oversize = problems.oversize = True
             problems.error(draft.line, f"Der Schritt »{draft.title}« ist mit {draft.chars} Zeichen zu lang (höchstens "
                                        f"{MAX_STEP_CHARS} mit Notizen); bitte in mehrere Schritte teilen.")
     return drafts
@@ -489,6 +502,16 @@ def _build_step(draft: _StepDraft, lesson: Lesson, problems: _Problems, check_pi
         problems.error(draft.line, f"Leerer Schritt »{draft.title}«: es gibt nichts zu zeigen (Text, Bild, Übung oder Merksatz fehlt).")
         return step
     for device in lesson.devices:
+        projected = "\n".join((step.title, step.text_for(device), step.exercise, step.key_sentence))
+        wall_lines = sum(1 for row in projected.split("\n") if row.strip())
+        if len(projected) > MAX_WALL_CHARS or wall_lines > MAX_WALL_LINES:
+            device_note = f" ({device.label})" if step.differs_by_device else ""
+            problems.error(draft.line, f"Was von Schritt »{draft.title}«{device_note} an die Wand kommt (Text, Übung, "
+                                       f"Merksatz), ist mit {len(projected)} Zeichen in {wall_lines} Zeilen viel zu lang "
+                                       f"(höchstens {MAX_WALL_CHARS} Zeichen, {MAX_WALL_LINES} Zeilen). Einzelheiten "
+                                       "gehören in »### Notizen«.")
+            break
+    for device in lesson.devices if not draft.oversize else ():  # an oversize step is refused already
         boxes = [("Übung", step.exercise), ("Merksatz", step.key_sentence)]
         has_picture = step.picture_for(device) is not None or _section_has_picture(draft, device)
         fit = estimate_fit(step.title, step.text_for(device), boxes, has_picture)
@@ -505,10 +528,12 @@ def _build_step(draft: _StepDraft, lesson: Lesson, problems: _Problems, check_pi
     return step
 
 
-def _check_readability(lesson: Lesson, problems: _Problems) -> None:
+def _check_readability(lesson: Lesson, problems: _Problems, oversize_steps: set[int]) -> None:
     """Plain language: warn when the LIX of a step or of the whole lesson is above the limit."""
     texts = []
     for step in lesson.steps:
+        if step.line in oversize_steps:
+            continue  # refused for its size already; the LIX count is not meant for megabytes
         text = readability.projected_text(step)
         texts.append(text)
         score = readability.lix(text)
