@@ -83,9 +83,8 @@ def _small_hidden_cells(reports: list[Report], attack: Attack) -> list[tuple]:
     return sorted(set(found))
 
 
-def _year(db, year: int) -> list[Report]:  # noqa: ANN001
-    periods = [p for p in standard_periods(year)]
-    return [build_report(db, period, lessons=LESSONS) for period in periods]
+def _year(database, year: int) -> list[Report]:  # noqa: ANN001 - an app.storage Database
+    return [build_report(database, period, lessons=LESSONS) for period in standard_periods(year)]
 
 
 # --------------------------------------------------------------------------- the demo year
