@@ -158,7 +158,7 @@ class StepForm(QWidget):
             caption = QLabel(f"{label}:")
             text = _text_box(label.replace("&", ""), hint)
             text.setMinimumHeight(60)
-            text.setMaximumHeight(110)
+            text.setMaximumHeight(90)
             caption.setBuddy(text)
             text.textChanged.connect(lambda n=name, t=text: self._emit(n, t.toPlainText()))
             layout.addWidget(caption)
