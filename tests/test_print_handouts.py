@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFilter
 from pypdf import PdfReader
-from test_render_support import decode_qr_codes, page_texts, placed_blocks, render_pages
+from test_render_support import decode_qr_codes, page_texts, placed_blocks, render_pages, text_runs
 
 from app.lessons.parser import parse_lesson
 from app.render.blocks import Box
@@ -196,6 +196,8 @@ def test_the_one_bit_check_catches_an_orange_box(qapp, tmp_path) -> None:
     target = tmp_path / "orange.pdf"
     layout = write_pdf(build_handout(parse_lesson(folder)), target)
     assert any("telefon.svg" in problem for problem in vanishing_blocks(layout, target))
+    # the picture's text names no font: it still prints in the bundled face, no second font
+    assert all("AtkinsonHyperlegible" in run.font for run in text_runs(target)), {run.font for run in text_runs(target)}
 
 
 def test_device_parts_are_marked_and_a_device_only_handout_drops_the_other(qapp, tmp_path) -> None:

@@ -1,8 +1,8 @@
 """The print fonts: bundled Atkinson Hyperlegible (SIL OFL), registered once, sized in layout units.
 
 One typeface on paper: picture text is rewritten to name the bundled family before Qt draws an
-SVG (:func:`with_print_font`), and the usual generic and system family names are substituted by
-it, so no second font ends up embedded in a PDF. Ligatures are switched off: a PDF viewer's
+SVG (:func:`with_print_font`; the root element names it too, for text without a family), so no
+second font ends up embedded in a PDF. No global font substitution: the screen keeps its fonts. Ligatures are switched off: a PDF viewer's
 search and copy must find »öffnen«, not »ö\ufb00nen«.
 """
 
@@ -27,12 +27,9 @@ FONT_FILES = (
     "AtkinsonHyperlegible-BoldItalic.ttf",
 )
 FALLBACK_FAMILY = "sans-serif"
-# family names SVG files (ours or a trainer's) commonly ask for; all print in the bundled face
-SUBSTITUTED_FAMILIES = ("sans-serif", "sans", "serif", "monospace", "Arial", "Helvetica", "Verdana",
-                        "DejaVu Sans", "Liberation Sans", "Noto Sans", "Open Sans", "Roboto", "Segoe UI",
-                        "Calibri", "Tahoma", "Times New Roman")
 _FONT_FAMILY_ATTRIBUTE = re.compile(rb'font-family\s*=\s*("[^"]*"|\'[^\']*\')')
 _FONT_FAMILY_STYLE = re.compile(rb'font-family\s*:\s*[^;"\'>]*')
+_SVG_START = re.compile(rb"<svg\b")
 _NO_LIGATURES = ("liga", "clig", "dlig")
 # Characters lesson texts use that Atkinson Hyperlegible has no glyph for; Qt would take them from
 # a second font (and embed it). One character each, so text positions and formats stay valid.
@@ -66,9 +63,6 @@ def load_fonts() -> str:
             families = QFontDatabase.applicationFontFamilies(font_id)
             family = family or (families[0] if families else None)
         _family = family or FALLBACK_FAMILY
-        if family:
-            for name in SUBSTITUTED_FAMILIES:
-                QFont.insertSubstitution(name, family)
         return _family
 
 
@@ -81,7 +75,9 @@ def with_print_font(svg: bytes) -> bytes:
     """*svg* with every font-family naming the print face (call :func:`load_fonts` before drawing)."""
     family = (_family or FAMILY).encode()
     svg = _FONT_FAMILY_ATTRIBUTE.sub(b'font-family="' + family + b'"', svg)
-    return _FONT_FAMILY_STYLE.sub(b"font-family:" + family, svg)
+    svg = _FONT_FAMILY_STYLE.sub(b"font-family:" + family, svg)
+    # text without any family inherits it from the root element (else Qt takes the system default)
+    return _SVG_START.sub(b'<svg font-family="' + family + b'"', svg, count=1)
 
 
 def without_ligatures(face: QFont) -> QFont:
