@@ -74,6 +74,7 @@ def test_hidden_characters_are_named_and_shown():
     assert "(U+2029)" in url_problem("https://example.org/\u2029")
     assert shown("a\u200bb\nc") == "a⟨U+200B⟩b⟨U+000A⟩c"
     assert shown("Grüße") == "Grüße"
+    assert shown("a\u2028b\u2029c\x7f") == "a⟨U+2028⟩b⟨U+2029⟩c⟨U+007F⟩"  # line/paragraph separator, DEL
 
 
 def test_mixed_scripts_warn_with_the_real_name():
@@ -91,6 +92,7 @@ def test_mixed_scripts_warn_with_the_real_name():
     assert "arabisch, lateinisch" in url_warning("https://\u0627ple.com/")
     assert "Cherokee, lateinisch" in url_warning("https://\u13a0ple.com/")
     assert "lateinisch, thai" in url_warning("https://\u0e01ple.com/")
+    assert "kyrillisch, lateinisch" in url_warning("https://x-\u0430.com/")  # a hyphen before the Cyrillic letter
     assert "1" not in url_warning("https://p\u0430ypal1.com/").split("(")[1].split(")")[0]  # digits have no script
 
 

@@ -69,6 +69,37 @@ def test_lines_available_on_the_reference_beamer():
     assert estimate.fits
 
 
+def _hand_estimate(title_lines: int, body: list[int] = (), boxes: list[list[int]] = ()) -> float:
+    """Lines needed on the 1280×800 reference beamer, by hand: text 36 px, title 48.6 px, line 46.8 px,
+    paragraph spacing 0.35 px per px, gap 0.6, box padding 0.45 on both sides, 15 % safety."""
+    used = title_lines * 48.6 * 1.3 + 48.6 * 0.35 + 36 * 0.6
+    if body:
+        used += sum(body) * 36 * 1.3 + len(body) * 36 * 0.35
+    for blocks in boxes:
+        used += sum(blocks) * 36 * 1.3 + len(blocks) * 36 * 0.35 + 2 * 36 * 0.45 + 36 * 0.6
+    return round(used * 1.15 / 46.8, 1)
+
+
+def test_title_and_box_widths_on_the_reference_beamer():
+    # content 1280 − 2·40 = 1200 px; title letters 48.6·0.53 px wide → 46 per line;
+    # box inside 1200 − 2·36·0.45 = 1167.6 px, letters 18 px → 64 per line (label »Übung: « included)
+    assert projection.estimate_fit("a" * 46, "", [], has_picture=False).lines_needed == _hand_estimate(1)
+    assert projection.estimate_fit("a" * 47, "", [], has_picture=False).lines_needed == _hand_estimate(2)
+    boxes = [("Übung", "b" * 57), ("Übung", "c" * 58)]  # 64 characters: one line; 65: two
+    assert projection.estimate_fit("T", "", boxes, has_picture=False).lines_needed == _hand_estimate(1, [], [[1], [2]])
+    body = "d" * 64 + " " + "e" * 40  # body 1200 px / 18 px = 66 per line: two lines
+    assert projection.estimate_fit("T", body, [], has_picture=False).lines_needed == _hand_estimate(1, [2])
+    # with a picture the text column is 1200·0.55 = 660 px = 36 characters
+    assert projection.estimate_fit("T", "f" * 36, [], has_picture=True).lines_needed == _hand_estimate(1, [1])
+    assert projection.estimate_fit("T", "f" * 37, [], has_picture=True).lines_needed == _hand_estimate(1, [2])
+
+
+def test_a_very_narrow_column_still_holds_eight_characters():
+    # 200 px wide: 120 px of content would hold 6 letters of 18 px; the estimate assumes at least 8
+    narrow = projection.estimate_fit("T", "d" * 9, [], has_picture=False, screen=(200, 800))
+    assert narrow.lines_needed == _hand_estimate(1, [2])
+
+
 def test_a_wider_screen_has_more_room_at_the_same_height():
     text = " ".join(["Wischen Sie mit einem Finger von oben nach unten."] * 6)
     narrow = projection.estimate_fit("Titel", text, [], has_picture=False, screen=(1024, 768))
@@ -100,10 +131,16 @@ def test_plain_lines_strip_markup_and_split_blocks():
     ]
 
 
+def test_plain_lines_keep_a_leading_x_and_join_the_last_paragraph():
+    assert projection.plain_lines("X-Achse und Y-Achse\nzusammen") == ["X-Achse und Y-Achse zusammen"]
+    assert projection.plain_lines("## Überschrift") == ["Überschrift"]
+
+
 def test_boxed_markdown_puts_the_label_before_a_sentence_or_above_a_list():
     assert projection.boxed_markdown("Merksatz", "Erst denken.") == "**Merksatz:** Erst denken."
     assert projection.boxed_markdown("Übung", "- eins\n- zwei") == "**Übung:**\n\n- eins\n- zwei"
     assert projection.boxed_markdown("Übung", "1. eins") == "**Übung:**\n\n1. eins"
+    assert projection.boxed_markdown("Übung", "\n  - eins") == "**Übung:**\n\n\n  - eins"  # blank first line
 
 
 # --------------------------------------------------------------------------- which screen is the projector
@@ -237,6 +274,12 @@ def test_markup_is_no_word():
     score = lix("Tippen Sie **hier** und `dort` auf [den Link](https://example.org/lange-adresse).")
     assert score.words == 8 and score.long_words == 0
     assert lix("![Bild](bilder/einstellungen.svg) Gut.").words == 1
+
+
+def test_list_markers_are_no_words():
+    assert lix("1. Tippen Sie\n2. Wischen Sie").words == 4  # »1.« and »2.« are markers, not words
+    assert lix("- eins\n- zwei").words == 2
+    assert lix("**  **\n\nTippen Sie.").words == 2  # an empty first block does not end the count
 
 
 def test_empty_text_scores_zero():
