@@ -220,10 +220,12 @@ class CellSystem:
                 for outer in smallest:
                     self.relate([(by_span[inner], 1), (by_span[outer], -1)], False)
             for outer in ordered:
-                tiles = [s for s in ordered if s != outer and outer[0] <= s[0] and s[1] <= outer[1]
-                         and _is_month(s)]
-                if len(tiles) >= 2 and _tiles(outer, tiles):
-                    self.relate([(by_span[outer], 1), *((by_span[s], -1) for s in tiles)], additive)
+                inside = [s for s in ordered if s != outer and outer[0] <= s[0] and s[1] <= outer[1]]
+                biggest = [s for s in inside if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in inside)]
+                # the months of a quarter, the quarters of a half-year or of the year, …
+                for tiles in ([s for s in inside if _is_month(s)], biggest):
+                    if len(tiles) >= 2 and _tiles(outer, tiles):
+                        self.relate([(by_span[outer], 1), *((by_span[s], -1) for s in tiles)], additive)
 
     def find_homogeneous(self) -> None:
         """Distribution columns where everyone is in one category (other than »keine Angabe«)."""
