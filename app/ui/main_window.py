@@ -34,6 +34,7 @@ from app.ui.look import colours, icon, mark_primary, with_icon
 
 log = logging.getLogger(__name__)
 ALL = "Alle"
+LESSON_TIME_LIMIT_S = 5.0  # a lesson that takes longer to read is listed with ⚠ and skipped
 
 KEY_HELP = """<h2>Tastenkürzel</h2>
 <h3>Hauptfenster</h3>
@@ -149,7 +150,7 @@ class MainWindow(QMainWindow):
         # The window appears first (fast start on old laptops); the lessons are read right after.
         if getattr(self, "_load_after_first_paint", False) and event.type() == QEvent.Type.Paint:
             self._load_after_first_paint = False
-            QTimer.singleShot(0, self.reload_library)
+            QTimer.singleShot(0, self.load_library_in_background)
         return super().event(event)
 
     # --- construction ---------------------------------------------------------------------
@@ -217,7 +218,9 @@ class MainWindow(QMainWindow):
         self._action(lessons, "Lektionen &prüfen …", "", self.show_problems, "triangle-alert")
         self._action(lessons, "Lektion &bearbeiten …", "Ctrl+E", self.edit_lesson, "pencil")
         self._action(lessons, "N&eue Lektion …", "Ctrl+Shift+N", self.new_lesson, "")
-        self._action(lessons, "&Neu laden", "Ctrl+R", self.reload_library, "refresh-cw")
+        self._action(lessons, "Lektion &weitergeben …", "", self.open_export_dialog, "")
+        self._action(lessons, "Lektionen &einlesen …", "", self.open_import_dialog, "")
+        self._action(lessons, "&Neu laden", "Ctrl+R", self.load_library_in_background, "refresh-cw")
         help_menu = self.menuBar().addMenu("&Hilfe")
         self._action(help_menu, "&Tastenkürzel", "F1", self.show_keys, "keyboard")
         self._action(help_menu, f"Ü&ber {__app_name__}", "", self.show_about, "info")
@@ -268,11 +271,47 @@ class MainWindow(QMainWindow):
 
     # --- library --------------------------------------------------------------------------
     def reload_library(self) -> None:
-        current = self.current_lesson()
+        """Read the lessons now, for callers that need them at once (the window's own loads use the background)."""
         from app.lessons.library import load_library
 
         # Picture contents are checked by "Lektionen prüfen"; here only their presence, to start fast.
-        self.library = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs(), check_pictures=False)
+        self._apply_library(load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs(),
+                                          check_pictures=False, lesson_time_limit=LESSON_TIME_LIMIT_S))
+
+    def load_library_in_background(self) -> None:
+        """Read the lessons in a worker thread with a progress line; menus and settings stay usable meanwhile.
+
+        A lesson that takes longer than :data:`LESSON_TIME_LIMIT_S` is listed as broken (⚠) and skipped.
+        """
+        from app.lessons.library import load_library
+        from app.ui.background_job import BackgroundJob
+
+        if getattr(self, "_library_job", None) is not None:
+            self._reload_again = True  # e.g. settings changed while loading: load once more afterwards
+            return
+        shipped, user = [paths.shipped_lessons_dir()], self.settings.user_lesson_dirs()
+        job = BackgroundJob(lambda progress, _cancelled: load_library(shipped, user, check_pictures=False, progress=progress,
+                                                                     lesson_time_limit=LESSON_TIME_LIMIT_S),
+                            what="der Lektionsliste", parent=self)
+        job.progressed.connect(lambda done, total: self.status_label.setText(f"Lektionen werden geladen … {done} von {total}"))
+        job.succeeded.connect(self._apply_library)
+        job.failed.connect(self.status_label.setText)
+        job.finished.connect(self._library_job_done)
+        self._library_job = job
+        self.status_label.setText("Lektionen werden geladen …")
+        job.start()
+
+    def _library_job_done(self) -> None:
+        job, self._library_job = self._library_job, None
+        if job is not None:
+            job.deleteLater()
+        if getattr(self, "_reload_again", False):
+            self._reload_again = False
+            self.load_library_in_background()
+
+    def _apply_library(self, library) -> None:  # noqa: ANN001 - app.lessons.library.Library
+        current = self.current_lesson()
+        self.library = library
         topic = self.topic_box.currentText()
         self.topic_box.blockSignals(True)
         self.topic_box.clear()
@@ -290,6 +329,24 @@ class MainWindow(QMainWindow):
             text += f" · {problem.path}: {problem.message}"
         self.status_label.setText(text)
         self.library_loaded.emit()
+
+    def open_export_dialog(self) -> None:
+        from app.ui.lesson_packages import ExportLessonsDialog
+
+        lesson = self.current_lesson()
+        dialog = ExportLessonsDialog(self.library.lessons, lesson.id if lesson else "", self)
+        if dialog.exec() and dialog.written is not None:
+            self.status_label.setText(f"Paket gespeichert: {dialog.written}")
+
+    def open_import_dialog(self) -> None:
+        from app.lessons.package import own_lesson_folder
+        from app.ui.lesson_packages import ImportLessonsDialog
+
+        dialog = ImportLessonsDialog(self.library.lessons, lambda: own_lesson_folder(self.settings),
+                                     paths.shipped_lessons_dir(), self)
+        if dialog.exec() and dialog.result_ids:
+            self.load_library_in_background()
+            self.status_label.setText(f"Eingelesen: {', '.join(dialog.result_ids)}")
 
     def current_filter(self) -> LessonFilter:
         device = {"Android": Device.ANDROID, "iPhone": Device.IPHONE}.get(self.device_filter.currentText())
@@ -535,5 +592,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.session is not None:
             self.session.end()
+        job = getattr(self, "_library_job", None)
+        if job is not None:  # a QThread must not be destroyed while it runs
+            job.wait(int(LESSON_TIME_LIMIT_S * 1000) + 2000)
         self._save_settings()
         super().closeEvent(event)
