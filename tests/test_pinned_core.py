@@ -23,6 +23,7 @@ from app.reports.cells import MonthStart, OneDecimal, clean_text, csv_text, disp
     "HTTPS://EXAMPLE.ORG/",           # the scheme is case-insensitive
     "https://example.org:8443/pfad",  # a real port number
     "https://example.org:1/",
+    "https://example.org:00080/",    # five digits are still a port
     "https://example.org:65535/",
     "https://münchen.de/",            # one writing system: allowed without warning
     "https://a-b.example.org/",
@@ -56,6 +57,9 @@ def test_allowed_addresses(url):
     ("https://example.org:123456/", "Die Portnummer »123456« in »https://example.org:123456/« ist ungültig (erlaubt: 1 bis 65535)."),
     ("https://example.org:８０/", "Die Portnummer »８０« in »https://example.org:８０/« ist ungültig (erlaubt: 1 bis 65535)."),
     ("https://example.org:8a/", "Die Portnummer »8a« in »https://example.org:8a/« ist ungültig (erlaubt: 1 bis 65535)."),
+    ("C:/Users/x.html", "Links der Art »c:« sind nicht erlaubt (»C:/Users/x.html«); nur »https://«-Adressen."),
+    ("h_ttp://x.de", "Der Link »h_ttp://x.de« ist keine vollständige Adresse; sie muss mit »https://« beginnen."),
+    ("https://example.org:000080/", "Die Portnummer »000080« in »https://example.org:000080/« ist ungültig (erlaubt: 1 bis 65535)."),
     ("https://[::ffff:1.2.3.4]/", "Die Link-Adresse »https://[::ffff:1.2.3.4]/« nennt eine IP-Adresse statt eines Servernamens."),
     ("https://exa_mple.org/", "Der Servername »exa_mple.org« in »https://exa_mple.org/« enthält Zeichen, die in Adressen nicht vorkommen."),
     ("https://" + "a" * 64 + ".de/", f"Der Servername »{'a' * 64}.de« in »https://{'a' * 64}.de/« ist ungültig."),  # label > 63
