@@ -149,3 +149,53 @@ def test_month_cells_and_numbers():
     assert csv_text(MonthStart.of(dt.date(2026, 12, 31))) == "01.12.2026"
     assert german_number(1234.5, 2) == "1234,50"
     assert german_number(2.0, 0) == "2"
+
+
+# --------------------------------------------------------------------------- backup rotation
+
+
+def _backup(folder, day: int, reason: str, verified: bool = False):
+    name = f"kurslotse-202603{day:02d}-080000-000000-{reason}{'-geprueft' if verified else ''}.sqlite3"
+    path = folder / name
+    path.write_bytes(b"SQLite format 3\x00" + bytes(84))
+    return path
+
+
+def test_rotation_keeps_the_ten_newest_start_backups_and_the_last_verified_one(tmp_path):
+    from app.storage.backups import list_backups, prune_backups
+
+    db_path = tmp_path / "kurslotse.sqlite3"
+    folder = tmp_path / "sicherungen"
+    folder.mkdir()
+    verified_old = _backup(folder, 1, "start", verified=True)             # the only verified one, oldest
+    starts = [_backup(folder, day, "start") for day in range(2, 15)]      # 13 unverified, days 2..14
+    manual = _backup(folder, 15, "manual")
+    (folder / "notiz.txt").write_text("keine Sicherung", encoding="utf-8")
+    (folder / "kurslotse-2026-start.sqlite3").write_bytes(b"x")           # not a backup name
+
+    listed = list_backups(db_path)
+    assert [info.path for info in listed] == [manual, *reversed(starts), verified_old]  # newest first
+    assert listed[0].reason_label == "von Hand" and listed[-1].check_label == "geprüft"
+    assert listed[1].check_label == "ungeprüft (ältere Version)" and listed[1].created_text == "14.03.2026 08:00:00"
+
+    removed = prune_backups(db_path, "start")
+    # newest ten start backups are days 14..5; days 4, 3, 2 go; day 1 stays because it is the last verified one
+    assert removed == [starts[2], starts[1], starts[0]]
+    left = {path.name for path in folder.iterdir()}
+    assert verified_old.name in left and manual.name in left and "notiz.txt" in left
+    assert {path.name for path in starts[3:]} <= left and not {path.name for path in starts[:3]} & left
+    assert prune_backups(db_path, "start") == []                         # a second run removes nothing
+    assert prune_backups(db_path, "manual", keep=0) == [manual]
+    assert prune_backups(tmp_path / "anderswo" / "x.sqlite3") == []      # no backup folder at all
+
+
+def test_rotation_with_a_newer_verified_backup_drops_the_old_ones(tmp_path):
+    from app.storage.backups import prune_backups
+
+    db_path = tmp_path / "kurslotse.sqlite3"
+    folder = tmp_path / "sicherungen"
+    folder.mkdir()
+    old = [_backup(folder, day, "start", verified=True) for day in range(1, 4)]
+    newest = _backup(folder, 4, "start", verified=True)
+    assert prune_backups(db_path, "start", keep=1) == [old[2], old[1], old[0]]
+    assert [path.name for path in folder.iterdir()] == [newest.name]
