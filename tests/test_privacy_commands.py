@@ -62,7 +62,7 @@ def test_command_auskunft_writes_pdf_and_json_and_refuses_other_types(db, tmp_pa
     assert NAME in _pdf_text(tmp_path / "a.pdf")
     assert "Geschrieben" in capsys.readouterr().out
     assert cli.main(["auskunft", str(setup.person_id), "-o", str(tmp_path / "a.docx")]) == 2
-    assert ".pdf oder .json" in capsys.readouterr().err
+    assert "möglich sind .pdf, .json" in capsys.readouterr().err
     assert cli.main(["auskunft", "999", "-o", str(tmp_path / "b.json")]) == 1
     assert "gibt es nicht" in capsys.readouterr().err and not (tmp_path / "b.json").exists()
 
