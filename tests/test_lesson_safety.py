@@ -316,3 +316,17 @@ def test_real_ports_are_allowed(port):
 def test_message_names_the_code_point():
     problem = url_problem("https://bank.de/\u202eexe.moc")
     assert "U+202E" in problem and unicodedata.category("\u202e") == "Cf"
+
+
+@POSIX_ONLY
+@pytest.mark.timeout(20)
+def test_fifo_as_course_template_is_refused(tmp_path):
+    from app.lessons.library import load_library
+
+    write_lesson(tmp_path, lesson_id="gute-lektion")
+    (tmp_path / "kursvorlagen").mkdir()
+    os.mkfifo(tmp_path / "kursvorlagen" / "kurs.md")
+    library = load_library([tmp_path])
+    problems = [p for p in library.all_problems() if "Pipe (FIFO)" in p.message]
+    assert problems and problems[0].format().startswith(f"{tmp_path / 'kursvorlagen' / 'kurs.md'}:1: ")
+    assert not library.by_id("gute-lektion").is_broken

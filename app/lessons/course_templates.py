@@ -35,6 +35,7 @@ from pathlib import Path
 
 from app.domain.lesson import Lesson, Problem, Severity
 from app.lessons.facts import prerequisites
+from app.lessons.safe_read import UnsafeFile, read_bounded
 
 TEMPLATE_FOLDER = "kursvorlagen"
 MAX_TEMPLATE_BYTES = 200_000
@@ -93,7 +94,10 @@ def parse_template(path: Path) -> CourseTemplate:
         if path.stat().st_size > MAX_TEMPLATE_BYTES:
             error(1, "Die Kursvorlage ist zu groß (höchstens 200 kB).")
             return template
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bounded(path, MAX_TEMPLATE_BYTES).decode("utf-8-sig")  # a FIFO or device is refused, never read
+    except UnsafeFile as problem:
+        error(1, f"Die Kursvorlage {problem}")
+        return template
     except (OSError, UnicodeDecodeError) as problem:
         error(1, f"Die Kursvorlage ist nicht lesbar ({problem}).")
         return template
