@@ -9,8 +9,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from app import paths
-from app.bench import (BenchContext, Row, demo_data_dir, format_row, german, run_process, silence_qt_notes)
+from app.bench import (
+    BenchContext,
+    Row,
+    demo_data_dir,
+    format_row,
+    german,
+    run_process,
+    silence_qt_notes,
+)
 from app.bench.handout import write_equivalent_html, write_sample_lesson
 
 
@@ -55,7 +65,7 @@ def test_failing_command_raises_with_its_message() -> None:
         raise AssertionError("a failing command must not count as a measurement")
 
 
-def test_offscreen_notes_are_dropped_other_qt_messages_kept(capfd) -> None:  # noqa: ANN001
+def test_offscreen_notes_are_dropped_other_qt_messages_kept(capfd: pytest.CaptureFixture[str]) -> None:
     from PySide6.QtCore import qInstallMessageHandler, qWarning
 
     previous = silence_qt_notes()

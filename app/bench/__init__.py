@@ -11,6 +11,7 @@ in German number format (decimal comma).
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import shutil
 import statistics
@@ -48,7 +49,7 @@ class Row:
 
     @property
     def meets_target(self) -> bool | None:
-        if self.target is None or self.value != self.value:  # no target, or not measured (NaN)
+        if self.target is None or math.isnan(self.value):  # no target, or not measured
             return None
         return self.value <= self.target
 
@@ -89,7 +90,7 @@ def time_call(func: Callable[[], object], repeat: int) -> list[float]:
 
 def german(value: float, digits: int = 3) -> str:
     """*value* in German number format: ``1.234,567``; "–" for a figure that was not measured."""
-    if value != value:  # NaN
+    if math.isnan(value):
         return "–"
     text = f"{value:,.{digits}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
@@ -173,7 +174,7 @@ def silence_qt_notes() -> Callable | None:
     """
     from PySide6.QtCore import qInstallMessageHandler
 
-    def handler(_mode, _context, message: str) -> None:  # noqa: ANN001
+    def handler(_mode, _context, message: str) -> None:
         if not message.startswith(_QUIET_MESSAGES):
             print(message, file=sys.stderr)
 

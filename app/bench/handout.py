@@ -14,7 +14,15 @@ import shutil
 import sys
 from pathlib import Path
 
-from app.bench import BenchContext, ProcessRun, Row, demo_data_dir, german, median, run_process
+from app.bench import (
+    BenchContext,
+    ProcessRun,
+    Row,
+    demo_data_dir,
+    german,
+    median,
+    run_process,
+)
 
 SAMPLE_LINKS = (
     ("Video: Fotos machen", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),

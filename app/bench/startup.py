@@ -12,7 +12,15 @@ import sys
 import time
 from pathlib import Path
 
-from app.bench import BenchContext, Row, copy_of_demo_data, german, median, quiet_env, wait_measured
+from app.bench import (
+    BenchContext,
+    Row,
+    copy_of_demo_data,
+    german,
+    median,
+    quiet_env,
+    wait_measured,
+)
 
 BARE_WINDOW = r"""
 import sys, time

@@ -39,7 +39,7 @@ def organisation_for_print() -> tuple[str, Path | None]:
             return "", None  # an in-memory database has no settings worth printing
         else:
             name, logo_png = _read_with_orm()
-    except Exception:  # noqa: BLE001 - a handout must still print with the defaults
+    except Exception:  # a handout must still print with the defaults
         log.exception("Einstellungen der Organisation nicht lesbar; Handout mit Standardangaben")
         return "", None
     return name, _logo_file(logo_png)
