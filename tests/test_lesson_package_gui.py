@@ -64,7 +64,10 @@ def test_import_dialog_shows_what_comes_in_and_installs(qtbot, tmp_path):
     dialog = ImportLessonsDialog(here.lessons, own, tmp_path / "mitgeliefert")
     qtbot.addWidget(dialog)
     assert not _ok(dialog).isEnabled()
-    assert dialog.open_package(package)
+    with qtbot.waitSignal(dialog.checked, timeout=20_000) as checked:
+        dialog.open_package(package)
+        assert dialog.message.text() == "Das Paket wird geprüft …"  # the check runs off the GUI thread
+    assert checked.args == [True]
     rows = [dialog.list.item(row).text() for row in range(dialog.list.count())]
     assert any(row.startswith("Wird eingelesen: neue-lektion") and ": neu" in row for row in rows)
     assert any(row.startswith("Bleibt wie es ist: bekannte-lektion") and "schon vorhanden" in row for row in rows)
@@ -88,7 +91,9 @@ def test_import_dialog_refuses_a_hostile_package_and_writes_nothing(qtbot, tmp_p
     own = tmp_path / "eigene"
     dialog = ImportLessonsDialog([], own, tmp_path / "mitgeliefert")
     qtbot.addWidget(dialog)
-    assert not dialog.open_package(hostile)
+    with qtbot.waitSignal(dialog.checked, timeout=20_000) as checked:
+        dialog.open_package(hostile)
+    assert checked.args == [False]
     assert "wird nicht eingelesen" in dialog.message.text() and "../../../.bashrc" in dialog.message.text()
     assert not _ok(dialog).isEnabled() and dialog.list.count() == 0
     assert not own.exists()

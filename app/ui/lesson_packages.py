@@ -112,6 +112,7 @@ class ImportLessonsDialog(QDialog):
     """Choose a package, see what it holds, »Einlesen« installs into the trainer's own lesson folder."""
 
     installed = Signal(list)
+    checked = Signal(bool)  # the chosen package passed every check (True) or was refused (False)
 
     def __init__(self, library_lessons: list[Lesson], own_folder, shipped_folder: Path,
                  parent: QWidget | None = None) -> None:
@@ -152,27 +153,42 @@ class ImportLessonsDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.finished.connect(lambda _result: self._close_package())
+        self._job = None
+        self._closed = False
+        self.finished.connect(lambda _result: self._finish())
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Lektionspaket öffnen", str(Path.home()), FILE_FILTER)
         if name:
             self.open_package(Path(name))
 
-    def open_package(self, path: Path) -> bool:
-        """Check *path* and show its lessons; False (with the German reason shown) if it is refused."""
+    def open_package(self, path: Path) -> None:
+        """Check *path* in a worker thread (a big package takes seconds); ``checked`` tells the outcome."""
+        from app.ui.background_job import BackgroundJob
+
         self._close_package()
         self.path.setText(str(path))
         self.list.clear()
         self.plan = []
-        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok_button.setEnabled(False)
-        try:
-            self.package = read_package(path)
-        except PackageError as error:
-            self.message.setText(f"Das Paket wird nicht eingelesen: {error}")
-            return False
-        self.plan = plan_import(self.package, self.library_lessons)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.message.setText("Das Paket wird geprüft …")
+        job = BackgroundJob(lambda _progress, _cancelled: read_package(path), (PackageError,), "der Paketprüfung", self)
+        job.succeeded.connect(self._show_package)
+        job.failed.connect(self._refused)
+        job.finished.connect(job.deleteLater)
+        self._job = job
+        job.start()
+
+    def _refused(self, message: str) -> None:
+        self.message.setText(f"Das Paket wird nicht eingelesen: {message}")
+        self.checked.emit(False)
+
+    def _show_package(self, package: Package) -> None:
+        if self._closed:  # the dialog was closed while the package was checked
+            package.close()
+            return
+        self.package = package
+        self.plan = plan_import(package, self.library_lessons)
         for item in self.plan:
             entry = QListWidgetItem(("Wird eingelesen: " if item.will_install() else "Bleibt wie es ist: ") + item.describe())
             if item.will_install():
@@ -185,8 +201,8 @@ class ImportLessonsDialog(QDialog):
             self.message.setText(f"{count} von {len(self.plan)} Lektionen werden eingelesen (fett gedruckt).")
         else:
             self.message.setText("Nichts Neues: alle Lektionen des Pakets sind schon vorhanden, älter oder mitgeliefert.")
-        ok_button.setEnabled(bool(count))
-        return True
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(count))
+        self.checked.emit(True)
 
     def install(self) -> None:
         if self.package is None:
@@ -199,6 +215,12 @@ class ImportLessonsDialog(QDialog):
             return
         self.installed.emit(self.result_ids)
         self.accept()
+
+    def _finish(self) -> None:
+        self._closed = True
+        if self._job is not None and self._job.isRunning():
+            self._job.wait()  # its package (a temporary folder) is closed right below
+        self._close_package()
 
     def _close_package(self) -> None:
         if self.package is not None:
