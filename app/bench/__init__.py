@@ -11,6 +11,7 @@ in German number format (decimal comma).
 from __future__ import annotations
 
 import importlib
+import json
 import math
 import os
 import shutil
@@ -131,29 +132,70 @@ class ProcessRun:
     stdout: str = ""
 
 
+# Measures one command from a small Python process. On Linux a child's peak memory (ru_maxrss)
+# starts at its parent's resident size at fork time, so a child forked straight from the benchmark
+# (100 MiB with Qt loaded) would report at least that much. Wall time is taken here too, so the
+# launcher's own start is not counted.
+_LAUNCHER = r"""
+import json, os, subprocess, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+child = subprocess.Popen(argv)
+_, status, usage = os.wait4(child.pid, 0)
+elapsed = time.perf_counter() - start
+with open(report, "w") as out:
+    json.dump([elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status)], out)
+"""
+
+
 def run_process(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> ProcessRun:
     """Run *argv* to the end and measure it; a failing command raises with its error output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env or quiet_env(), cwd=cwd)
-        cpu, peak = wait_measured(process)
-        elapsed = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        if process.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} ist fehlgeschlagen: {err.read().decode(errors='replace').strip()}")
-        return ProcessRun(elapsed, cpu, peak, out.read().decode(errors="replace"))
+    if not hasattr(os, "wait4"):  # Windows: wall time only
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            process = subprocess.run(argv, stdout=out, stderr=err, env=env or quiet_env(), cwd=cwd, check=False)
+            elapsed = time.perf_counter() - start
+            return _finished(argv, process.returncode, out, err, elapsed, float("nan"), float("nan"))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory(prefix="kurslotse-messung-") as folder:
+        report = Path(folder) / "messung.json"
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *argv], stdout=out, stderr=err,
+                       env=env or quiet_env(), cwd=cwd, check=False)
+        elapsed, cpu, maxrss, returncode = json.loads(report.read_text())
+        return _finished(argv, returncode, out, err, elapsed, cpu, _mib(maxrss))
+
+
+def _finished(argv: list[str], returncode: int, out, err, elapsed: float, cpu: float,
+              peak: float) -> ProcessRun:
+    out.seek(0)
+    err.seek(0)
+    if returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} ist fehlgeschlagen: {err.read().decode(errors='replace').strip()}")
+    return ProcessRun(elapsed, cpu, peak, out.read().decode(errors="replace"))
+
+
+def _mib(maxrss: float) -> float:
+    """ru_maxrss in MiB: the kernel reports bytes on macOS, KiB on Linux."""
+    return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+
+
+def peak_of(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
+    """Peak memory (MiB) of one more run of *argv*, measured without the benchmark's own size."""
+    return run_process(argv, env, cwd).peak_mib
 
 
 def wait_measured(process: subprocess.Popen) -> tuple[float, float]:
-    """Wait for *process*; (CPU seconds, peak MiB) where the system reports them, else NaN."""
+    """Wait for *process*; (CPU seconds, ru_maxrss in MiB) where the system reports them, else NaN.
+
+    The peak includes the benchmark's own size at fork time (see ``_LAUNCHER``); use
+    :func:`peak_of` for a peak worth printing.
+    """
     if not hasattr(os, "wait4"):  # Windows
         process.wait()
         return float("nan"), float("nan")
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / scale / 1024
+    return usage.ru_utime + usage.ru_stime, _mib(usage.ru_maxrss)
 
 
 def quiet_env(**extra: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from app.bench import (
     copy_of_demo_data,
     german,
     median,
+    peak_of,
     quiet_env,
     wait_measured,
 )
@@ -43,11 +44,8 @@ app.exec()
 
 
 def _time_to_paint(command: list[str], env: dict[str, str], extra: dict[str, float] | None = None,
-                   cwd: Path | None = None, peaks: list[float] | None = None) -> float:
-    """Seconds from process start to its "painted" line; other marker lines go into *extra*.
-
-    The process's peak memory (MiB) is appended to *peaks*.
-    """
+                   cwd: Path | None = None) -> float:
+    """Seconds from process start to its "painted" line; other marker lines go into *extra*."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
                                cwd=cwd)
@@ -60,9 +58,7 @@ def _time_to_paint(command: list[str], env: dict[str, str], extra: dict[str, flo
             elapsed = now
         elif extra is not None and marker:
             extra[marker] = now
-    _, peak = wait_measured(process)
-    if peaks is not None:
-        peaks.append(peak)
+    wait_measured(process)
     if elapsed is None:
         raise RuntimeError(f"kein erstes Zeichnen: {command}")
     return elapsed
@@ -78,18 +74,18 @@ def rows(ctx: BenchContext) -> list[Row]:
     _time_to_paint(app_command, env)  # first runs warm the disk cache (and set up the empty folder)
     _time_to_paint(app_command, empty_env)
     _time_to_paint(bare_command, env)
-    app_times, bare_times, empty_times, loaded_times, peaks = [], [], [], [], []
+    app_times, bare_times, empty_times, loaded_times = [], [], [], []
     for _ in range(runs):  # interleaved, so all see the same machine load
         bare_times.append(_time_to_paint(bare_command, env))
         markers: dict[str, float] = {}
-        app_times.append(_time_to_paint(app_command, env, markers, peaks=peaks))
+        app_times.append(_time_to_paint(app_command, env, markers))
         loaded_times.append(markers.get("loaded", float("nan")))
         empty_times.append(_time_to_paint(app_command, empty_env))
     app_median, bare_median = median(app_times), median(bare_times)
     ratio = app_median / bare_median
     return _launcher_rows(env, runs) + [
         Row("Kaltstart bis erstes Hauptfenster, Demo-Datenordner (Median)", app_median, "s", baseline=bare_median,
-            baseline_name="leeres PySide6-Fenster", peak_mib=max(peaks),
+            baseline_name="leeres PySide6-Fenster", peak_mib=peak_of(app_command, env),
             note=f"{runs} Läufe; leichtere Variante leerer Datenordner {german(median(empty_times))} s"),
         Row("Kaltstart-Verhältnis Kurslotse (Demo-Daten) / leeres Fenster", ratio, "x", target=1.5),
         Row("Kaltstart bis Lektionsliste gefüllt (Median)", median(loaded_times), "s",
