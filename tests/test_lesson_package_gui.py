@@ -97,6 +97,8 @@ def test_import_dialog_refuses_a_hostile_package_and_writes_nothing(qtbot, tmp_p
     assert "wird nicht eingelesen" in dialog.message.text() and "../../../.bashrc" in dialog.message.text()
     assert not _ok(dialog).isEnabled() and dialog.list.count() == 0
     assert not own.exists()
+    dialog.reject()  # closing after a finished check is clean
+    assert dialog.package is None
 
 
 # --- the main window --------------------------------------------------------------------------------

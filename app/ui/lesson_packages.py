@@ -175,9 +175,14 @@ class ImportLessonsDialog(QDialog):
         job = BackgroundJob(lambda _progress, _cancelled: read_package(path), (PackageError,), "der Paketprüfung", self)
         job.succeeded.connect(self._show_package)
         job.failed.connect(self._refused)
-        job.finished.connect(job.deleteLater)
+        job.finished.connect(lambda: self._job_done(job))
         self._job = job
         job.start()
+
+    def _job_done(self, job) -> None:  # noqa: ANN001 - BackgroundJob
+        if self._job is job:
+            self._job = None
+        job.deleteLater()
 
     def _refused(self, message: str) -> None:
         self.message.setText(f"Das Paket wird nicht eingelesen: {message}")
