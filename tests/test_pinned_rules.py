@@ -278,6 +278,7 @@ def test_markup_is_no_word():
 
 def test_list_markers_are_no_words():
     assert lix("1. Tippen Sie\n2. Wischen Sie").words == 4  # »1.« and »2.« are markers, not words
+    assert lix("1. Tippen Sie").long_words == 0  # the marker does not lengthen the first word
     assert lix("- eins\n- zwei").words == 2
     assert lix("**  **\n\nTippen Sie.").words == 2  # an empty first block does not end the count
 
@@ -326,6 +327,7 @@ def test_pace_words_the_trainer_reads():
     (-60, 30, 1, 10, "ON_TIME", 1.0, 31.0),    # a clock set back never expects a step before the first
     (100, 30, 1, 10, "ON_TIME", 1.5, 28.3),
     (600, 30, 1, 1, "ON_TIME", 1.0, 20.0),     # a one-step lesson
+    (100, 30, 1, 4, "ON_TIME", 1.2, 28.3),     # 1 + 100/1800·3 = 1.17, shown to one decimal
 ])
 def test_pacing_known_values(elapsed, planned, current, steps, pace, expected_step, remaining):
     from app.domain.pacing import Pace, pacing
@@ -355,6 +357,7 @@ def test_step_text_picture_and_exercise_items_per_device(tmp_path):
     assert step.exercise_items() == ["Erstens", "Zweitens weiter", "Drittens", "Viertens fünftens"]
     assert Step(title="T", exercise="Ein Satz\nüber zwei Zeilen.").exercise_items() == ["Ein Satz über zwei Zeilen."]
     assert Step(title="T", exercise="Tippen Sie. Dann wischen.").exercise_items() == ["Tippen Sie. Dann wischen."]
+    assert Step(title="T", exercise="1. Tippen. Dann wischen.").exercise_items() == ["Tippen. Dann wischen."]
     assert Device.IPHONE.label == "iPhone" and Device.ANDROID.label == "Android"
 
 
