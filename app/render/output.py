@@ -264,6 +264,11 @@ def _finish_with_pypdf(data: bytes, layout: Layout, title: str, author: str) -> 
     return out.getvalue()
 
 
+def prepare_printer(printer) -> None:  # noqa: ANN001 - QPrinter; not imported here to keep QtPrintSupport optional
+    """Paint from the paper's corner; our margins are larger than any printer's unprintable border."""
+    printer.setFullPage(True)
+
+
 def render_pdf_bytes(document: Document, progress: Progress | None = None,
                      cancelled: Cancelled | None = None) -> tuple[bytes, Layout]:
     """Lay out and paint *document* into an in-memory PDF (A4)."""

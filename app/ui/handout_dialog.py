@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -36,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.lesson import Lesson
 from app.ui.background_job import BackgroundJob, Work
-from app.ui.look import mark_primary, with_icon
+from app.ui.look import with_icon
 from app.render.booklet import build_booklet
-from app.render.document import Document, Layout, RenderCancelled
+from app.render.document import Document, Layout
 from app.render.fonts import load_fonts
 from app.render.handout import HandoutOptions, build_handout
 from app.render.output import OutputError, check_target, layout_for, page_size, paint, prepare_printer, write_pdf
@@ -271,12 +270,11 @@ class HandoutDialog(QDialog):
     # --- actions ---------------------------------------------------------------------------
 
     def save_pdf(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        name, _ = QFileDialog.getSaveFileName(self, "Als PDF speichern", str(Path(folder) / self.default_file_name()),
-                                              "PDF-Dateien (*.pdf)")
-        if not name:
+        from app.ui.save_location import ask_save_file
+
+        target, _ = ask_save_file(self, "handout", "Als PDF speichern", self.default_file_name(), "PDF-Dateien (*.pdf)")
+        if target is None:
             return
-        target = Path(name)
         if target.suffix.lower() != ".pdf":
             target = target.with_name(target.name + ".pdf")
         try:

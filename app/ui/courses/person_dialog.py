@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QMessageBox,
@@ -237,11 +236,12 @@ class ParticipantDialog(FormDialog):
 
     def _choose_auskunft_file(self) -> None:
         assert self.person is not None
-        suggested = str(Path.home() / f"auskunft-person-{self.person.id}.pdf")
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "Auskunft speichern", suggested, "PDF-Dokument (*.pdf);;JSON-Datei (*.json)")
-        if name:
-            self.write_auskunft(Path(name))
+        from app.ui.save_location import ask_save_file
+
+        target, _ = ask_save_file(self, "auskunft", "Auskunft speichern", f"auskunft-person-{self.person.id}.pdf",
+                                  "PDF-Dokument (*.pdf);;JSON-Datei (*.json)")
+        if target is not None:
+            self.write_auskunft(target)
 
     def write_auskunft(self, target: Path) -> bool:
         """Write the Auskunft as PDF or JSON (by the file ending); the outcome is shown in the dialog."""

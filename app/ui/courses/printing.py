@@ -10,9 +10,8 @@ import logging
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.attendance import InputError
 from app.render.attendance_sheets import build_certificates, build_signature_sheet
@@ -55,11 +54,11 @@ class DocumentDialog(QDialog):
             show_message(self.message, "\n".join(document.warnings))
 
     def save_pdf(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        name, _filter = QFileDialog.getSaveFileName(self, "Als PDF speichern", str(Path(folder) / self.default_name),
-                                                    "PDF-Dateien (*.pdf)")
-        if name:
-            self.save_pdf_to(Path(name if name.lower().endswith(".pdf") else name + ".pdf"))
+        from app.ui.save_location import ask_save_file
+
+        target, _ = ask_save_file(self, "liste", "Als PDF speichern", self.default_name, "PDF-Dateien (*.pdf)")
+        if target is not None:
+            self.save_pdf_to(target if target.suffix.lower() == ".pdf" else target.with_name(target.name + ".pdf"))
 
     def save_pdf_to(self, target: Path) -> bool:
         try:

@@ -11,12 +11,11 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -84,7 +83,7 @@ class ReportsPage(QWidget):
     def _build_ui(self) -> None:
         title = QLabel("Berichte für den Fördergeber")
         title.setFont(scaled_font(self, 1.5, bold=True))
-        intro = QLabel("Kennzahlen eines Zeitraums ohne Namen. Felder mit 1 oder 2 Personen erscheinen als »<3«.")
+        intro = QLabel("Kennzahlen eines Zeitraums ohne Namen. Gesperrte Felder (kleine Zahlen und was sie verriete) erscheinen als ».«.")
         intro.setWordWrap(True)
 
         self.kind_box = QComboBox()
@@ -437,7 +436,6 @@ class ReportsPage(QWidget):
     def ask_target(self, kind: str) -> Path | None:
         """The file to write, from a save dialog (tests replace this method)."""
         file_filter, suffix = EXPORTS[kind]
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         try:
             period = self.period()
             stem = f"{'Rohdaten' if kind == 'raw' else 'Bericht'}-{period.start:%Y-%m-%d}-bis-{period.end:%Y-%m-%d}"
@@ -445,11 +443,11 @@ class ReportsPage(QWidget):
             stem = "Bericht"
         if self.municipality():
             stem += "-" + "".join(ch if ch.isalnum() else "_" for ch in self.municipality())
-        name, chosen = QFileDialog.getSaveFileName(self, "Bericht speichern", str(Path(folder) / (stem + suffix)),
-                                                   file_filter)
-        if not name:
+        from app.ui.save_location import ask_save_file
+
+        path, chosen = ask_save_file(self, "bericht", "Bericht speichern", stem + suffix, file_filter)
+        if path is None:
             return None
-        path = Path(name)
         if path.suffix.lower() not in (".xlsx", ".csv", ".pdf"):
             path = path.with_name(path.name + (".csv" if "csv" in chosen.lower() else suffix))
         return path
