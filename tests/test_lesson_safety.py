@@ -197,13 +197,14 @@ def test_local_picture_never_reaches_the_wall_or_the_handout(qapp, tmp_path):
         assert _red_pixels(frame) == 0
     pdf = tmp_path / "handout.pdf"
     write_pdf(build_handout(lesson), pdf)
-    import subprocess
+    from PIL.ImageQt import ImageQt
 
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "seite")], check=True)
-    pages = sorted(tmp_path.glob("seite*.png"))
+    from tests.test_render_support import render_pages
+
+    pages = render_pages(pdf, dpi=30)  # pypdfium2: no system PDF tool needed
     assert pages
     for page in pages:
-        assert _red_pixels(QImage(str(page))) == 0
+        assert _red_pixels(QImage(ImageQt(page.convert("RGB")))) == 0
 
 
 @SETTINGS
@@ -332,3 +333,25 @@ def test_fifo_as_course_template_is_refused(tmp_path):
     problems = [p for p in library.all_problems() if "Pipe (FIFO)" in p.message]
     assert problems and problems[0].format().startswith(f"{tmp_path / 'kursvorlagen' / 'kurs.md'}:1: ")
     assert not library.by_id("gute-lektion").is_broken
+
+
+def test_a_screenshot_embedded_in_the_svg_itself_is_allowed_only_when_it_decodes(tmp_path):
+    """Marked phone screenshots (lesson editor) embed the PNG as data: – nothing outside the file is named."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from app.lessons import svg_safety
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 80), (30, 90, 160)).save(buffer, format="PNG")
+    good = base64.b64encode(buffer.getvalue()).decode("ascii")
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 80"><image width="40" height="80" '
+           'href="data:image/png;base64,{}"/></svg>')
+    svg_safety.check(svg.format(good).encode("utf-8"))  # accepted: raises nothing
+    for bad in (good[: len(good) // 2], "iVBORw0KGgo=", "nichtbase64!!"):
+        with pytest.raises(svg_safety.SvgRefused):
+            svg_safety.check(svg.format(bad).encode("utf-8"))
+    with pytest.raises(svg_safety.SvgRefused):  # another kind of data stays refused
+        svg_safety.check(svg.replace("image/png", "image/svg+xml").format(good).encode("utf-8"))

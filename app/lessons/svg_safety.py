@@ -117,6 +117,8 @@ def _check_references(root: ElementTree.Element) -> None:
             local = _local(name)
             if local in ("href", "src"):
                 target = value.strip()
+                if tag == "image" and local == "href" and _embedded_raster_ok(target):
+                    continue  # a PNG/JPEG inside the file itself (marked phone screenshots, issue 19)
                 if not target.startswith("#"):
                     raise SvgRefused(
                         f"verweist mit <{tag} {local}=…> auf »{_short(target)}« außerhalb des Bildes; Bilder müssen in "
@@ -125,6 +127,27 @@ def _check_references(root: ElementTree.Element) -> None:
                 _check_css(value, tag)
         if tag == "style" and element.text:
             _check_css(element.text, tag)
+
+
+_EMBEDDED = ("data:image/png;base64,", "data:image/jpeg;base64,")
+MAX_EMBEDDED_BYTES = 1_000_000
+
+
+def _embedded_raster_ok(target: str) -> bool:
+    """True for a ``data:`` PNG or JPEG that decodes completely (nothing outside the file is named)."""
+    import base64
+    import binascii
+
+    prefix = next((p for p in _EMBEDDED if target[:len(p)].lower() == p), None)
+    if prefix is None or len(target) > MAX_EMBEDDED_BYTES * 4 // 3 + len(prefix) + 4:
+        return False
+    try:
+        data = base64.b64decode("".join(target[len(prefix):].split()), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    from app.lessons.pictures import raster_problem  # late: pictures imports this module
+
+    return raster_problem(data) is None
 
 
 def _check_css(value: str, tag: str) -> None:
