@@ -199,3 +199,31 @@ def test_rotation_with_a_newer_verified_backup_drops_the_old_ones(tmp_path):
     newest = _backup(folder, 4, "start", verified=True)
     assert prune_backups(db_path, "start", keep=1) == [old[2], old[1], old[0]]
     assert [path.name for path in folder.iterdir()] == [newest.name]
+
+
+def test_rotation_skips_only_the_verified_backup_and_goes_on_with_older_ones(tmp_path):
+    from app.storage.backups import list_backups, prune_backups
+
+    db_path = tmp_path / "kurslotse.sqlite3"
+    folder = tmp_path / "sicherungen"
+    folder.mkdir()
+    oldest, older = _backup(folder, 1, "start"), _backup(folder, 2, "start")
+    verified = _backup(folder, 3, "start", verified=True)
+    for day in range(4, 14):
+        _backup(folder, day, "start")
+    assert prune_backups(db_path) == [older, oldest]  # »start« is the default reason; ten newest kept
+    assert verified.exists() and len(list_backups(db_path)) == 11
+    assert list_backups(db_path)[0].size_bytes == 100
+
+
+def test_start_backup_only_for_a_database_with_content(tmp_path):
+    from app.storage import backups
+
+    assert backups.rolling_start_backup(tmp_path / "fehlt.sqlite3") is None
+    (tmp_path / "leer.sqlite3").write_bytes(b"")
+    assert backups.rolling_start_backup(tmp_path / "leer.sqlite3") is None
+    one_byte = tmp_path / "ein-byte.sqlite3"
+    one_byte.write_bytes(b"x")
+    assert backups.rolling_start_backup(one_byte) is not None  # not empty: a backup is taken
+    assert len(backups.list_backups(one_byte)) == 1
+    assert backups._is_sqlite(tmp_path / "fehlt.sqlite3") is False
