@@ -166,3 +166,18 @@ def test_a_windowed_bundle_without_console_still_runs(monkeypatch, capsys):
     _usable_console()
     assert sys.stdout is not None
     print("geht")  # goes nowhere, but raises nothing
+
+
+def test_the_solver_banner_never_reaches_the_trainer():
+    """HiGHS prints a copyright line on its first use in a process; the report must not show it."""
+    import subprocess
+    import sys
+
+    from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS
+
+    code = ("import highspy; from app.reports.protection import _new_solver; "
+            "_new_solver(highspy); _new_solver(highspy); print('fertig')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=PROJECT_ROOT_FOR_SUBPROCESS, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "fertig"

@@ -365,7 +365,7 @@ class Attacker:
             lp.a_matrix_.value_ = np.array(values, dtype=float)
             if self.integer:
                 lp.integrality_ = [highspy.HighsVarType.kInteger] * len(members)
-            solver = highspy.Highs()
+            solver = _new_solver(highspy)
             solver.setOptionValue("output_flag", False)
             if not self.integer:
                 solver.setOptionValue("presolve", "off")  # keep the basis between objectives
@@ -774,3 +774,30 @@ def _system(reports: Sequence[ReportData]) -> CellSystem:
         system.add_report(data)
     system.link_periods()
     return system
+
+
+_banner_shown = False
+
+
+def _new_solver(highspy):  # noqa: ANN001, ANN202 - the highspy module; a Highs instance
+    """A HiGHS solver; the first one in a process prints a copyright banner to the C stdout, which a
+    trainer must not see among Kurslotse's messages, so that one is created with stdout closed."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()
+    import os
+    import sys
+
+    _banner_shown = True
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (AttributeError, OSError, ValueError):  # no real stdout (windowed program): nothing to hide
+        return highspy.Highs()
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
