@@ -73,7 +73,28 @@ def test_person_dialog_needs_the_storage_consent_for_a_phone_number(qtbot, db):
     assert _rows(db, "SELECT name, phone FROM participants") == [("Otto Petry", "06381 1234")]
 
 
-def test_one_click_withdrawal_of_storage_consent_in_the_dialog_clears_the_contact_fields(qtbot, db):
+def _answer_question(button_text: str) -> list[str]:
+    """Press *button_text* in the next question box; returns the texts it showed."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    shown: list[str] = []
+
+    def press() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                shown.append(widget.text())
+                for button in widget.buttons():
+                    if button.text().replace("&", "") == button_text:
+                        button.click()
+                        return
+        QTimer.singleShot(30, press)
+
+    QTimer.singleShot(30, press)
+    return shown
+
+
+def test_withdrawal_of_storage_consent_in_the_dialog_asks_then_clears_the_contact_fields(qtbot, db):
     person = people.create_participant(
         db, ParticipantInput(name="Otto Petry", phone="06381 1234"), today=TODAY,
         new_consents=[(ConsentKind.DATA_STORAGE, GIVEN, "1")])
@@ -81,6 +102,12 @@ def test_one_click_withdrawal_of_storage_consent_in_the_dialog_clears_the_contac
     qtbot.addWidget(dialog)
     dialog.show()
     [button] = dialog.withdraw_buttons.values()
+    asked = _answer_question("Abbrechen")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert "Telefon und E-Mail dieser Person sofort gelöscht" in asked[0]  # it asks first …
+    assert _rows(db, "SELECT phone FROM participants") == [("06381 1234",)]  # … and »Abbrechen« keeps them
+    assert dialog.phone_edit.text() == "06381 1234"
+    _answer_question("Widerrufen")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert "Telefon und E-Mail wurden entfernt" in dialog.message.text()
     assert dialog.phone_edit.text() == ""
