@@ -94,7 +94,7 @@ def run_templates(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.commands.common import count, fail, output_file_or_exit
+    from app.commands.common import command_name, count, fail, output_file_or_exit
     from app.lessons.package import SUFFIX, PackageError, export_package
 
     target = output_file_or_exit(args.ausgabe, (SUFFIX,))
@@ -105,7 +105,7 @@ def run_export(args: argparse.Namespace) -> int:
     for lesson_id in args.ids:
         lesson = library.by_id(lesson_id)
         if lesson is None:
-            return fail(f"Die Lektion »{lesson_id}« gibt es nicht (siehe »kurslotse lektionen liste«).")
+            return fail(f"Die Lektion »{lesson_id}« gibt es nicht (siehe »{command_name()} lektionen liste«).")
         chosen.append(lesson)
     try:
         packaged = export_package(chosen, target)

@@ -8,6 +8,8 @@ refused or held back (stamped in the future) or nothing could be written (see th
 
 from __future__ import annotations
 
+from app.commands.common import command_name
+
 import argparse
 import sys
 from pathlib import Path
@@ -88,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
                                  renew_id=args.neue_kennung)
             print("\n".join(report.lines()))
             if report.open_conflicts:
-                print("  Konflikte ansehen: kurslotse abgleich --konflikte (oder im Programm: Kurse → Abgleichen …)")
+                print(f"  Konflikte ansehen: {command_name()} abgleich --konflikte (oder im Programm: Kurse → Abgleichen …)")
             if not report.complete:
                 return EXIT_INCOMPLETE
         if args.konflikte:
@@ -103,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 warning = device.clock_warning(conn)
             if warning:
                 print(f"Achtung Uhr: {warning}")
-            print("Abgleichen: kurslotse abgleich ORDNER")
+            print(f"Abgleichen: {command_name()} abgleich ORDNER")
     except (SyncError, DatabaseError, InputError) as error:
         return _fail(str(error))
     finally:
