@@ -196,3 +196,29 @@ def test_kursheft_of_several_ticked_lessons_and_a_plan_in_one_click(qtbot, lesso
     assert done.args == ["ok"]
     text = pdf_text(target)
     assert "Inhalt" in text and text.index(lessons[1].title) < text.rindex(lessons[0].title)
+
+
+def test_booklet_beidseitig_starts_every_lesson_on_a_right_hand_page(qtbot, lessons, monkeypatch, tmp_path: Path):
+    import pypdf
+
+    booklet = open_handout_dialog(None, lessons)
+    qtbot.addWidget(booklet)
+    assert booklet.duplex_box.isEnabled() and not booklet.options().duplex
+    booklet.duplex_box.setChecked(True)
+    assert booklet.options().duplex
+    target = tmp_path / "heft-beidseitig.pdf"
+    _save_as(monkeypatch, target)
+    with qtbot.waitSignal(booklet.job_done, timeout=20000) as done:
+        booklet.save_pdf()
+    assert done.args == ["ok"]
+    reader = pypdf.PdfReader(str(target))
+    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline
+              if not isinstance(item, list) and item.title in {lesson.title for lesson in lessons}]
+    assert len(starts) == len(lessons)
+    assert all(page % 2 == 1 for page in starts), starts  # odd page numbers are right-hand pages
+
+
+def test_single_handout_has_no_beidseitig_choice(qtbot, dialog: HandoutDialog) -> None:
+    assert not dialog.duplex_box.isEnabled()
+    dialog.duplex_box.setChecked(True)
+    assert not dialog.options().duplex

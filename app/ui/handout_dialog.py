@@ -133,6 +133,12 @@ class HandoutDialog(QDialog):
         self.notes_box.setAccessibleName("Notizen für die Kursleitung mitdrucken")
         self.notes_box.setChecked(self.base_options.notes)
         layout.addWidget(self.notes_box)
+        self.duplex_box = QCheckBox("&Beidseitig drucken: jede Lektion beginnt auf einer rechten Seite")
+        self.duplex_box.setAccessibleName("Beidseitig drucken, jede Lektion beginnt auf einer rechten Seite")
+        self.duplex_box.setToolTip("Nur für ein Kursheft: so lässt sich das gedruckte Heft in Lektionen aufteilen.")
+        self.duplex_box.setChecked(self.base_options.duplex)
+        self.duplex_box.setEnabled(self.is_booklet)
+        layout.addWidget(self.duplex_box)
 
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -223,6 +229,8 @@ class HandoutDialog(QDialog):
 
     def _show_contents(self) -> None:
         kind = "Kursheft" if self.is_booklet else "Handout"
+        if hasattr(self, "duplex_box"):
+            self.duplex_box.setEnabled(self.is_booklet)
         self.setWindowTitle(f"{kind} drucken – Kurslotse")
         self.setAccessibleName(f"{kind} drucken")
         if not self.lessons:
@@ -255,6 +263,7 @@ class HandoutDialog(QDialog):
         return HandoutOptions.for_choice(
             self.device_choice(), notes=self.notes_box.isChecked(), organisation=base.organisation,
             logo_path=base.logo_path, course=base.course, date=base.date, trainer=base.trainer,
+            duplex=self.is_booklet and self.duplex_box.isChecked(),
         )
 
     def build_document(self, cancelled: Callable[[], bool] | None = None) -> Document:
