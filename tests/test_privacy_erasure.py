@@ -9,7 +9,7 @@ import random
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.domain.indicators import Period, year_period
+from app.domain.indicators import year_period
 from app.reports import build_report, export, export_raw
 from app.services import context, erasure, people, privacy
 from app.storage import backups
@@ -20,7 +20,7 @@ from tests.privacy_fixtures import NAME, files_with_needles, found_needles, make
 from tests.report_fixtures import LESSONS, demo_db  # noqa: F401
 
 CREATED = dt.datetime(2026, 3, 10, 12, 0)
-PERIOD = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31), "2026")
+PERIOD = year_period(2026)
 
 
 def _xlsx_text(path) -> bytes:  # noqa: ANN001
