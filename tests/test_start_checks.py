@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.services import context, courses
 from app.storage import backups, start_backup
 from app.ui import start_checks
-from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401
 from tests.test_backup_verified import _corrupt_courses_page, _fill
 
 
@@ -69,3 +69,38 @@ def test_later_changes_nothing(qtbot, data_dir):
     start_checks.take_start_backup(window)
     assert backups.database_problem(path) is not None  # nothing was replaced
     assert backups.set_aside_files(path) == []
+
+
+def test_demo_rows_of_an_older_version_are_offered_for_removal(qtbot, db):
+    """The real database holds demo records (older versions wrote them there): one click removes them."""
+    from app.domain.attendance import CourseInput
+    from app.services import demo
+
+    demo.fill(db, years=1)
+    mine = courses.create_course(db, CourseInput(title="Mein echter Kurs"))
+    path = db.path
+    context.close()
+    start_backup._taken_for.discard(path)
+    assert start_checks.real_database_has_demo_rows()
+    window = QWidget()
+    qtbot.addWidget(window)
+    shown = _answer("Demo-Daten entfernen", "OK")
+    start_checks.take_start_backup(window)
+    assert "Demo-Daten" in shown[0] and "Entfernt:" in shown[1]
+    assert [course.id for course in courses.list_courses(context.database())] == [mine]
+    assert not start_checks.real_database_has_demo_rows()
+    assert any(info.reason == "demo" for info in backups.list_backups(path))
+    context.close()
+
+
+def test_the_demo_window_itself_is_not_asked(qtbot, db):
+    from app import paths
+    from app.services import demo
+
+    demo.fill(db, years=1)
+    context.close()
+    paths.enter_demo()
+    try:
+        assert not start_checks.real_database_has_demo_rows()
+    finally:
+        paths.leave_demo(None)

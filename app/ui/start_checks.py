@@ -1,4 +1,5 @@
-"""After the window is up: the rolling start backup, and a clear offer when the database is damaged.
+"""After the window is up: the rolling start backup, a clear offer when the database is damaged, and
+the removal of demo records an older version wrote into the real database.
 
 The start backup checks the database (``quick_check``) before copying it. When it is damaged,
 nothing is copied over the good backups, and the trainer is told what happened and offered the
@@ -26,6 +27,67 @@ def take_start_backup(parent: QWidget | None) -> None:
         return
     if problem is not None:
         offer_good_backup(parent, problem)
+    elif real_database_has_demo_rows():
+        offer_demo_removal(parent)
+
+
+def real_database_has_demo_rows() -> bool:
+    """Demo records that an older version wrote into the real database (read without SQLAlchemy)."""
+    import sqlite3
+
+    from app import paths
+    from app.services.demo import DEMO_META_KEY, DEMO_ORGANISATION_SUFFIX
+    from app.storage.models import TABLE_META, TABLE_ORGANISATION
+    from app.storage.start_backup import database_file
+
+    path = database_file()
+    if paths.in_demo() or path is None or not path.is_file():
+        return False
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        try:
+            marked = connection.execute(f"SELECT 1 FROM {TABLE_META} WHERE key = ?", (DEMO_META_KEY,)).fetchone()
+            named = connection.execute(
+                f"SELECT 1 FROM {TABLE_ORGANISATION} WHERE deleted = 0 AND name LIKE ?",
+                (f"%{DEMO_ORGANISATION_SUFFIX}",)).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return bool(marked or named)
+
+
+def offer_demo_removal(parent: QWidget | None) -> bool:
+    """Explain the demo rows of an older version and remove them in one step (after a backup)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("Demo-Daten in Ihren echten Daten")
+    box.setText("Ihre Datenbank enthält Demo-Daten (erfundene Kurse und Personen), die eine ältere Version "
+                "von Kurslotse dort angelegt hat.")
+    box.setInformativeText("Sollen sie jetzt entfernt werden? Vorher wird eine Sicherung angelegt; Ihre eigenen "
+                           "Kurse und Personen bleiben. Die Demo gibt es weiterhin getrennt: Hilfe → Demo "
+                           "ausprobieren …")
+    remove = box.addButton("Demo-Daten entfernen", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Später", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not remove:
+        return False
+    from app.services import context, demo
+    from app.storage import backups
+    from app.storage.database import DatabaseError
+
+    try:
+        db = context.database()
+        if db.path is not None:
+            backups.create_backup(db.path, "demo")
+        removed = demo.remove_demo_rows(db)
+    except (DatabaseError, backups.BackupError, OSError) as error:
+        QMessageBox.warning(parent, "Demo-Daten entfernen", f"Das ging nicht: {error}")
+        return False
+    QMessageBox.information(parent, "Demo-Daten entfernen",
+                            f"Entfernt: {removed.courses} Kurse, {removed.participants} Personen. "
+                            "Ihre eigenen Einträge sind geblieben.")
+    return True
 
 
 def offer_good_backup(parent: QWidget | None, problem) -> bool:  # noqa: ANN001 - backups.StartProblem
