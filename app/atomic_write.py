@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from app.platform import remove_file, replace_file
+
 log = logging.getLogger(__name__)
 
 
@@ -29,12 +31,12 @@ def write_bytes_atomically(target: Path, data: bytes, mode: int = 0o644) -> None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, target)
+        replace_file(temp_name, target)  # waits out a short lock by a virus scanner or OneDrive
         temp_name = None
     finally:
         if temp_name is not None:
             try:
-                os.unlink(temp_name)
+                remove_file(temp_name)
             except OSError:
                 log.warning("Temporäre Datei %s konnte nicht gelöscht werden", temp_name)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -47,17 +45,10 @@ class Settings:
 
     def save(self) -> None:
         """Write atomically (temp file + rename) so a crash never leaves half a file."""
-        directory = paths.data_dir()
-        fd, tmp = tempfile.mkstemp(prefix=".einstellungen-", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(self), handle, ensure_ascii=False, indent=2)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, directory / SETTINGS_FILE)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from app.atomic_write import write_bytes_atomically
+
+        text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
+        write_bytes_atomically(paths.data_dir() / SETTINGS_FILE, text.encode("utf-8"), 0o600)
 
     def user_lesson_dirs(self) -> list[Path]:
         return [Path(self.user_lesson_dir).expanduser()] if self.user_lesson_dir else []

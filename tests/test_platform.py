@@ -1,0 +1,80 @@
+"""Windows' short file locks (virus scanner, OneDrive, Excel) are waited out, then explained in German.
+
+No Windows machine is available: the lock is injected as the PermissionError Windows raises
+(``winerror`` 32, ERROR_SHARING_VIOLATION) and the platform switch is set for the test.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from app import platform
+from app.atomic_write import write_bytes_atomically
+
+
+def _sharing_violation() -> PermissionError:
+    error = PermissionError(13, "Der Prozess kann nicht auf die Datei zugreifen")
+    error.winerror = 32  # type: ignore[attr-defined]
+    return error
+
+
+@pytest.fixture
+def windows(monkeypatch):
+    monkeypatch.setattr(platform, "IS_WINDOWS", True)
+    monkeypatch.setattr(platform.time, "sleep", lambda seconds: None)
+
+
+def test_a_short_lock_is_waited_out(windows, tmp_path, monkeypatch):
+    target = tmp_path / "bericht.xlsx"
+    target.write_bytes(b"alt")
+    real_replace = os.replace
+    failures = [_sharing_violation(), _sharing_violation()]
+
+    def locked_twice(source, destination):  # noqa: ANN001
+        if failures:
+            raise failures.pop()
+        real_replace(source, destination)
+
+    monkeypatch.setattr(platform.os, "replace", locked_twice)
+    write_bytes_atomically(target, b"neu")
+    assert target.read_bytes() == b"neu"
+    assert failures == []
+    assert [p.name for p in tmp_path.iterdir() if p.name != "daten"] == ["bericht.xlsx"]  # no temp file left
+
+
+def test_a_lasting_lock_gives_a_german_message_and_keeps_the_old_file(windows, tmp_path, monkeypatch):
+    target = tmp_path / "bericht.xlsx"
+    target.write_bytes(b"alt")
+    attempts = []
+
+    def always_locked(source, destination):  # noqa: ANN001
+        attempts.append(destination)
+        raise _sharing_violation()
+
+    monkeypatch.setattr(platform.os, "replace", always_locked)
+    with pytest.raises(platform.FileInUseError) as refused:
+        write_bytes_atomically(target, b"neu")
+    assert "von einem anderen Programm geöffnet" in str(refused.value) and "Excel" in str(refused.value)
+    assert len(attempts) == len(platform.RETRY_DELAYS_S) + 1  # bounded: 7 tries, about two seconds
+    assert target.read_bytes() == b"alt"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "daten"] == ["bericht.xlsx"]
+
+
+def test_other_errors_and_other_systems_are_not_retried(tmp_path, monkeypatch):
+    calls = []
+
+    def denied(source, destination):  # noqa: ANN001
+        calls.append(1)
+        raise _sharing_violation()
+
+    monkeypatch.setattr(platform, "IS_WINDOWS", False)  # Linux: EACCES is a real permission problem
+    monkeypatch.setattr(platform.os, "replace", denied)
+    with pytest.raises(PermissionError) as refused:
+        platform.replace_file(tmp_path / "a", tmp_path / "b")
+    assert not isinstance(refused.value, platform.FileInUseError) and calls == [1]
+
+
+def test_remove_file_accepts_a_file_that_is_already_gone(tmp_path):
+    platform.remove_file(tmp_path / "gibt-es-nicht.tmp")
