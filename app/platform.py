@@ -64,3 +64,21 @@ def remove_file(path: str | os.PathLike[str], sleep: Callable[[float], None] = t
             pass
 
     _with_retry(unlink, Path(path), sleep)
+
+
+def location_key(path: str | os.PathLike[str]) -> str:
+    """Where a file lives, as part of an identity: on Windows without the drive letter.
+
+    A USB stick is E: today and F: tomorrow on the same laptop; the data folder on it is still the
+    same place. UNC paths (``\\\\server\\share``) keep their server and share.
+    """
+    return without_drive_letter(str(Path(path).resolve()), IS_WINDOWS)
+
+
+def without_drive_letter(text: str, windows: bool) -> str:
+    import ntpath
+
+    if not windows:
+        return text
+    drive, rest = ntpath.splitdrive(text)
+    return rest if len(drive) == 2 and drive[1] == ":" else text

@@ -78,3 +78,26 @@ def test_other_errors_and_other_systems_are_not_retried(tmp_path, monkeypatch):
 
 def test_remove_file_accepts_a_file_that_is_already_gone(tmp_path):
     platform.remove_file(tmp_path / "gibt-es-nicht.tmp")
+
+
+@pytest.mark.parametrize(("seen", "key"), [
+    (r"E:\Kurslotse\daten\kurslotse.sqlite3", r"\Kurslotse\daten\kurslotse.sqlite3"),
+    (r"F:\Kurslotse\daten\kurslotse.sqlite3", r"\Kurslotse\daten\kurslotse.sqlite3"),
+    (r"\\server\freigabe\kurslotse.sqlite3", r"\\server\freigabe\kurslotse.sqlite3"),  # UNC keeps its share
+])
+def test_a_stick_is_the_same_place_whatever_its_drive_letter(seen, key):
+    assert platform.without_drive_letter(seen, windows=True) == key
+    assert platform.without_drive_letter(seen, windows=False) == seen  # other systems: the path as it is
+
+
+def test_device_anchor_uses_the_place_without_drive_letter(tmp_path, monkeypatch):
+    """The device id of a database stays when only the drive letter of its stick changed."""
+    from app.storage import device
+
+    database = tmp_path / "kurslotse.sqlite3"
+    database.write_bytes(b"")
+    monkeypatch.setattr(device, "location_key", lambda path: r"\Kurslotse\daten\kurslotse.sqlite3")
+    on_e = device.anchor_for(database)
+    assert device.anchor_for(database) == on_e
+    monkeypatch.setattr(device, "location_key", lambda path: r"\anderer\ordner\kurslotse.sqlite3")
+    assert device.anchor_for(database) != on_e  # a really different place is a different anchor

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from app.platform import location_key
+
 log = logging.getLogger(__name__)
 
 KEY_DEVICE = "sync_device"
@@ -74,7 +76,7 @@ def anchor_for(path: Path | None) -> str:
         inode = os.stat(path).st_ino
     except OSError:
         inode = 0
-    text = "|".join((platform.node(), _machine_id(), str(Path(path).resolve()), str(inode)))
+    text = "|".join((platform.node(), _machine_id(), location_key(path), str(inode)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
