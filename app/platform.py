@@ -82,3 +82,10 @@ def without_drive_letter(text: str, windows: bool) -> str:
         return text
     drive, rest = ntpath.splitdrive(text)
     return rest if len(drive) == 2 and drive[1] == ":" else text
+
+
+def has_display() -> bool:
+    """Whether a window could be shown; on Linux without X11/Wayland (a server, CI) Qt draws offscreen."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -35,3 +35,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def shipped_lessons() -> Path:
     return PROJECT_ROOT / "lektionen"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_qapplication(qapp):  # noqa: ANN001, PT004 - pytest-qt's QApplication for the whole session
+    """A QApplication exists before any command paints in-process, so no QGuiApplication takes its place."""
+    yield qapp

@@ -119,3 +119,24 @@ def output_file_or_exit(text: str, allowed: Sequence[str]) -> Path | int:
         return output_file(text, allowed)
     except OutputFileError as error:
         return fail(str(error), EXIT_USAGE)
+
+
+# ---------------------------------------------------------------------------------- painting
+
+_gui_application = None
+
+
+def gui_application():  # noqa: ANN201 - QGuiApplication (PySide6 is imported only when painting)
+    """The one QGuiApplication that fonts and PDF painting need; without a display Qt draws offscreen."""
+    global _gui_application
+    from app.platform import has_display
+
+    if not has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    existing = QGuiApplication.instance()
+    if existing is not None:
+        return existing
+    _gui_application = QGuiApplication([sys.argv[0] if sys.argv else "kurslotse"])  # kept alive here
+    return _gui_application

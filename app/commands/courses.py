@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -22,15 +21,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               help="nur für diese Person (mehrfach möglich); sonst für alle, die da waren")
     certificates.add_argument("-o", "--ausgabe", required=True, metavar="DATEI.pdf", help="wohin das PDF geschrieben wird")
     certificates.set_defaults(func=run_certificates)
-
-
-def _gui_application():  # noqa: ANN202 - QGuiApplication
-    """Fonts and painting need a QGuiApplication; without a display Qt draws offscreen."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
-    return QGuiApplication.instance() or QGuiApplication([sys.argv[0] if sys.argv else "kurslotse"])
 
 
 def _fail(message: str) -> int:
@@ -78,7 +68,9 @@ def _write(build, target: Path) -> int:  # noqa: ANN001
     from app.commands.common import count
     from app.render.output import OutputError, write_pdf
 
-    _gui_application()
+    from app.commands.common import gui_application
+
+    gui_application()
     try:
         layout = write_pdf(build(), target)
     except OutputError as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -33,15 +32,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--datum", type=parse_date, default=None, metavar="DATUM",
                         help=f"Datum ({DATE_HELP}; Standard: heute)")
     parser.set_defaults(func=run)
-
-
-def ensure_gui_application():
-    """The QGuiApplication fonts and painting need; without a display Qt draws offscreen."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
-    return QGuiApplication.instance() or QGuiApplication([sys.argv[0] if sys.argv else "kurslotse"])
 
 
 def find_lesson(reference: str):
@@ -106,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"Kurslotse: {error}", file=sys.stderr)
         return 1
 
-    ensure_gui_application()
+    from app.commands.common import gui_application
+
+    gui_application()
     from app.render.booklet import build_booklet
     from app.render.handout import HandoutOptions, build_handout
     from app.render.output import write_pdf

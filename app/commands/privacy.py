@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 
 
@@ -74,15 +73,6 @@ def run_people(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gui_application() -> None:
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
-    if QGuiApplication.instance() is None:
-        _gui_application.app = QGuiApplication([sys.argv[0] if sys.argv else "kurslotse"])  # type: ignore[attr-defined]
-
-
 def run_auskunft(args: argparse.Namespace) -> int:
     from app.domain.attendance import InputError
     from app.services import auskunft, context
@@ -105,7 +95,9 @@ def run_auskunft(args: argparse.Namespace) -> int:
             auskunft.write_json(data, target)
             print(f"Geschrieben: {target}")
             return 0
-        _gui_application()
+        from app.commands.common import gui_application
+
+        gui_application()
         from app.render.auskunft import build_auskunft
         from app.render.output import OutputError, write_pdf
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from app.commands.common import DATE_HELP, parse_date
@@ -37,16 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _fail(message: str, code: int = 1) -> int:
     print(f"Kurslotse: {message}", file=sys.stderr)
     return code
-
-
-def _gui_application() -> None:
-    """The PDF renderer needs a QGuiApplication; without a display Qt draws offscreen."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
-    if QGuiApplication.instance() is None:
-        _gui_application.app = QGuiApplication([sys.argv[0] if sys.argv else "kurslotse"])  # type: ignore[attr-defined]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
             return 0
         report = build_report(db, period, args.gemeinde, threshold)
         if suffix == ".pdf":
-            _gui_application()
+            from app.commands.common import gui_application
+
+            gui_application()
         export(report, target)
     except (DatabaseError, ReportInputError, ExportError) as error:
         return _fail(str(error))
