@@ -37,15 +37,21 @@ def _answer(*button_texts: str) -> list[str]:
     return shown
 
 
-def test_damaged_database_is_explained_and_the_good_backup_restored(qtbot, data_dir):
+def _damaged_database_and_window(qtbot, data_dir, courses_count: int):  # noqa: ANN001, ANN202
+    """A database with a good manual backup, then a corrupt page; and a parent window for the dialogs."""
     context.close()
     path = data_dir / "kurslotse.sqlite3"
-    _fill(path, 20)
+    _fill(path, courses_count)
     backups.create_backup(path, "manual")
     _corrupt_courses_page(path)
     start_backup._taken_for.discard(path)
     window = QWidget()
     qtbot.addWidget(window)
+    return path, window
+
+
+def test_damaged_database_is_explained_and_the_good_backup_restored(qtbot, data_dir):
+    path, window = _damaged_database_and_window(qtbot, data_dir, 20)
     shown = _answer("Sicherung wiederherstellen", "OK")
     start_checks.take_start_backup(window)
     assert "beschädigt" in shown[0] and "unbeschädigte Sicherung" in shown[0]
@@ -57,14 +63,7 @@ def test_damaged_database_is_explained_and_the_good_backup_restored(qtbot, data_
 
 
 def test_later_changes_nothing(qtbot, data_dir):
-    context.close()
-    path = data_dir / "kurslotse.sqlite3"
-    _fill(path, 5)
-    backups.create_backup(path, "manual")
-    _corrupt_courses_page(path)
-    start_backup._taken_for.discard(path)
-    window = QWidget()
-    qtbot.addWidget(window)
+    path, window = _damaged_database_and_window(qtbot, data_dir, 5)
     _answer("Später")
     start_checks.take_start_backup(window)
     assert backups.database_problem(path) is not None  # nothing was replaced
