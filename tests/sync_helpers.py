@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from app.domain.attendance import ConsentKind, CourseInput, ParticipantInput, TerminInput
 from app.services import courses, people
 from app.storage.changelog import TABLES
@@ -122,3 +124,26 @@ def all_text(path: Path) -> str:
         return json.dumps(parts, ensure_ascii=False)
     finally:
         conn.close()
+
+
+@pytest.fixture
+def laptops(tmp_path):
+    """``laptops("A")`` makes a laptop with its own SQLite file; all are closed after the test."""
+    made: list[Laptop] = []
+
+    def make(name: str) -> Laptop:
+        laptop = Laptop.create(tmp_path / name, name)
+        made.append(laptop)
+        return laptop
+
+    yield make
+    for laptop in made:
+        laptop.close()
+
+
+@pytest.fixture
+def shared(tmp_path):
+    """The shared folder (a USB stick) the laptops sync through."""
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    return folder

@@ -19,31 +19,10 @@ from app.sync import folder as folder_io
 from app.sync.fileformat import encode_file
 from app.sync.service import SyncError, synchronise
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
-from tests.sync_helpers import Laptop
+from tests.sync_helpers import Laptop, laptops, shared  # noqa: F401 - fixtures
 
 RIGHT = "Glan-Münchweiler 2026"
 TYPO = "Glan-Münchweiler 2062"
-
-
-@pytest.fixture
-def laptops(tmp_path):
-    made: list[Laptop] = []
-
-    def make(name: str) -> Laptop:
-        laptop = Laptop.create(tmp_path / name, name)
-        made.append(laptop)
-        return laptop
-
-    yield make
-    for laptop in made:
-        laptop.close()
-
-
-@pytest.fixture
-def shared(tmp_path):
-    folder = tmp_path / "stick"
-    folder.mkdir()
-    return folder
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -20,28 +20,7 @@ from app.sync.fileformat import decode_file
 from app.sync.folder import scan
 from app.sync.service import SyncError, synchronise
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
-from tests.sync_helpers import START, END, Laptop, all_text, snapshot, sync_state
-
-
-@pytest.fixture
-def laptops(tmp_path):
-    made: list[Laptop] = []
-
-    def make(name: str) -> Laptop:
-        laptop = Laptop.create(tmp_path / name, name)
-        made.append(laptop)
-        return laptop
-
-    yield make
-    for laptop in made:
-        laptop.close()
-
-
-@pytest.fixture
-def shared(tmp_path):
-    folder = tmp_path / "stick"
-    folder.mkdir()
-    return folder
+from tests.sync_helpers import START, END, Laptop, all_text, laptops, shared, snapshot, sync_state  # noqa: F401
 
 
 def test_records_travel_and_second_import_changes_nothing(laptops, shared):

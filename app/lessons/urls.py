@@ -25,7 +25,7 @@ def _scheme(url: str) -> str | None:
 
 
 def shown(text: str) -> str:
-    """*text* with every control or format character written as ⟨U+XXXX⟩, so a message cannot be reordered."""
+    """*text* with each control or format character shown as its code point (⟨U+202E⟩): no reordering."""
     return "".join(f"⟨U+{ord(char):04X}⟩" if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
                    for char in text)
 
