@@ -41,3 +41,47 @@ def shipped_lessons() -> Path:
 def _one_qapplication(qapp):  # noqa: ANN001, PT004 - pytest-qt's QApplication for the whole session
     """A QApplication exists before any command paints in-process, so no QGuiApplication takes its place."""
     yield qapp
+
+
+# --- PostgreSQL (the project office's server) next to SQLite (a trainer's laptop) ------------------
+
+def _must_have_postgres() -> bool:
+    """In CI the PostgreSQL run may not be skipped (issue #18); elsewhere a skip prints its reason."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # noqa: ANN201 - tests.pg_server.PgServer
+    """One throwaway PostgreSQL server for the session (or KURSLOTSE_TEST_PG_URL)."""
+    from tests import pg_server as pg
+
+    server = pg.from_environment()
+    if server is None:
+        reason = pg.why_unavailable()
+        if reason is None:
+            try:
+                server = pg.start_throwaway()
+            except RuntimeError as error:
+                reason = str(error)
+        if server is None:
+            if _must_have_postgres():
+                pytest.fail(f"PostgreSQL-Tests in CI nicht möglich: {reason}")
+            pytest.skip(f"PostgreSQL-Tests übersprungen: {reason}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:  # noqa: ANN001
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, data_dir: Path) -> str:
+    """The same test on a laptop's SQLite file and on a project office's PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{data_dir / 'kurslotse.sqlite3'}"
+    return request.getfixturevalue("pg_url")
