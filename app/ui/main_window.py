@@ -590,6 +590,12 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"Einstellungen konnten nicht gespeichert werden: {error.strerror}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.__dict__.get("_lesson_editors"):  # open lesson editors ask about unsaved changes first
+            from app.ui.editor.launch import close_editors
+
+            if not close_editors(self):  # »Abbrechen« in an editor keeps both windows open
+                event.ignore()
+                return
         if self.session is not None:
             self.session.end()
         job = getattr(self, "_library_job", None)

@@ -47,6 +47,23 @@ def _open(window, folder: Path, note: str = "") -> LessonEditor | None:  # noqa:
     return editor
 
 
+def close_editors(window) -> bool:  # noqa: ANN001 - the main window
+    """Close every open editor before the main window closes; each asks about unsaved changes.
+
+    False when the trainer chose »Abbrechen« in one of them (that editor stays open, the main window
+    too). Editors closed before stay closed: their answer was given.
+    """
+    for editor in list(window.__dict__.get("_lesson_editors", [])):
+        if not editor.isVisible() and not editor.modified:
+            continue
+        editor.show()
+        editor.raise_()
+        if not editor.close():
+            editor.activateWindow()
+            return False
+    return True
+
+
 def edit_lesson(window, lesson=None) -> LessonEditor | None:  # noqa: ANN001
     """Open the current lesson; a shipped one is copied first."""
     lesson = lesson or window.current_lesson()

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
@@ -100,6 +100,9 @@ class LessonEditor(QMainWindow):
         self._preview_timer = self._timer(PREVIEW_PAUSE_MS, lambda: self._start("wand"))
         self._check_timer = self._timer(CHECK_PAUSE_MS, lambda: self._start("pruefung"))
         self._draft_timer = self._timer(DRAFT_PAUSE_MS, self.autosave)
+        application = QCoreApplication.instance()
+        if application is not None:  # the program ends without asking (e.g. logout): the last keys go into the draft
+            application.aboutToQuit.connect(self.autosave)
         for text_box in self.findChildren(QPlainTextEdit):
             text_box.installEventFilter(self)
         self._load_all()
@@ -705,20 +708,32 @@ class LessonEditor(QMainWindow):
     def _ask(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
 
+    def close_question(self) -> str:
+        """The German text of the question asked when the window closes with unsaved changes."""
+        title = self.document.header_value("titel") or self.folder.name
+        return (f"Die Lektion »{title}« hat Änderungen, die noch nicht gespeichert sind.\n\n"
+                "Speichern: die Änderungen kommen in die Lektion.\n"
+                "Verwerfen: die Änderungen gehen verloren.\n"
+                "Abbrechen: der Editor bleibt offen (der Entwurf ist gesichert).")
+
     def _ask_close(self) -> str:
-        box = QMessageBox(QMessageBox.Icon.Question, "Änderungen speichern?",
-                          "Die Lektion hat ungespeicherte Änderungen.", parent=self)
+        box = QMessageBox(QMessageBox.Icon.Question, "Änderungen speichern?", self.close_question(), parent=self)
         save = box.addButton("Speichern", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("Verwerfen", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Abbrechen", QMessageBox.ButtonRole.RejectRole)
+        cancel = box.addButton("Abbrechen", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
         box.exec()
         clicked = box.clickedButton()
         return "speichern" if clicked is save else "verwerfen" if clicked is discard else "abbrechen"
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.modified:
+            self._draft_timer.stop()
+            self.autosave()  # written before the question: a crash or power cut while it is open loses nothing
             answer = self.ask_close()
             if answer == "abbrechen" or (answer == "speichern" and not self.save()):
+                self.status.showMessage("Nicht geschlossen: die Änderungen sind als Entwurf gesichert.", 8000)
                 event.ignore()
                 return
             if answer == "verwerfen":
