@@ -10,10 +10,11 @@ of program may hold the file.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 
 IS_WINDOWS = sys.platform == "win32"
 # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: what a briefly held file gives
@@ -23,6 +24,9 @@ RETRY_DELAYS_S = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8)  # about two seconds in all
 
 class FileInUseError(PermissionError):
     """The file stayed locked by another program; ``str()`` is a German message for the trainer."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)  # without "[Errno 13]" and the quoted path: the message names the file
 
 
 def is_transient_lock(error: OSError) -> bool:
@@ -82,6 +86,95 @@ def without_drive_letter(text: str, windows: bool) -> str:
         return text
     drive, rest = ntpath.splitdrive(text)
     return rest if len(drive) == 2 and drive[1] == ":" else text
+
+
+# File systems on which SQLite's locking is not reliable (its own documentation advises against them).
+NETWORK_FILESYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ncpfs", "9p", "fuse.sshfs", "fuse.rclone", "davfs",
+    "fuse.davfs2", "glusterfs", "ceph", "fuse.gvfsd-fuse",
+})
+DRIVE_REMOTE = 4  # GetDriveTypeW: a network drive mapped to a letter
+
+
+def is_unc(text: str) -> bool:
+    """Whether a Windows path names a network share (``\\\\server\\share``, also in ``\\\\?\\UNC\\`` form)."""
+    text = text.replace("/", "\\")
+    if text.upper().startswith("\\\\?\\UNC\\"):
+        return True
+    return text.startswith("\\\\") and not text.startswith(("\\\\?\\", "\\\\.\\"))
+
+
+def on_network_share(path: str | os.PathLike[str]) -> bool:
+    """Whether *path* lies on a network share, where SQLite can lose or damage data.
+
+    Windows: a UNC path or a drive letter mapped to a share; Linux: a folder on NFS, SMB/CIFS, sshfs
+    and the like (from ``/proc/self/mounts``). Other systems: not detected.
+    """
+    text = os.fspath(path)
+    if IS_WINDOWS:
+        return is_unc(text) or _windows_drive_type(text) == DRIVE_REMOTE
+    text = os.path.abspath(text)
+    if sys.platform.startswith("linux"):
+        try:
+            with open("/proc/self/mounts", encoding="utf-8", errors="replace") as handle:
+                mounts = handle.read()
+        except OSError:
+            return False
+        return filesystem_type(text, mounts) in NETWORK_FILESYSTEMS
+    return False
+
+
+def filesystem_type(path: str, mounts: str) -> str | None:
+    """The type of the file system holding *path*, from the text of ``/proc/self/mounts``."""
+    best, kind = "", None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        # /proc/mounts writes a space as \040 (and tab, newline, backslash likewise as octal)
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def _windows_drive_type(text: str) -> int:
+    import ntpath
+
+    drive = ntpath.splitdrive(text)[0]
+    if drive.startswith("\\\\?\\"):
+        drive = drive[4:]
+    if len(drive) != 2 or drive[1] != ":":
+        return 0
+    try:
+        import ctypes
+
+        return int(ctypes.windll.kernel32.GetDriveTypeW(drive + "\\"))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return 0
+
+
+def sqlite_uri(path: PurePath) -> str:
+    """A ``file:`` URI for ``sqlite3.connect(..., uri=True)`` from an absolute *path* of this system.
+
+    Characters such as ``#``, ``?``, ``%``, spaces and umlauts are percent-encoded; a Windows path
+    becomes ``file:///C:/…``. A UNC path becomes ``file:////server/share/…``: SQLite refuses the
+    ``file://server/…`` form that ``as_uri()`` gives (it allows no authority but ``localhost``).
+    """
+    uri = path.as_uri()
+    if uri.startswith("file://") and not uri.startswith("file:///"):
+        uri = "file:////" + uri[len("file://"):]
+    return uri
+
+
+def sqlite_url(path: PurePath) -> str:
+    """SQLAlchemy address of the SQLite file *path* (``sqlite:///C:\\…`` on Windows).
+
+    SQLAlchemy percent-decodes the file name, so ``%`` is written as ``%25`` (a folder named
+    ``100%`` stays itself); ``?`` would start the options. Backslashes, spaces and umlauts stay.
+    """
+    return "sqlite:///" + str(path).replace("%", "%25").replace("?", "%3F")
 
 
 def has_display() -> bool:

@@ -20,6 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.platform import remove_file, replace_file
+
 log = logging.getLogger(__name__)
 
 BACKUP_DIR_NAME = "sicherungen"
@@ -108,7 +110,7 @@ def copy_database(source: Path, dest: Path) -> None:
             )
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)  # waits out a virus scanner or indexer that holds the new file
         tmp = None
     except sqlite3.DatabaseError as error:
         if "malformed" in str(error) or "not a database" in str(error):
@@ -121,7 +123,7 @@ def copy_database(source: Path, dest: Path) -> None:
         if tmp is not None:
             for path in (tmp, tmp.with_name(tmp.name + "-journal")):
                 try:
-                    path.unlink(missing_ok=True)
+                    remove_file(path)
                 except OSError:
                     log.warning("Temporäre Sicherungsdatei %s konnte nicht gelöscht werden", path)
 
@@ -244,7 +246,11 @@ def prune_backups(db_path: Path, reason: str = "start", keep: int = KEEP_START_B
     for info in same_reason[keep:]:
         if info.path == newest_verified:
             continue  # the last verified backup is always kept
-        info.path.unlink(missing_ok=True)
+        try:
+            remove_file(info.path)
+        except OSError as error:  # held by another program: next start tries again
+            log.warning("Alte Sicherung %s nicht gelöscht: %s", info.path.name, error)
+            continue
         removed.append(info.path)
     return removed
 
@@ -302,9 +308,12 @@ def restore_backup(backup: Path, db_path: Path) -> BackupInfo | None:
     safety = None
     if db_path.exists() and database_problem(db_path) is not None:
         kept = db_path.with_name(f"{db_path.name}.defekt-{dt.datetime.now():%Y%m%d-%H%M%S}")
-        os.replace(db_path, kept)
-        for suffix in ("-wal", "-shm"):
-            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        try:
+            replace_file(db_path, kept)
+            for suffix in ("-wal", "-shm"):
+                remove_file(db_path.with_name(db_path.name + suffix))
+        except OSError as error:
+            raise BackupError(f"Die beschädigte Datenbank ließ sich nicht beiseitelegen: {error}") from error
         log.warning("Beschädigte Datenbank beiseitegelegt: %s", kept)
     elif db_path.exists():
         safety = create_backup(db_path, "restore")
@@ -319,7 +328,7 @@ def restore_backup(backup: Path, db_path: Path) -> BackupInfo | None:
                 dst.close()
         finally:
             src.close()
-    except sqlite3.Error as error:
+    except (sqlite3.Error, OSError) as error:
         raise BackupError(f"Die Wiederherstellung aus {backup.name} ist fehlgeschlagen: {error}") from error
     DAMAGE_FOUND.pop(db_path, None)
     DAMAGE_FOUND.pop(db_path.resolve(), None)
