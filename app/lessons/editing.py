@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.atomic_write import write_bytes_atomically
-from app.lessons.parser import LESSON_FILE, SECTION_NAMES
+from app.lessons.parser import LESSON_FILE, MAX_LESSON_FILE_BYTES, SECTION_NAMES
+from app.lessons.safe_read import UnsafeFile, read_bounded
 
 BOM = "\ufeff"
 # Editor field → the heading written for a new section (the names the format guide uses).
@@ -120,10 +121,11 @@ class LessonDocument:
 
     @classmethod
     def load(cls, path: Path) -> LessonDocument:
+        """Read with the loader's checks: a regular file no larger than the checker accepts."""
         try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise EditError(f"Die Datei {path} ist nicht lesbar ({error.strerror}).") from None
+            data = read_bounded(Path(path), MAX_LESSON_FILE_BYTES)
+        except UnsafeFile as error:
+            raise EditError(f"Die Datei {path} {error}") from None
         return cls.from_bytes(data)
 
     def to_bytes(self) -> bytes:

@@ -15,6 +15,11 @@ is never copied into the lesson folder.
 
 Marks are readable in black and white: a dark red core (prints near black) inside a white halo,
 and numbers in white on a dark disc, sized so they reach 12 pt at the smallest handout size.
+
+Every file is read like the lesson loader reads one (:mod:`app.lessons.safe_read`): regular files
+only, never more than a limit. A raster's size is judged from its header before a pixel is decoded
+(decompression bombs), an SVG passes :func:`app.lessons.svg_safety.check` before it is parsed, and a
+file named by the lesson text must lie inside the lesson folder and be no symlink.
 """
 
 from __future__ import annotations
@@ -28,13 +33,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.atomic_write import write_bytes_atomically
-from app.lessons import svg_safety
+from app.lessons import safe_read, svg_safety
 from app.lessons.svg_checks import FONT_FAMILY, HANDOUT_PICTURE_MM, MIN_PICTURE_TEXT_PT
 
 MARK_KINDS = ("kreis", "pfeil", "nummer", "unschaerfe")
 MARK_LABELS = {"kreis": "Kreis", "pfeil": "Pfeil", "nummer": "Nummer (hier tippen)", "unschaerfe": "Unkenntlich machen"}
 MAX_SIDE = 1400  # a phone screenshot (1080 × 2400) becomes 630 × 1400: sharp at wall and A4 size
 MAX_EMBEDDED_BYTES = 900_000  # the checker allows SVGs up to 1 MB
+MAX_SOURCE_BYTES = 30_000_000  # a photo straight from a phone camera (12 MP JPEG: 3–8 MB)
+MAX_SOURCE_PIXELS = 40_000_000  # judged from the header, before anything is decoded
+MAX_SOURCE_SIDE = 12_000
+MAX_OVERLAY_BYTES = 1_000_000  # the checker's limit for SVG pictures
+RASTER_FORMATS = ("PNG", "JPEG", "MPO")  # MPO: what some phone cameras call their JPEG
 CORE = "#a00000"  # dark red: > 7:1 on white, prints almost black
 HALO = "#ffffff"
 DESC_ID = "kurslotse-markierungen"
@@ -83,20 +93,74 @@ class MarkedPicture:
         return max((m.number for m in self.marks if m.kind == "nummer"), default=0) + 1
 
 
+# --- reading files safely --------------------------------------------------------------------
+
+
+def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a picture the trainer chose (anywhere on the computer): a regular file up to *limit*."""
+    path = Path(path)
+    try:
+        return safe_read.read_bounded(path, limit)
+    except safe_read.UnsafeFile as error:
+        raise MarkupError(f"Die Datei »{path.name}« {error}") from None
+
+
+def inside_lesson(folder: Path, relative: str | Path) -> Path:
+    """The path of *relative* in the lesson folder; :class:`MarkupError` when it leaves the folder or is a symlink."""
+    text = relative.as_posix() if isinstance(relative, Path) else str(relative)  # Windows paths too
+    if not text or ":" in text or text.startswith(("/", "\\")) or "\\" in text:
+        raise MarkupError(f"Der Bildpfad »{text[:80]}« muss relativ zum Lektionsordner sein, z. B. »bilder/bild.png«.")
+    root = Path(folder).resolve()
+    path = Path(folder) / text
+    if not path.resolve().is_relative_to(root):
+        raise MarkupError(f"Der Bildpfad »{text[:80]}« verlässt den Lektionsordner; Bilder müssen im Lektionsordner liegen.")
+    if path.is_symlink():
+        raise MarkupError(f"Das Bild »{text[:80]}« ist eine Verknüpfung (Symlink) und wird nicht geöffnet.")
+    return path
+
+
+def read_in_lesson(folder: Path, relative: str | Path, limit: int = MAX_OVERLAY_BYTES) -> bytes:
+    """The bytes of a file inside the lesson folder, read with the lesson loader's checks."""
+    path = inside_lesson(folder, relative)
+    try:
+        return safe_read.read_bounded(path, limit)
+    except safe_read.UnsafeFile as error:
+        raise MarkupError(f"Das Bild »{str(relative)[:80]}« {error}") from None
+
+
+def decode_raster(data: bytes, name: str = "Das Bild"):
+    """A PNG or JPEG as an upright Pillow image; size and format are judged from the header first."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    # The size is judged below from the header before decoding (as app.lessons.pictures does), so Pillow's
+    # own bomb guard, which refuses without telling the size, is not needed.
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            width, height = image.size
+            if image.format not in RASTER_FORMATS:
+                raise MarkupError(f"{name} ist kein PNG- oder JPEG-Bild (sondern {image.format}).")
+            if width * height > MAX_SOURCE_PIXELS or max(width, height) > MAX_SOURCE_SIDE:
+                raise MarkupError(f"{name} ist mit {width}×{height} Pixeln zu groß "
+                                  f"(höchstens {MAX_SOURCE_PIXELS // 1_000_000} Millionen Pixel).")
+            image.load()  # every pixel: a cut-off file fails here, not later in the renderer
+            return ImageOps.exif_transpose(image)
+    except MarkupError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise MarkupError(f"{name} ist kein lesbares PNG- oder JPEG-Bild.") from None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+        raise MarkupError(f"{name} ist kein lesbares PNG- oder JPEG-Bild (beschädigt oder unvollständig).") from None
+
+
 # --- reading a screenshot --------------------------------------------------------------------
 
 
 def open_screenshot(data: bytes) -> MarkedPicture:
     """A PNG or JPEG screenshot, turned upright and scaled to at most MAX_SIDE pixels."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image
 
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 40_000_000:
-                raise MarkupError("Das Bildschirmfoto ist zu groß (mehr als 40 Millionen Pixel).")
-            image = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise MarkupError("Die Datei ist kein lesbares PNG- oder JPEG-Bild.") from None
+    image = decode_raster(data, "Das Bildschirmfoto").convert("RGB")
     scale = min(1.0, MAX_SIDE / max(image.width, image.height))
     if scale < 1.0:
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
@@ -249,10 +313,12 @@ def _escape(text: str) -> str:
 
 def read_svg(data: bytes) -> MarkedPicture:
     """Open an overlay written by :func:`build_svg` again (the marks stay editable)."""
+    if len(data) > MAX_OVERLAY_BYTES:
+        raise MarkupError("Die Markierungsdatei ist größer als 1 MB und wird nicht geöffnet.")
     try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        raise MarkupError("Die Markierungsdatei ist beschädigt (kein gültiges SVG).") from None
+        root = svg_safety.check(data)  # no entities, no outside references, before anything else
+    except svg_safety.SvgRefused as error:
+        raise MarkupError(f"Die Markierungsdatei {error}") from None
     description = next((e for e in root.iter() if e.tag.endswith("desc") and e.get("id") == DESC_ID), None)
     image = next((e for e in root.iter() if e.tag.endswith("image")), None)
     if description is None or image is None:
@@ -270,10 +336,14 @@ def read_svg(data: bytes) -> MarkedPicture:
                  for m in info.get("marks", []) if m.get("kind") in MARK_KINDS]
     except (ValueError, KeyError, TypeError, AttributeError):
         raise MarkupError("Die Markierungen in der Datei sind beschädigt.") from None
-    picture = MarkedPicture(raster, mime, int(float(root.get("width", "0"))), int(float(root.get("height", "0"))), marks)
-    real = _image(picture)
-    picture.width, picture.height = real.width, real.height
-    return picture
+    from app.lessons.pictures import raster_problem
+
+    problem = raster_problem(raster)  # side limit from the header, then every pixel
+    if problem:
+        raise MarkupError(f"Das eingebettete Bildschirmfoto {problem}")
+    with decode_raster(raster, "Das eingebettete Bildschirmfoto") as real:
+        width, height = real.width, real.height
+    return MarkedPicture(raster, mime, width, height, marks)
 
 
 # --- flattened PNG ------------------------------------------------------------------------------
@@ -338,20 +408,19 @@ def svg_accepted(data: bytes) -> bool:
 def lesson_target(svg_path: Path, png_path: Path) -> Path:
     """The file a lesson should refer to: the crisp SVG if the checker takes it, else the flat PNG."""
     try:
-        data = svg_path.read_bytes()
-    except OSError:
+        data = safe_read.read_bounded(svg_path, MAX_OVERLAY_BYTES)
+    except safe_read.UnsafeFile:
         return png_path
-    return svg_path if svg_accepted(data) and len(data) <= 1_000_000 else png_path
+    return svg_path if svg_accepted(data) else png_path
 
 
 def save(picture: MarkedPicture, folder: Path, name: str) -> tuple[MarkedPicture, Path]:
     """Blur, then write ``bilder/NAME.svg`` and ``bilder/NAME.png``; returns the stored picture and the
     path (relative to *folder*) the lesson should refer to."""
     stored = apply_blur(picture)
-    pictures = Path(folder) / "bilder"
+    pictures = _pictures_dir(folder)
     svg_path, png_path = pictures / f"{name}.svg", pictures / f"{name}.png"
     try:
-        pictures.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(png_path, flatten_png(stored))
         write_bytes_atomically(svg_path, build_svg(stored))
     except OSError as error:
@@ -359,15 +428,35 @@ def save(picture: MarkedPicture, folder: Path, name: str) -> tuple[MarkedPicture
     return stored, lesson_target(svg_path, png_path).relative_to(folder)
 
 
-def overlay_for(folder: Path, target: str) -> Path | None:
-    """The editable overlay of a lesson picture ``bilder/NAME.png`` or ``.svg``, if there is one."""
-    path = Path(folder) / Path(target).with_suffix(".svg")
+def _pictures_dir(folder: Path) -> Path:
+    """``bilder/`` of the lesson, created if needed; refused when it leads out of the lesson folder."""
+    pictures = Path(folder) / "bilder"
     try:
-        if path.is_file() and path.stat().st_size <= 2_000_000 and DESC_ID.encode() in path.read_bytes()[:4000]:
-            return path
-    except OSError:
+        pictures.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise MarkupError(f"Der Ordner {pictures} kann nicht angelegt werden ({error.strerror}).") from None
+    if pictures.is_symlink() or not pictures.resolve().is_relative_to(Path(folder).resolve()):
+        raise MarkupError(f"Der Ordner »bilder« der Lektion ist eine Verknüpfung nach außerhalb ({pictures}); "
+                          "dorthin wird nichts gespeichert.")
+    return pictures
+
+
+def overlay_for(folder: Path, target: str) -> Path | None:
+    """The editable overlay of a lesson picture ``bilder/NAME.png`` or ``.svg``, if there is one.
+
+    Only a regular file inside the lesson folder (no symlink) counts; anything else is no overlay.
+    """
+    try:
+        relative = Path(target).with_suffix(".svg")
+        data = read_in_lesson(folder, relative)
+    except (MarkupError, ValueError):
         return None
-    return None
+    return Path(folder) / relative if DESC_ID.encode() in data[:4000] else None
+
+
+def read_overlay(folder: Path, overlay: Path) -> MarkedPicture:
+    """Open the overlay *overlay* (a path inside *folder*, see :func:`overlay_for`) for editing."""
+    return read_svg(read_in_lesson(folder, Path(overlay).relative_to(folder)))
 
 
 def free_name(folder: Path, base: str) -> str:
@@ -392,31 +481,20 @@ def import_picture(source: Path, folder: Path) -> str:
     suffix = source.suffix.lower()
     if suffix not in pictures.ALLOWED_SUFFIXES:
         raise MarkupError(f"»{source.name}« ist kein PNG-, JPEG- oder SVG-Bild.")
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise MarkupError(f"»{source.name}« ist nicht lesbar ({error.strerror}).") from None
+    data = read_source(source, pictures.MAX_SVG_BYTES if suffix == ".svg" else MAX_SOURCE_BYTES)
     name = free_name(folder, slug(source.stem) or "bild")
-    target_dir = Path(folder) / "bilder"
+    target_dir = _pictures_dir(folder)
     if suffix == ".svg":
-        if len(data) > pictures.MAX_SVG_BYTES:
-            raise MarkupError(f"Das SVG-Bild »{source.name}« ist größer als 1 MB.")
         try:
             svg_safety.check(data)
         except svg_safety.SvgRefused as error:
             raise MarkupError(f"Das Bild »{source.name}« {error}") from None
         target = target_dir / f"{name}.svg"
     else:
-        from PIL import Image, ImageOps, UnidentifiedImageError
+        from PIL import Image
 
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                if image.width * image.height > 40_000_000:
-                    raise MarkupError(f"Das Bild »{source.name}« hat zu viele Pixel.")
-                image = ImageOps.exif_transpose(image)
-                image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise MarkupError(f"»{source.name}« ist kein lesbares Bild.") from None
+        image = decode_raster(data, f"Das Bild »{source.name}«")
+        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
         scale = min(1.0, RASTER_SIDE / max(image.width, image.height))
         if scale < 1.0:
             image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
@@ -429,7 +507,6 @@ def import_picture(source: Path, folder: Path) -> str:
             target = target_dir / f"{name}.jpg"
         data = buffer.getvalue()
     try:
-        target_dir.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(target, data)
     except OSError as error:
         raise MarkupError(f"Das Bild konnte nicht in {target_dir} gespeichert werden ({error.strerror}).") from None

@@ -469,20 +469,19 @@ class LessonEditor(QMainWindow):
             return
         current = self.document.picture(self.step_index, section)
         overlay = markup.overlay_for(self.folder, current.target) if current else None
-        try:
+        try:  # every file is read with the lesson loader's checks (regular file, size, inside the folder)
             if overlay is not None:
-                picture = markup.read_svg(overlay.read_bytes())
+                picture = markup.read_overlay(self.folder, overlay)
                 name = overlay.stem
             else:
                 path = self.choose_file("Bildschirmfoto auswählen", "Bildschirmfotos (*.png *.jpg *.jpeg)")
                 if not path:
                     return
-                picture = markup.open_screenshot(Path(path).read_bytes())
+                picture = markup.open_screenshot(markup.read_source(Path(path)))
                 from app.lessons.editing import slug
                 name = markup.free_name(self.folder, slug(Path(path).stem) or "bildschirmfoto")
-        except (markup.MarkupError, OSError) as error:
-            self.show_note(str(error) if isinstance(error, markup.MarkupError) else
-                           f"Das Bild ist nicht lesbar ({error.strerror}).")
+        except markup.MarkupError as error:
+            self.show_note(str(error))
             return
         result = self.run_markup(picture)
         if result is not None:
