@@ -184,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 create_demo()  # the demo window brings its data along
 
             return run_gui()
+    problem = paths.network_folder_problem()
+    if problem:  # SQLite on a network share: refused before anything is opened (also in the log)
+        log.error("%s", problem)
+        return common.fail(problem)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from app import __app_name__
+from app import __app_name__, platform
 
 ENV_DATA_DIR = "KURSLOTSE_DATEN"
 ENV_DATABASE_URL = "KURSLOTSE_DATENBANK"
@@ -35,11 +35,72 @@ def data_dir() -> Path:
     elif os.environ.get(ENV_DATA_DIR):
         path = Path(os.environ[ENV_DATA_DIR]).expanduser().resolve()
     else:
-        from platformdirs import user_data_dir
-
-        path = Path(user_data_dir(__app_name__, appauthor=False, roaming=True))
+        path = default_data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder; on Windows the local one (``%LOCALAPPDATA%\\Kurslotse``).
+
+    Roaming profiles copy ``AppData\\Roaming`` at every logon and logoff: no place for a database
+    and ten backups. Data an older version kept there is moved over once (see :func:`move_data_folder`).
+    """
+    from platformdirs import user_data_dir
+
+    local = Path(user_data_dir(__app_name__, appauthor=False, roaming=False))
+    if platform.IS_WINDOWS:
+        roaming = Path(user_data_dir(__app_name__, appauthor=False, roaming=True))
+        if roaming != local and not move_data_folder(roaming, local) and _has_content(roaming):
+            return roaming  # not movable now (a file in use): keep working there, try again next start
+    return local
+
+
+def move_data_folder(old: Path, new: Path) -> bool:
+    """Move the data folder *old* to *new* in one rename; whether *new* is the place to use now.
+
+    Nothing is overwritten: when *new* already has content it wins and *old* stays as it is. When the
+    rename fails (another program holds a file; a second Kurslotse still runs) nothing is copied half.
+    """
+    if not _has_content(old) or _has_content(new):
+        return True
+    try:
+        if new.exists():
+            new.rmdir()
+        new.parent.mkdir(parents=True, exist_ok=True)
+        platform.replace_file(old, new)
+    except OSError:
+        return False
+    return True
+
+
+def _has_content(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and any(folder.iterdir())
+    except OSError:
+        return False
+
+
+def network_folder_problem() -> str | None:
+    """A German message when the SQLite file would lie on a network share (``\\\\server\\…``, NFS, SMB).
+
+    SQLite's locking does not work reliably over a network: two laptops can damage the file, and
+    WAL mode does not work there at all. A PostgreSQL address (``--datenbank``) is fine.
+    """
+    url = database_url()
+    if not url.startswith("sqlite:///"):
+        return None
+    folder = data_dir() if _demo_mode or not configured_database_url() else None
+    if folder is None:
+        from urllib.parse import unquote
+
+        folder = Path(unquote(url[len("sqlite:///"):].split("?", 1)[0])).parent
+    if not platform.on_network_share(folder):
+        return None
+    return (f"Der Datenordner {folder} liegt auf einem Netzlaufwerk. Dort kann die Datenbank beschädigt werden "
+            "(SQLite ist für Netzwerkfreigaben nicht geeignet). Bitte einen Ordner auf diesem Rechner wählen "
+            "(z. B. ohne --daten den Standardordner) oder für mehrere Rechner die Synchronisierung über einen "
+            "Ordner bzw. eine PostgreSQL-Datenbank (--datenbank) verwenden.")
 
 
 def enter_demo() -> Path:
@@ -90,7 +151,7 @@ def database_url() -> str:
         configured = configured_database_url()
         if configured:
             return configured
-    return f"sqlite:///{data_dir() / 'kurslotse.sqlite3'}"
+    return platform.sqlite_url(data_dir() / "kurslotse.sqlite3")
 
 
 def masked_url(url: str) -> str:

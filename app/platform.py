@@ -94,6 +94,7 @@ NETWORK_FILESYSTEMS = frozenset({
     "fuse.davfs2", "glusterfs", "ceph", "fuse.gvfsd-fuse",
 })
 DRIVE_REMOTE = 4  # GetDriveTypeW: a network drive mapped to a letter
+MOUNTS_FILE = "/proc/self/mounts"
 
 
 def is_unc(text: str) -> bool:
@@ -116,7 +117,7 @@ def on_network_share(path: str | os.PathLike[str]) -> bool:
     text = os.path.abspath(text)
     if sys.platform.startswith("linux"):
         try:
-            with open("/proc/self/mounts", encoding="utf-8", errors="replace") as handle:
+            with open(MOUNTS_FILE, encoding="utf-8", errors="replace") as handle:
                 mounts = handle.read()
         except OSError:
             return False

@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.platform import remove_file, replace_file
+from app.platform import remove_file, replace_file, sqlite_uri
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class BackupInfo:
 
 def connect_read_only(path: Path, immutable: bool = False) -> sqlite3.Connection:
     """A read-only connection (a URI, so odd characters in Windows paths are escaped properly)."""
-    uri = path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
+    uri = sqlite_uri(path.resolve()) + "?mode=ro" + ("&immutable=1" if immutable else "")
     return sqlite3.connect(uri, uri=True)
 
 

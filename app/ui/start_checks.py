@@ -36,6 +36,7 @@ def real_database_has_demo_rows() -> bool:
     import sqlite3
 
     from app import paths
+    from app.platform import sqlite_uri
     from app.services.demo import DEMO_META_KEY, DEMO_ORGANISATION_SUFFIX
     from app.storage.models import TABLE_META, TABLE_ORGANISATION
     from app.storage.start_backup import database_file
@@ -44,7 +45,7 @@ def real_database_has_demo_rows() -> bool:
     if paths.in_demo() or path is None or not path.is_file():
         return False
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        connection = sqlite3.connect(sqlite_uri(path) + "?mode=ro", uri=True, timeout=2)
         try:
             marked = connection.execute(f"SELECT 1 FROM {TABLE_META} WHERE key = ?", (DEMO_META_KEY,)).fetchone()
             named = connection.execute(
