@@ -116,9 +116,13 @@ def build_parser(prog: str = "kurslotse") -> argparse.ArgumentParser:
     parser.add_argument("--daten", metavar="ORDNER", help="Datenordner (sonst $KURSLOTSE_DATEN oder der übliche Ordner des Systems)")
     parser.add_argument("--demo", action="store_true",
                         help="mit den Demo-Daten arbeiten (eigener Datenordner »demo«, echte Daten bleiben unberührt)")
-    parser.add_argument("--datenbank", metavar="URL",
-                        help="Adresse der Datenbank, z. B. postgresql+psycopg://benutzer@server/kreis "
-                        "(sonst $KURSLOTSE_DATENBANK oder die SQLite-Datei im Datenordner)")
+    database = parser.add_mutually_exclusive_group()
+    database.add_argument("--datenbank", metavar="URL",
+                          help="Adresse der Datenbank, z. B. postgresql+psycopg://benutzer@server/kreis "
+                          "(sonst $KURSLOTSE_DATENBANK oder die SQLite-Datei im Datenordner)")
+    database.add_argument("--datenbank-datei", metavar="DATEI",
+                          help="Adresse der Datenbank aus dieser Datei (erste Zeile; nur für den Eigentümer "
+                          "lesbar) – so steht ein Passwort weder in der Befehlszeile noch in der Umgebung")
     subparsers = parser.add_subparsers(dest="befehl", metavar="BEFEHL", parser_class=GermanArgumentParser,
                                        title="Befehle")
     for name in COMMAND_MODULES:
@@ -162,11 +166,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo_mode = bool(getattr(args, "demo", False))
     paths.set_data_dir(args.daten)
     if demo_mode:
-        if args.datenbank:
+        if args.datenbank or args.datenbank_datei:
             return common.fail("--demo und --datenbank gehen nicht zusammen: die Demo hat ihre eigene Datenbank.",
                                common.EXIT_USAGE)
         paths.enter_demo()
-    paths.set_database_url(args.datenbank)
+    url = args.datenbank
+    if args.datenbank_datei:
+        try:
+            url = common.read_secret_file(args.datenbank_datei, "Datenbank-Datei")
+        except common.SecretFileError as error:
+            return common.fail(str(error), common.EXIT_USAGE)
+    paths.set_database_url(url)
     problem = _database_url_problem()
     if problem:
         return common.fail(problem, common.EXIT_USAGE)
@@ -174,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging()
     except OSError as error:
         return common.fail(f"Der Datenordner {paths.data_dir()} ist nicht beschreibbar ({error.strerror or error}).")
+    problem = paths.network_folder_problem()
+    if problem:  # SQLite on a network share: refused before anything is opened (also in the log)
+        log.error("%s", problem)
+        return common.fail(problem)
     try:
         if getattr(args, "func", None) is None:
             from app.ui.application import run_gui
@@ -184,10 +198,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 create_demo()  # the demo window brings its data along
 
             return run_gui()
-    problem = paths.network_folder_problem()
-    if problem:  # SQLite on a network share: refused before anything is opened (also in the log)
-        log.error("%s", problem)
-        return common.fail(problem)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
@@ -208,11 +218,15 @@ def _database_url_problem() -> str | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    from app.logsetup import add_secret
+
     try:
-        make_url(url)
+        parsed = make_url(url)
     except (ArgumentError, ValueError):
         return (f"»{paths.masked_url(url)}« ist keine gültige Datenbank-Adresse. "
                 "Beispiel: postgresql+psycopg://benutzer@server/kurslotse")
+    add_secret(parsed.password if isinstance(parsed.password, str) else None)  # never in a log line
+    add_secret(parsed.query.get("password") if isinstance(parsed.query.get("password"), str) else None)
     return None
 
 

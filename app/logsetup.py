@@ -3,6 +3,9 @@
 No personal data may reach the log (it would outlive an erasure): the engine hides SQL
 parameters (``hide_parameters``) and :class:`PersonalDataFilter` removes what could still carry
 them — SQL parameter lists, e-mail addresses and phone numbers — from every message and traceback.
+No secret may reach it either: passwords inside database addresses (``user:secret@host``), in
+driver connection strings (``password=…``) and every secret registered with :func:`add_secret`
+(the database password, the sync passphrase) become ``***``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,29 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w:.-])(?:\+|00)?\d[\d /()-]{5,}\d(?![\w:.-])")
 
 
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s'\"]*):[^\s/?#'\"]*@")
+_CONNINFO_PASSWORD = re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'\"]+)")
+_secrets: set[str] = set()
+
+
+def add_secret(secret: str | None) -> None:
+    """Never write *secret* (a password, a passphrase) into the log, wherever it turns up."""
+    if secret and len(secret) >= 3:  # a one- or two-letter "secret" would blank ordinary words
+        _secrets.add(secret)
+
+
+def hide_secrets(text: str) -> str:
+    """*text* with passwords in addresses and connection strings and every registered secret as ``***``."""
+    text = _URL_PASSWORD.sub(r"\1:***@", text)
+    text = _CONNINFO_PASSWORD.sub(r"\1***", text)
+    for secret in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def redact(text: str) -> str:
-    """*text* without SQL parameter lists, e-mail addresses and phone numbers."""
+    """*text* without secrets, SQL parameter lists, e-mail addresses and phone numbers."""
+    text = hide_secrets(text)
     text = _PARAMETERS.sub("[Parameter entfernt]", text)
     text = _EMAIL.sub("[E-Mail entfernt]", text)
     return _PHONE.sub(_phone_or_keep, text)

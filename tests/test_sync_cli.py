@@ -74,6 +74,7 @@ def test_two_data_directories_sync_through_a_folder_with_the_cli(tmp_path, capsy
         folder.mkdir(parents=True)
     secret = tmp_path / "passwort.txt"
     secret.write_text("Nanzdietschweiler-2026\n", encoding="utf-8")
+    secret.chmod(0o600)  # a password file must be readable by its owner only
     _fill(silvia)
     code, out, _err = _in_process(capsys, "--daten", silvia, "abgleich", "--geraetename", "Laptop Silvia")
     assert code == 0 and "Gerätename: »Laptop Silvia«" in out
@@ -118,6 +119,7 @@ def test_two_data_directories_sync_through_a_folder_with_the_cli(tmp_path, capsy
     # the wrong password: refused before anything is written or read, exit code 1; nothing changed
     wrong = tmp_path / "falsch.txt"
     wrong.write_text("geraten", encoding="utf-8")
+    wrong.chmod(0o600)
     before = _rows(hans, "SELECT uuid, title FROM courses")
     folders_before = sorted(p.name for p in stick.iterdir())
     fresh = tmp_path / "neu"
@@ -136,6 +138,7 @@ def test_cli_errors(tmp_path, capsys):
     assert code == 1 and "gibt es nicht" in err
     empty = tmp_path / "leer.txt"
     empty.write_text("\n", encoding="utf-8")
+    empty.chmod(0o600)
     code, _out, err = _in_process(capsys, "--daten", data, "abgleich", tmp_path, "--passwort-datei", empty)
     assert code == 1 and "ist leer" in err
     code, out, _err = _in_process(capsys, "--daten", data, "abgleich")

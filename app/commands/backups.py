@@ -33,7 +33,24 @@ def _backup_file(reference: str, known) -> Path:  # noqa: ANN001 - the listed Ba
     return path  # restore names the missing file in its German message
 
 
+def _server_note(args: argparse.Namespace) -> int | None:
+    """On a database server, backups are the server's job: say so instead of copying files."""
+    from app import server_database
+
+    if not server_database.uses_server():
+        return None
+    note = server_database.backups_note()
+    if args.jetzt or args.wiederherstellen or args.pruefen:
+        print(f"Kurslotse: {note}", file=sys.stderr)
+        return 1
+    print(note)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    server = _server_note(args)
+    if server is not None:
+        return server
     from app.services import context
     from app.storage import backups
     from app.storage.backups import BackupError

@@ -3,7 +3,8 @@
 Exit codes, the same for every command (README, "Befehle"):
 0 done · 1 could not be done (unknown number or lesson, file not writable, database problem) ·
 2 wrong call (unknown option, date or number in the wrong form, output file with a wrong suffix
-or in a folder that does not exist) · 3 ``abgleich`` ran but refused files.
+or in a folder that does not exist) · 3 ``abgleich`` ran but refused files (with several folders:
+1 when at least one folder could not be synced at all, else 3 when one was incomplete).
 """
 
 from __future__ import annotations
@@ -48,6 +49,44 @@ def fail(message: str, code: int = EXIT_FAILED) -> int:
     """Print a German message to stderr and return *code* (``return fail(...)`` in a command)."""
     print(f"Kurslotse: {message}", file=sys.stderr)
     return code
+
+
+# ---------------------------------------------------------------------------------- secrets
+
+
+class SecretFileError(Exception):
+    """A password file cannot be used (missing, empty, readable by others); German message."""
+
+
+def read_secret_file(text: str, what: str) -> str:
+    """The first line of the file *text* (a password or a database address), for scheduled jobs.
+
+    On POSIX the file must be readable by its owner only (like ``~/.pgpass``): a secret that every
+    user of the office computer can read is refused before it is used. *what* names the file in
+    messages, e.g. ``Passwort-Datei``.
+    """
+    path = Path(text).expanduser()
+    try:
+        if os.name == "posix":
+            mode = path.stat().st_mode
+            if mode & 0o077:
+                raise SecretFileError(
+                    f"Die {what} {path} dürfen auch andere Benutzer lesen (Rechte {mode & 0o777:o}). "
+                    f"Sie wurde nicht benutzt. Bitte nur für den Eigentümer lesbar machen:  chmod 600 {path}")
+        content = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SecretFileError(f"Die {what} {path} gibt es nicht.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise SecretFileError(f"Die {what} {path} kann nicht gelesen werden ({reason}).") from None
+    lines = content.splitlines()
+    secret = lines[0].strip() if lines else ""
+    if not secret:
+        raise SecretFileError(f"Die {what} {path} ist leer.")
+    from app.logsetup import add_secret
+
+    add_secret(secret)
+    return secret
 
 
 # ---------------------------------------------------------------------------------- counts

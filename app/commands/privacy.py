@@ -43,6 +43,16 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def _erasure_lines(report) -> list[str]:  # noqa: ANN001 - app.services.erasure.ErasureReport
+    """The erasure report, plus on a database server what the server's own archive still keeps."""
+    from app import server_database
+
+    lines = list(report.lines())
+    if report.erased and server_database.uses_server():
+        lines.append(server_database.ERASURE)
+    return lines
+
+
 def _confirm(question: str) -> bool:
     if not sys.stdin.isatty():
         return False
@@ -130,7 +140,7 @@ def run_erase(args: argparse.Namespace) -> int:
         return _fail(str(error))
     finally:
         context.close()
-    for line in report.lines():
+    for line in _erasure_lines(report):
         print(line)
     return 0
 
@@ -159,6 +169,6 @@ def run_retention(args: argparse.Namespace) -> int:
         return _fail(str(error))
     finally:
         context.close()
-    for line in report.lines():
+    for line in _erasure_lines(report):
         print(line)
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox, QVBoxLayout, QWidget
 
+from app import server_database
 from app.services import context
 from app.storage.backups import BackupError, BackupInfo
 from app.storage.database import DatabaseError
@@ -25,13 +26,18 @@ class BackupDialog(QDialog):
             "der Datenbank. Beim Wiederherstellen wird der jetzige Stand vorher ebenfalls gesichert."
         )
         intro.setWordWrap(True)
+        self.on_server = server_database.uses_server()
+        if self.on_server:  # the project office's PostgreSQL: backups are the server's job
+            intro.setText(server_database.backups_note())
         self.list = QListWidget()
         self.list.setAccessibleName("Vorhandene Sicherungen, neueste zuerst")
         self.list.itemActivated.connect(lambda _item: self.restore_selected())
         self.message = message_label("Meldung")
         buttons = QHBoxLayout()
-        buttons.addWidget(big_button("Jetzt sichern", "Jetzt eine Sicherung anlegen", self.backup_now))
-        buttons.addWidget(big_button("Wiederherstellen …", "Gewählte Sicherung wiederherstellen", self.restore_selected))
+        for button in (big_button("Jetzt sichern", "Jetzt eine Sicherung anlegen", self.backup_now),
+                       big_button("Wiederherstellen …", "Gewählte Sicherung wiederherstellen", self.restore_selected)):
+            button.setEnabled(not self.on_server)
+            buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(big_button("Schließen", "Fenster schließen", self.reject))
         layout = QVBoxLayout(self)
@@ -43,6 +49,9 @@ class BackupDialog(QDialog):
 
     def reload(self) -> None:
         self.list.clear()
+        if self.on_server:
+            self.list.addItem("Keine Sicherungen in Kurslotse: Der Datenbank-Server sichert selbst.")
+            return
         try:
             found = context.list_backups()
         except DatabaseError as error:
