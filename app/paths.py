@@ -155,10 +155,15 @@ def database_url() -> str:
 
 
 def masked_url(url: str) -> str:
-    """*url* with any password replaced by ``***`` – the only form of a database address ever shown or logged."""
+    """*url* with any password replaced by ``***`` – the only form of a database address ever shown or logged.
+
+    Covers ``user:secret@host`` (up to the last ``@`` before the host, so an unencoded ``@`` in the
+    password does not leak its tail) and a ``password=`` query parameter.
+    """
     import re
 
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*):[^@/?#]*@", r"\1:***@", url)
+    url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*):[^/?#]*@", r"\1:***@", url)
+    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", url)
 
 
 def log_file() -> Path:
