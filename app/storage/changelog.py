@@ -24,14 +24,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, delete, event, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from app.domain.attendance import AttendanceStatus, ConsentKind, CourseFormat, DeviceType, Gender, TerminStatus
 from app.storage import device as device_state
-from app.storage.models import SYNCED_MODELS, Base, SyncedRecord
+from app.storage import sqlcompat
+from app.storage.models import (
+    SYNCED_MODELS,
+    Base,
+    SyncConflict,
+    SyncedRecord,
+    SyncErased,
+    SyncField,
+    SyncOp,
+    SyncSuperseded,
+)
 
 ERASE_FIELD = "!erase"  # the operation that erases a person; carries no value
 COUNTER_FIELDS: dict[str, tuple[str, ...]] = {"termine": ("head_count",), "topic_tallies": ("count",)}
@@ -80,6 +90,7 @@ _DEVICE_RE = re.compile(r"^[0-9a-f]{32}$")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_TEXT = 100_000
 MAX_BYTES = 3_000_000
+INT_LIMIT = 2**31  # whole-number fields are 32-bit on a server: the same bound on every laptop
 
 
 def natural_uuid(table: str, parts: Sequence[str]) -> str:
@@ -127,6 +138,21 @@ class SyncedTable:
         """JSON of the database representation of a Python value (not for foreign keys)."""
         binder = self.binders.get(name)
         return dumps(binder(value) if binder is not None and value is not None else value)
+
+    def for_server(self, name: str, value: Any) -> Any:
+        """A value as SQLite stores it (the change log's form) as the Python value a server column takes."""
+        if value is None:
+            return None
+        kind = self.kinds.get(name)
+        if kind == "bool":
+            return bool(value)
+        if kind == "date":
+            return dt.date.fromisoformat(value)
+        if kind == "datetime":
+            return dt.datetime.fromisoformat(value)
+        if kind == "time":
+            return dt.time.fromisoformat(value)
+        return value
 
 
 def _describe(model: type[SyncedRecord]) -> SyncedTable:
@@ -199,7 +225,7 @@ def counter_total(table: str, name: str, held: dict[str, str | None]) -> int | N
              if field_name.startswith(prefix) and value is not None and counter_of(table, field_name)]
     if base is None and not parts:
         return None
-    return max(0, int(base or 0) + sum(int(part or 0) for part in parts))
+    return min(max(0, int(base or 0) + sum(int(part or 0) for part in parts)), INT_LIMIT - 1)
 
 
 def fold_counters(table: str, held: dict[str, str | None]) -> dict[str, str | None]:
@@ -240,7 +266,7 @@ def check_value(table: str, name: str, text: str | None) -> str | None:
     ok = {
         "fk": lambda v: isinstance(v, str) and bool(_UUID_RE.match(v)),
         "bool": lambda v: v in (0, 1) and not isinstance(v, float),
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**62) < v < 2**62,
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and -INT_LIMIT < v < INT_LIMIT,
         "date": lambda v: isinstance(v, str) and bool(_DATE_RE.match(v)) and _parses(v, "%Y-%m-%d"),
         "datetime": lambda v: isinstance(v, str) and bool(_DATETIME_RE.match(v)),
         "time": lambda v: isinstance(v, str) and bool(_TIME_RE.match(v)),
@@ -284,9 +310,8 @@ class Op:
 
 def winners(conn: Connection, record: str) -> dict[str, tuple[int, str, str | None]]:
     """Field -> (hlc, device, value) of the values this record holds now."""
-    rows = conn.exec_driver_sql(
-        "SELECT field, hlc, device, value FROM sync_fields WHERE record_uuid = ?", (record,)
-    ).all()
+    rows = conn.execute(select(SyncField.field, SyncField.hlc, SyncField.device, SyncField.value)
+                        .where(SyncField.record_uuid == record)).all()
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
@@ -294,49 +319,58 @@ def store_local_ops(conn: Connection, ops: Sequence[Op]) -> None:
     """Write this device's operations: change log (outbox), current values, what they replaced."""
     if not ops:
         return
-    conn.exec_driver_sql(
-        "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(op.hlc, op.device, op.table, op.record, op.field, op.value,
-          json.dumps([list(p) for p in op.prev]) if op.prev else "") for op in ops],
-    )
-    values = [(op.record, op.field, op.table, op.hlc, op.device, op.value) for op in ops if op.field != ERASE_FIELD]
-    if values:
-        conn.exec_driver_sql(
-            "INSERT OR REPLACE INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
-            "VALUES (?, ?, ?, ?, ?, ?)", values,
-        )
-    replaced = [(op.record, op.field, hlc, dev) for op in ops for hlc, dev in op.prev]
-    if replaced:
-        conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO sync_superseded (record_uuid, field, hlc, device) VALUES (?, ?, ?, ?)", replaced
-        )
-        conn.exec_driver_sql(
-            "DELETE FROM sync_conflicts WHERE record_uuid = ? AND field = ? AND hlc = ? AND device = ?", replaced
-        )
+    conn.execute(SyncOp.__table__.insert(), [
+        {"hlc": op.hlc, "device": op.device, "table_name": op.table, "record_uuid": op.record, "field": op.field,
+         "value": op.value, "prev": json.dumps([list(p) for p in op.prev]) if op.prev else ""} for op in ops])
+    store_fields(conn, [(op.record, op.field, op.table, op.hlc, op.device, op.value)
+                        for op in ops if op.field != ERASE_FIELD])
+    forget_replaced(conn, [(op.record, op.field, hlc, dev) for op in ops for hlc, dev in op.prev])
+
+
+FIELD_KEY = ("record_uuid", "field")
+STAMP_KEY = ("record_uuid", "field", "hlc", "device")
+
+
+def store_fields(conn: Connection, values: Sequence[tuple[str, str, str, int, str, str | None]]) -> None:
+    """Set the held (table, hlc, device, value) of each (record, field)."""
+    upsert(conn, SyncField, [{"record_uuid": r, "field": f, "table_name": t, "hlc": h, "device": d, "value": v}
+                             for r, f, t, h, d, v in values], FIELD_KEY, ("table_name", "hlc", "device", "value"))
+
+
+def forget_replaced(conn: Connection, replaced: Sequence[tuple[str, str, int, str]]) -> None:
+    """Stamps some device knowingly overwrote: remembered as superseded, never a conflict again."""
+    if not replaced:
+        return
+    rows = [dict(zip(STAMP_KEY, row, strict=True)) for row in replaced]
+    upsert(conn, SyncSuperseded, rows, STAMP_KEY)
+    conn.execute(text("DELETE FROM sync_conflicts WHERE record_uuid = :record_uuid AND field = :field "
+                      "AND hlc = :hlc AND device = :device"), rows)
+
+
+def upsert(conn: Connection, model: type[Base], rows: Sequence[dict[str, Any]], keys: Sequence[str],
+           update_columns: Sequence[str] | None = None) -> int:
+    return sqlcompat.upsert(conn, model.__table__, rows, keys, update_columns)  # type: ignore[arg-type]
 
 
 def erase_record(conn: Connection, table: str, record: str, stamp: Stamp) -> bool:
     """Apply an erasure: personal fields blank everywhere they are kept here; ``False`` if already erased."""
     personal = PERSONAL_FIELDS[table]
-    new = conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO sync_erased (record_uuid, table_name, hlc, device) VALUES (?, ?, ?, ?)",
-        (record, table, stamp[0], stamp[1]),
-    ).rowcount > 0
+    new = upsert(conn, SyncErased, [{"record_uuid": record, "table_name": table, "hlc": stamp[0],
+                                      "device": stamp[1]}], ("record_uuid",)) > 0
     for name, blank in personal.items():
-        conn.exec_driver_sql("UPDATE sync_fields SET value = ? WHERE record_uuid = ? AND field = ?", (blank, record, name))
-        conn.exec_driver_sql("UPDATE sync_ops SET value = ? WHERE record_uuid = ? AND field = ?", (blank, record, name))
-        conn.exec_driver_sql("DELETE FROM sync_conflicts WHERE record_uuid = ? AND field = ?", (record, name))
-    assignments = ", ".join(f"{name} = ?" for name in personal)
-    conn.exec_driver_sql(
-        f"UPDATE {table} SET {assignments}, erased = 1 WHERE uuid = ?",  # noqa: S608 - names from our registry
-        (*[loads(blank) for blank in personal.values()], record),
-    )
+        conn.execute(update(SyncField).where(SyncField.record_uuid == record, SyncField.field == name)
+                     .values(value=blank))
+        conn.execute(update(SyncOp).where(SyncOp.record_uuid == record, SyncOp.field == name).values(value=blank))
+        conn.execute(delete(SyncConflict).where(SyncConflict.record_uuid == record, SyncConflict.field == name))
+    target = Base.metadata.tables[table]
+    conn.execute(update(target).where(target.c.uuid == record).values(
+        {**{name: loads(blank) for name, blank in personal.items()}, "erased": True}))
     return new
 
 
 def erased_records(conn: Connection, records: Iterable[str] | None = None) -> set[str]:
     if records is None:
-        return {row[0] for row in conn.exec_driver_sql("SELECT record_uuid FROM sync_erased")}
+        return set(conn.execute(select(SyncErased.record_uuid)).scalars())
     found: set[str] = set()
     chunk: list[str] = []
     for record in records:
@@ -350,10 +384,7 @@ def erased_records(conn: Connection, records: Iterable[str] | None = None) -> se
 
 
 def _erased_chunk(conn: Connection, chunk: list[str]) -> set[str]:
-    marks = ",".join("?" * len(chunk))
-    return {row[0] for row in conn.exec_driver_sql(
-        f"SELECT record_uuid FROM sync_erased WHERE record_uuid IN ({marks})", tuple(chunk)  # noqa: S608
-    )}
+    return set(conn.execute(select(SyncErased.record_uuid).where(SyncErased.record_uuid.in_(chunk))).scalars())
 
 
 # --------------------------------------------------------------------------- ORM hooks
@@ -373,7 +404,8 @@ def uuid_of(session: Session | None, conn: Connection, table: str, pk: int | Non
         obj = session.identity_map.get(identity_key(_MODEL_BY_TABLE[table], pk))
         if obj is not None and obj.uuid:
             return obj.uuid
-    return conn.exec_driver_sql(f"SELECT uuid FROM {table} WHERE id = ?", (pk,)).scalar()  # noqa: S608
+    target = Base.metadata.tables[table]
+    return conn.execute(select(target.c.uuid).where(target.c.id == pk)).scalar()
 
 
 def _natural_parts(session: Session | None, conn: Connection, target: SyncedRecord) -> list[str] | None:
@@ -399,9 +431,9 @@ def _assign_uuid(_mapper: Any, connection: Connection, target: Any) -> None:
         parts = _natural_parts(session, connection, target)
         if parts is not None:
             candidate = natural_uuid(table, parts)
-            taken = table in _NAME_KEYED and connection.exec_driver_sql(
-                f"SELECT 1 FROM {table} WHERE uuid = ?", (candidate,)  # noqa: S608
-            ).first() is not None
+            found = Base.metadata.tables[table]
+            taken = table in _NAME_KEYED and connection.execute(
+                select(found.c.id).where(found.c.uuid == candidate)).first() is not None
             if not taken:
                 target.uuid = candidate
                 return

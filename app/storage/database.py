@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.paths import masked_url
-from app.storage import backups, changelog, device, migrations
+from app.storage import backups, changelog, device, migrations, sqlcompat
 from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class NewerSchemaError(DatabaseError):
 class Database:
     """An open database: engine, session factory and (for SQLite files) the file path."""
 
-    url: str
+    url: str = field(repr=False)  # may hold a server password: never in a repr or log line
     engine: Engine
     path: Path | None
     sessions: sessionmaker[Session] = field(init=False)
@@ -50,12 +50,27 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         changelog.install(self.sessions)  # every change to synced records becomes operations
 
+    @property
+    def dialect_name(self) -> str:
+        """``sqlite`` (a laptop's file) or ``postgresql`` (a project office's server)."""
+        return self.engine.dialect.name
+
+    @property
+    def is_server(self) -> bool:
+        """A database server: no file here, so no file backups, WAL checkpoints or file locks.
+
+        Backups, point-in-time recovery and the write-ahead log are the server's own business.
+        """
+        return sqlcompat.is_server(self.engine)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A writing session, committed at the end of the block or rolled back on error.
 
         On SQLite it starts with BEGIN IMMEDIATE: a second writer (another thread, e.g. a sync
-        import) waits for the lock instead of failing half-way with »database is locked«.
+        import) waits for the lock instead of failing half-way with »database is locked«. On a
+        server the transaction takes the Kurslotse write lock first (``sqlcompat.take_write_lock``):
+        office users' writes take turns the same way, so none overwrites what another just saved.
         """
         with _german_errors(self.path), self.sessions() as session, session.begin():
             session.connection(execution_options={WRITE_OPTION: True})
@@ -116,16 +131,21 @@ def explain_sqlite_error(error: BaseException, path: Path | None) -> str | None:
 @contextmanager
 def _german_errors(path: Path | None) -> Iterator[None]:
     """Turn file-system trouble during a write into DatabaseError with a German message."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
     try:
         yield
-    except OperationalError as error:
-        message = explain_sqlite_error(error, path)
+    except (OperationalError, InterfaceError) as error:
+        message = explain_sqlite_error(error, path) if path is not None or _is_sqlite_error(error) \
+            else explain_server_error(error)
         if message is None:
             raise
         log.warning("Schreiben in die Datenbank fehlgeschlagen: %s", type(getattr(error, "orig", error)).__name__)
         raise DatabaseError(message) from error
+
+
+def _is_sqlite_error(error: BaseException) -> bool:
+    return isinstance(getattr(error, "orig", error), sqlite3.Error)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -134,6 +154,28 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database).expanduser().resolve()
+
+
+def _configure_server(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get(WRITE_OPTION):
+            sqlcompat.take_write_lock(conn)
+
+
+def explain_server_error(error: BaseException) -> str | None:
+    """German text for a server connection that failed or broke off (``None``: something else)."""
+    text = str(getattr(error, "orig", error)).lower()
+    if any(sign in text for sign in ("server closed the connection", "terminating connection", "connection refused",
+                                     "could not connect", "connection is closed", "consuming input failed",
+                                     "connection timeout", "the connection is lost", "ssl syscall error")):
+        return ("Die Verbindung zum Datenbank-Server ist abgebrochen. Was gerade gespeichert werden sollte, wurde "
+                "vollständig zurückgenommen (nichts ist halb übernommen). Bitte prüfen, ob der Server läuft, und "
+                "es noch einmal versuchen.")
+    if "read-only transaction" in text or "permission denied" in text:
+        return ("Der Datenbank-Server erlaubt diesem Benutzer das Schreiben nicht. Es wurde nichts gespeichert. "
+                "Bitte die Rechte des Datenbank-Benutzers prüfen lassen.")
+    return None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -238,7 +280,9 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
             if path in _damaged:
                 raise DamagedDatabaseError(" ".join(_damaged[path].lines()), _damaged[path])
     try:
-        engine = create_engine(url, hide_parameters=True)
+        server = make_url(url).get_backend_name() != "sqlite"
+        # A server connection may have been closed by the server or a firewall since it was pooled.
+        engine = create_engine(url, hide_parameters=True, pool_pre_ping=server)
     except ImportError as error:  # the dialect's driver (e.g. psycopg) is not installed
         raise DatabaseError(
             f"Für die Datenbank {masked_url(url)} fehlt der Treiber »{error.name or error}«. "
@@ -248,6 +292,8 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
         raise DatabaseError(f"»{masked_url(url)}« ist keine gültige Datenbank-Adresse.") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        _configure_server(engine)
     try:
         with engine.connect() as conn:
             version = migrations.read_version(conn)

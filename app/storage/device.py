@@ -17,9 +17,11 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select, text
 
 from app.platform import location_key
+from app.storage import sqlcompat
+from app.storage.models import LocalMeta
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +84,23 @@ def anchor_for(path: Path | None) -> str:
 
 # --------------------------------------------------------------------------- local_meta access
 
+def server_anchor(conn: Connection) -> str:
+    """Fingerprint of a server database: its object id on the server (a restored copy gets a new one).
+
+    The address it is reached by is left out on purpose: office users may call the same server by
+    different names, and that must not make it look like a copy.
+    """
+    row = conn.execute(text("SELECT oid, datname FROM pg_database WHERE datname = current_database()")).first()
+    marker = f"postgresql|{row[0]}|{row[1]}" if row else "postgresql"
+    return hashlib.sha256(marker.encode("utf-8")).hexdigest()
+
+
 def get_meta(conn: Connection, key: str) -> str | None:
-    return conn.exec_driver_sql("SELECT value FROM local_meta WHERE key = ?", (key,)).scalar()
+    return conn.execute(select(LocalMeta.value).where(LocalMeta.key == key)).scalar()
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
-    conn.exec_driver_sql(
-        "INSERT INTO local_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+    sqlcompat.upsert(conn, LocalMeta.__table__, [{"key": key, "value": value}], ["key"], ["value"])
 
 
 def device_id(conn: Connection) -> str:
@@ -142,7 +152,7 @@ def given_away(conn: Connection) -> list[str]:
 
 def ensure_identity(conn: Connection, path: Path | None) -> str:
     """Create the device id, or renew it when the file now lives somewhere else (a copy)."""
-    anchor = anchor_for(path)
+    anchor = server_anchor(conn) if sqlcompat.is_server(conn) else anchor_for(path)
     stored_anchor = get_meta(conn, KEY_ANCHOR)
     current = get_meta(conn, KEY_DEVICE)
     if not current:

@@ -8,7 +8,10 @@ existing record as operations of this device, so the first sync sends everything
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, text
 
 from app.storage import device
 from app.storage.changelog import dumps, natural_uuid
@@ -46,6 +49,39 @@ DDL = (
         PRIMARY KEY (device))""",
 )
 
+# The same tables on PostgreSQL: its own words for the types SQLite does not check.
+_SERVER_WORDS = (
+    (" WITHOUT ROWID", ""), ("DATETIME", "TIMESTAMP WITHOUT TIME ZONE"), ("DEFAULT 0", "DEFAULT FALSE"),
+    ("id INTEGER NOT NULL,", "id SERIAL NOT NULL,"), ("hlc INTEGER", "hlc BIGINT"), ("size INTEGER", "size BIGINT"),
+    ("mtime_ns INTEGER", "mtime_ns BIGINT"),
+)
+
+
+def ddl_for(dialect: str) -> tuple[str, ...]:
+    """The schema-2 statements in the words of *dialect* (``sqlite`` or ``postgresql``)."""
+    if dialect == "sqlite":
+        return DDL
+    statements = []
+    for statement in DDL:
+        for old, new in _SERVER_WORDS:
+            statement = statement.replace(old, new)
+        statements.append(statement)
+    return tuple(statements)
+
+
+def _stored(value: Any) -> Any:
+    """A value as SQLite stores it (what the change log keeps): a server returns dates and booleans as such."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, memoryview):
+        return bytes(value)
+    return value
+
+
 # The synced tables of schema 1 in parent-first order: fields (all but id, uuid, updated_at), foreign keys.
 V1_TABLES: tuple[tuple[str, tuple[str, ...], dict[str, str]], ...] = (
     ("organisation", ("name", "funding_line", "logo_png", "contact", "created_at", "deleted"), {}),
@@ -81,28 +117,30 @@ V2_NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 
 
 def _uuids(conn: Connection, table: str) -> dict[int, str]:
-    return dict(conn.exec_driver_sql(f"SELECT id, uuid FROM {table}").all())  # noqa: S608 - fixed names
+    return dict(conn.execute(text(f"SELECT id, uuid FROM {table}")).all())  # noqa: S608 - fixed names
 
 
 def _natural_uuids(conn: Connection) -> None:
     """Rewrite UUIDs of records with a natural key (these records have never been synced)."""
-    first = conn.exec_driver_sql("SELECT id FROM organisation ORDER BY deleted, id LIMIT 1").scalar()
+    first = conn.execute(text("SELECT id FROM organisation ORDER BY deleted, id LIMIT 1")).scalar()
     if first is not None:
-        conn.exec_driver_sql("UPDATE organisation SET uuid = ? WHERE id = ?", (natural_uuid("organisation", []), first))
+        conn.execute(text("UPDATE organisation SET uuid = :uuid WHERE id = :id"),
+                     {"uuid": natural_uuid("organisation", []), "id": first})
     foreign = {name: keys for name, _fields, keys in V1_TABLES}
     for table, key in V2_NATURAL_KEYS.items():
         targets = {name: _uuids(conn, foreign[table][name]) for name in key if name in foreign[table]}
         used: set[str] = set()
-        rows = conn.exec_driver_sql(
+        rows = conn.execute(text(
             f"SELECT id, {', '.join(key)} FROM {table} ORDER BY deleted, id"  # noqa: S608
-        ).all()
+        )).all()
         for row in rows:
             parts = [targets[name][value] if name in targets else str(value) for name, value in zip(key, row[1:], strict=True)]
             candidate = natural_uuid(table, parts)
             if candidate in used:
                 continue  # a second record with the same name keeps its random UUID
             used.add(candidate)
-            conn.exec_driver_sql(f"UPDATE {table} SET uuid = ? WHERE id = ?", (candidate, row[0]))  # noqa: S608
+            conn.execute(text(f"UPDATE {table} SET uuid = :uuid WHERE id = :id"),  # noqa: S608
+                         {"uuid": candidate, "id": row[0]})
 
 
 def _record_existing(conn: Connection) -> None:
@@ -111,28 +149,26 @@ def _record_existing(conn: Connection) -> None:
     hlc = device.tick(conn)
     for table, fields, foreign in V1_TABLES:
         targets = {name: _uuids(conn, target) for name, target in foreign.items()}
-        rows = conn.exec_driver_sql(f"SELECT uuid, {', '.join(fields)} FROM {table}").all()  # noqa: S608
+        rows = conn.execute(text(f"SELECT uuid, {', '.join(fields)} FROM {table}")).all()  # noqa: S608
         values = []
         for row in rows:
             for name, raw in zip(fields, row[1:], strict=True):
                 if name in targets:
                     raw = targets[name].get(raw)
-                values.append((row[0], name, table, hlc, me, dumps(raw)))
+                values.append({"record": row[0], "field": name, "table": table, "hlc": hlc, "device": me,
+                               "value": dumps(_stored(raw))})
         if values:
-            conn.exec_driver_sql(
-                "INSERT INTO sync_fields (record_uuid, field, table_name, hlc, device, value) VALUES (?, ?, ?, ?, ?, ?)",
-                values,
-            )
-            conn.exec_driver_sql(
+            conn.execute(text(
+                "INSERT INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
+                "VALUES (:record, :field, :table, :hlc, :device, :value)"), values)
+            conn.execute(text(
                 "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) "
-                "VALUES (?, ?, ?, ?, ?, ?, '')",
-                [(h, d, t, r, f, v) for r, f, t, h, d, v in values],
-            )
+                "VALUES (:hlc, :device, :table, :record, :field, :value, '')"), values)
 
 
 def step(conn: Connection) -> None:
     """Lift a version-1 database to version 2 (inside the migration's transaction)."""
-    for statement in DDL:
-        conn.exec_driver_sql(statement)
+    for statement in ddl_for(conn.dialect.name):
+        conn.execute(text(statement))
     _natural_uuids(conn)
     _record_existing(conn)

@@ -10,7 +10,7 @@ also makes an older Kurslotse refuse files with parts (»neuere Version«) inste
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from app.storage import device
 
@@ -22,19 +22,20 @@ def step(conn: Connection) -> None:
     """Lift a version-2 database to version 3 (inside the migration's transaction)."""
     missing = []
     for table, name in V2_COUNTERS:
-        rows = conn.exec_driver_sql(
-            f"SELECT t.uuid, t.{name} FROM {table} t WHERE NOT EXISTS ("
-            "SELECT 1 FROM sync_fields f WHERE f.record_uuid = t.uuid AND f.field = ?)", (name,),
+        rows = conn.execute(text(
+            f"SELECT t.uuid, t.{name} FROM {table} t WHERE NOT EXISTS ("  # noqa: S608 - fixed names
+            "SELECT 1 FROM sync_fields f WHERE f.record_uuid = t.uuid AND f.field = :field)"), {"field": name},
         ).all()
         missing.extend((uuid, name, table, value) for uuid, value in rows)
     if not missing:
         return
     me = device.device_id(conn)
     hlc = device.tick(conn)
-    values = [(uuid, name, table, hlc, me, "null" if value is None else str(int(value)))
-              for uuid, name, table, value in missing]
-    conn.exec_driver_sql(
-        "INSERT INTO sync_fields (record_uuid, field, table_name, hlc, device, value) VALUES (?, ?, ?, ?, ?, ?)", values)
-    conn.exec_driver_sql(
-        "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) VALUES (?, ?, ?, ?, ?, ?, '')",
-        [(h, d, t, r, f, v) for r, f, t, h, d, v in values])
+    values = [{"record": uuid, "field": name, "table": table, "hlc": hlc, "device": me,
+               "value": "null" if value is None else str(int(value))} for uuid, name, table, value in missing]
+    conn.execute(text(
+        "INSERT INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
+        "VALUES (:record, :field, :table, :hlc, :device, :value)"), values)
+    conn.execute(text(
+        "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) "
+        "VALUES (:hlc, :device, :table, :record, :field, :value, '')"), values)

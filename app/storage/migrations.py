@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, select, update
 
 from app import __version__
 from app.storage import backups, migrate_v2, migrate_v3
-from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO, Base
+from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO, Base, SchemaInfo, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +30,13 @@ def read_version(conn: Connection) -> int | None:
     """The schema version stored in the database, or ``None`` for an empty database."""
     if not inspect(conn).has_table(TABLE_SCHEMA_INFO):
         return None
-    value = conn.execute(text(f"SELECT version FROM {TABLE_SCHEMA_INFO} WHERE id = 1")).scalar()
+    value = conn.execute(select(SchemaInfo.version).where(SchemaInfo.id == 1)).scalar()
     return int(value) if value is not None else None
 
 
 def _write_version(conn: Connection, version: int) -> None:
-    conn.execute(
-        text(
-            f"UPDATE {TABLE_SCHEMA_INFO} SET version = :v, app_version = :a, "
-            "migrated_at = CURRENT_TIMESTAMP WHERE id = 1"
-        ),
-        {"v": version, "a": __version__},
-    )
+    conn.execute(update(SchemaInfo).where(SchemaInfo.id == 1).values(
+        version=version, app_version=__version__, migrated_at=utc_now()))
 
 
 def create_fresh(engine: Engine) -> None:
@@ -53,13 +48,8 @@ def create_fresh(engine: Engine) -> None:
 def create_in(conn: Connection) -> None:
     """Create the current schema and stamp its version inside the caller's (immediate) transaction."""
     Base.metadata.create_all(conn)
-    conn.execute(
-        text(
-            f"INSERT INTO {TABLE_SCHEMA_INFO} (id, version, app_version, migrated_at) "
-            "VALUES (1, :v, :a, CURRENT_TIMESTAMP)"
-        ),
-        {"v": SCHEMA_VERSION, "a": __version__},
-    )
+    conn.execute(SchemaInfo.__table__.insert().values(
+        id=1, version=SCHEMA_VERSION, app_version=__version__, migrated_at=utc_now()))
 
 
 def upgrade(engine: Engine, db_path: Path | None, current: int, target: int | None = None) -> list[int]:

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -48,6 +49,10 @@ TABLE_SYNC_ERASED = "sync_erased"
 TABLE_SYNC_PENDING = "sync_pending"
 TABLE_SYNC_FILES = "sync_files"
 TABLE_SYNC_DEVICES = "sync_devices"
+
+# Clock values (milliseconds << 16) and file sizes/times in nanoseconds exceed 32 bits. SQLite's
+# INTEGER holds 64 bits anyway (the laptops' schema stays exactly as it was); PostgreSQL needs BIGINT.
+WideInteger = Integer().with_variant(BigInteger(), "postgresql")
 
 
 def utc_now() -> dt.datetime:
@@ -266,7 +271,7 @@ class SyncOp(Base):
 
     __tablename__ = TABLE_SYNC_OPS
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hlc: Mapped[int] = mapped_column(Integer, nullable=False)
+    hlc: Mapped[int] = mapped_column(WideInteger, nullable=False)
     device: Mapped[str] = mapped_column(String(36), nullable=False)
     table_name: Mapped[str] = mapped_column(String(40), nullable=False)
     record_uuid: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
@@ -283,7 +288,7 @@ class SyncField(Base):
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40), nullable=False)
-    hlc: Mapped[int] = mapped_column(Integer, nullable=False)
+    hlc: Mapped[int] = mapped_column(WideInteger, nullable=False)
     device: Mapped[str] = mapped_column(String(36), nullable=False)
     value: Mapped[str | None] = mapped_column(Text)
 
@@ -295,7 +300,7 @@ class SyncSuperseded(Base):
     __table_args__ = {"sqlite_with_rowid": False}
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
-    hlc: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hlc: Mapped[int] = mapped_column(WideInteger, primary_key=True)
     device: Mapped[str] = mapped_column(String(36), primary_key=True)
 
 
@@ -306,7 +311,7 @@ class SyncConflict(Base):
     __table_args__ = {"sqlite_with_rowid": False}
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
-    hlc: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hlc: Mapped[int] = mapped_column(WideInteger, primary_key=True)
     device: Mapped[str] = mapped_column(String(36), primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40), nullable=False)
     value: Mapped[str | None] = mapped_column(Text)
@@ -319,7 +324,7 @@ class SyncErased(Base):
     __tablename__ = TABLE_SYNC_ERASED
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40), nullable=False)
-    hlc: Mapped[int] = mapped_column(Integer, nullable=False)
+    hlc: Mapped[int] = mapped_column(WideInteger, nullable=False)
     device: Mapped[str] = mapped_column(String(36), nullable=False)
 
 
@@ -338,8 +343,8 @@ class SyncFile(Base):
     device: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     checksum: Mapped[str] = mapped_column(String(64), nullable=False)
-    size: Mapped[int] = mapped_column(Integer, nullable=False)
-    mtime_ns: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    size: Mapped[int] = mapped_column(WideInteger, nullable=False)
+    mtime_ns: Mapped[int] = mapped_column(WideInteger, nullable=False, default=0)
     ops: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     encrypted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     own: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
