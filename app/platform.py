@@ -178,6 +178,19 @@ def sqlite_url(path: PurePath) -> str:
     return "sqlite:///" + str(path).replace("%", "%25").replace("?", "%3F")
 
 
+def drive_roots() -> dict[str, Path]:
+    """The drive letters in use now and their roots (``{"C": Path("C:\\\\"), "E": …}``); empty off Windows."""
+    if not IS_WINDOWS:
+        return {}
+    try:
+        import ctypes
+
+        mask = int(ctypes.windll.kernel32.GetLogicalDrives())  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return {}
+    return {chr(ord("A") + bit): Path(f"{chr(ord('A') + bit)}:\\") for bit in range(26) if mask & (1 << bit)}
+
+
 def has_display() -> bool:
     """Whether a window could be shown; on Linux without X11/Wayland (a server, CI) Qt draws offscreen."""
     if not sys.platform.startswith("linux"):

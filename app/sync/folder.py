@@ -8,12 +8,14 @@ duplicates; OS junk (``desktop.ini``, ``.DS_Store``, ``._*``, ``Thumbs.db``) is 
 
 from __future__ import annotations
 
+import ntpath
 import os
 import re
-import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import platform
 from app.atomic_write import write_bytes_atomically
 from app.sync.fileformat import SUFFIX
 
@@ -177,9 +179,43 @@ def _write(folder: Path, target: Path, data: bytes) -> Path:
     return target
 
 
+def find_again(remembered: str, own_devices: Iterable[str], drives: Mapping[str, Path] | None = None) -> str:
+    """The remembered sync folder, on whichever drive letter its USB stick has today (Windows).
+
+    A stick that was ``E:`` at the last sync may be ``F:`` now. When ``E:\\Abgleich`` is gone, the
+    same path on the other drives is tried: the one holding this laptop's own sub-folder
+    (``<device-id>/``, written at every sync) is the folder; otherwise a single candidate that looks
+    like a sync folder. With none or several the remembered text stays (the trainer chooses).
+    """
+    drive, rest = ntpath.splitdrive(remembered)
+    if len(drive) != 2 or drive[1] != ":":
+        return remembered
+    drives = platform.drive_roots() if drives is None else drives
+    parts = [part for part in re.split(r"[\\/]", rest) if part]
+    same = drives.get(drive[0].upper())
+    if not drives or (same is not None and same.joinpath(*parts).is_dir()):
+        return remembered  # not Windows, or the stick still has its letter
+    candidates = [root.joinpath(*parts) for letter, root in sorted(drives.items())
+                  if letter.upper() != drive[0].upper()]
+    candidates = [folder for folder in candidates if folder.is_dir()]
+    devices = [device for device in own_devices if device]
+    own = [folder for folder in candidates if any((folder / device).is_dir() for device in devices)]
+    if len(own) == 1:
+        return str(own[0])
+    shared = [folder for folder in candidates if _has_device_folders(folder)]
+    return str(shared[0]) if len(shared) == 1 and not own else remembered
+
+
+def _has_device_folders(folder: Path) -> bool:
+    try:
+        return any(DEVICE_DIR_RE.match(entry.name) and entry.is_dir() for entry in os.scandir(folder))
+    except OSError:
+        return False
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make the rename itself durable (POSIX; Windows has no directory handles for this)."""
-    if sys.platform == "win32":
+    if platform.IS_WINDOWS:
         return
     try:
         fd = os.open(folder, os.O_RDONLY)

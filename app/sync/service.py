@@ -701,9 +701,11 @@ def set_device_name(db: Database, name: str) -> str:
 
 
 def last_folder(db: Database) -> str:
-    """The folder of the last sync on this device ('' if none)."""
+    """The folder of the last sync on this device ('' if none), found again under a new drive letter."""
     with db.engine.connect() as conn:
-        return device_state.get_meta(conn, KEY_LAST_FOLDER) or ""
+        remembered = device_state.get_meta(conn, KEY_LAST_FOLDER) or ""
+        own = [device_state.get_meta(conn, device_state.KEY_DEVICE) or "", *device_state.previous_ids(conn)]
+    return folder_io.find_again(remembered, own) if remembered else ""
 
 
 def remember_folder(db: Database, folder: Path | str) -> None:
