@@ -4,6 +4,8 @@ self-contained (SVG, see :mod:`app.lessons.svg_safety`) and decodable down to th
 from __future__ import annotations
 
 import io
+import os
+import posixpath
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Protocol
@@ -41,6 +43,10 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
     if target.suffix.lower() not in ALLOWED_SUFFIXES:
         problems.error(line, f"Bildformat von »{ref}« wird nicht unterstützt (erlaubt: {', '.join(ALLOWED_SUFFIXES)}).")
         return None
+    case_problem = _case_problem(root, ref)
+    if case_problem:  # Windows and FAT sticks ignore the case, Linux does not: fails on one of them
+        problems.error(line, f"Das Bild »{ref}« {case_problem}")
+        return None
     if not target.exists():
         problems.error(line, f"Das Bild »{ref}« fehlt.")
         # kept (inside the folder, never loaded from elsewhere) so projection and handout
@@ -67,6 +73,33 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
         if target.suffix.lower() == ".svg":
             svg_checks.report_print_problems(folder, target, ref, line, problems)
     return Picture(path=target, alt=picture.alt, line=line)
+
+
+def _case_problem(root: Path, ref: str) -> str | None:
+    """Why *ref* works on one system only: its name differs from the file's in case, or a second
+    file differs from it only in case (one file on Windows, NTFS and FAT sticks; two on Linux)."""
+    current = root
+    written: list[str] = []
+    parts = [part for part in posixpath.normpath(ref).split("/") if part not in ("", ".")]
+    for index, part in enumerate(parts):
+        try:
+            names = os.listdir(current)
+        except OSError:
+            return None  # not a folder, or unreadable: the other checks say so
+        twins = sorted(name for name in names if name != part and name.casefold() == part.casefold())
+        if part not in names:
+            if not twins:
+                return None  # really missing: reported as such
+            actual = "/".join([*written, twins[0], *parts[index + 1:]])
+            return (f"heißt im Lektionsordner »{actual}« (andere Groß-/Kleinschreibung). Unter Windows wird es "
+                    "gefunden, auf anderen Rechnern fehlt es. Bitte den Namen genau so schreiben wie die Datei.")
+        if twins:
+            other = "/".join([*written, twins[0]])
+            return (f"und »{other}« unterscheiden sich nur in der Groß-/Kleinschreibung. Unter Windows und auf "
+                    "USB-Sticks sind das dieselbe Datei (eine überschreibt die andere). Bitte eine davon umbenennen.")
+        written.append(part)
+        current = current / part
+    return None
 
 
 def _content_problem(path: Path, limit: int) -> str | None:
