@@ -5,9 +5,13 @@ Runs in a :class:`~app.ui.background_job.BackgroundJob` thread (QImage painting 
 * while typing, the current step is built from the draft in memory (the same fields the checker
   reads, see tests/test_lesson_writer.py) and painted with the presenter's
   :class:`~app.ui.presenter.step_renderer.StepRenderer` — no file is touched, so it is fast;
+* the handout page follows as fast (:class:`HandoutPreview`): the lesson the checker read last
+  supplies header, links and the other steps; only the step being edited is taken from the draft.
+  The QR codes of the links (most of the handout's cost) are built once per set of links and
+  reused, so a key press costs one layout and one painted page;
 * a moment later the draft is written into a preview copy of the lesson folder in the data
-  directory (the lesson's own file is never touched before "Speichern"), checked with the real
-  checker (:func:`app.lessons.parser.parse_lesson`) and laid out with the handout renderer.
+  directory (the lesson's own file is never touched before "Speichern") and checked with the real
+  checker (:func:`app.lessons.parser.parse_lesson`); its lesson becomes the handout's new base.
 """
 
 from __future__ import annotations
@@ -148,17 +152,100 @@ def render_wall(request: PreviewRequest, renderer) -> PreviewResult | None:  # n
 
 
 def render_check(request: PreviewRequest) -> PreviewResult:
-    """Slow part: every check of the checker (pictures included) and the handout page of the step."""
+    """Slow part: every check of the checker (pictures included); its lesson is the handout preview's base."""
     lesson, _ = check_draft(request.folder, request.text)
     result = PreviewResult(lesson=lesson, problems=list(lesson.problems))
-    if lesson.steps and request.handout:
+    if lesson.steps:
         result.step = min(max(request.step, 0), len(lesson.steps) - 1)
+    if lesson.steps and request.handout:
         result.handout, result.handout_page, result.handout_pages = handout_page(lesson, result.step)
     return result
 
 
-def handout_page(lesson: Lesson, step: int, width_px: int = 420) -> tuple[QImage | None, int, int]:
-    """The handout page on which *step* ends, painted small; (image, page index, page count)."""
+@dataclass
+class HandoutRequest:
+    base: Lesson  # the lesson the checker read last: header, links, the other steps
+    text: bytes  # the draft now
+    step: int
+    folder: Path
+
+
+class HandoutPreview:
+    """The handout page of the step being edited, fast enough to follow the typing.
+
+    Only the edited step is taken from the draft (see :func:`step_from_document`); when the draft
+    has other steps than the base (added, removed or moved), :meth:`render` returns None and the
+    next checker result brings a new base. One job at a time uses an instance (the editor runs
+    handout jobs one after the other), so its cache needs no lock.
+    """
+
+    def __init__(self) -> None:
+        self._tails: dict[tuple, list] = {}
+
+    def lesson_for(self, request: HandoutRequest) -> Lesson | None:
+        """The base lesson with the edited step of the draft, or None when the steps do not match."""
+        document = LessonDocument.from_bytes(request.text)
+        titles = document.step_titles()
+        base = request.base
+        if not titles or len(titles) != len(base.steps):
+            return None
+        index = min(max(request.step, 0), len(titles) - 1)
+        if any(" ".join(titles[i].split()) != " ".join(step.title.split())
+               for i, step in enumerate(base.steps) if i != index):
+            return None
+        lesson = copy.copy(base)
+        lesson.steps = list(base.steps)
+        lesson.steps[index] = step_from_document(document, index, request.folder)
+        return lesson
+
+    def render(self, request: HandoutRequest, width_px: int = 420) -> PreviewResult | None:
+        lesson = self.lesson_for(request)
+        if lesson is None:
+            return None
+        index = min(max(request.step, 0), len(lesson.steps) - 1)
+        image, page, pages = handout_page(lesson, index, width_px, tails=self._tails)
+        return PreviewResult(lesson=None, handout=image, handout_page=page, handout_pages=pages, step=index)
+
+
+def _document_with_cached_codes(lesson: Lesson, tails: dict[tuple, list]):  # noqa: ANN202 - a render Document
+    """``build_handout(lesson)`` with the QR-code blocks of its links built once and reused.
+
+    The handout of a lesson is the handout without links plus the links' blocks before the closing
+    notes; those blocks depend on the links and devices only, so they are cut out of one full build
+    (a lesson without steps: the same header blocks) and kept.
+    """
+    from app.render.handout import build_handout
+
+    bare = copy.copy(lesson)
+    bare.links = []
+    document = build_handout(bare)
+    if not lesson.links:
+        return document
+    key = (tuple(lesson.links), tuple(lesson.devices), lesson.title, lesson.description, tuple(lesson.goals))
+    tail = tails.get(key)
+    if tail is None:
+        empty = copy.copy(lesson)
+        empty.steps = []
+        with_links = build_handout(empty).blocks
+        empty.links = []
+        without = build_handout(empty).blocks
+        if len(with_links) <= len(without):  # nothing printed for the links (e.g. no https address)
+            tail = []
+        else:
+            tail = with_links[len(without) - 1:-1]
+        if len(tails) > 8:
+            tails.clear()
+        tails[key] = tail
+    document.blocks[-1:-1] = tail
+    return document
+
+
+def handout_page(lesson: Lesson, step: int, width_px: int = 420,
+                 tails: dict[tuple, list] | None = None) -> tuple[QImage | None, int, int]:
+    """The handout page on which *step* ends, painted small; (image, page index, page count).
+
+    With *tails* (a cache kept by the caller) the QR codes are built once per set of links.
+    """
     from PySide6.QtGui import QPageLayout
 
     from app.render.document import PageInfo, PaintContext
@@ -168,7 +255,8 @@ def handout_page(lesson: Lesson, step: int, width_px: int = 420) -> tuple[QImage
 
     rect = a4_layout().fullRect(QPageLayout.Unit.Point)
     page_w, page_h = pt(rect.width()), pt(rect.height())
-    layout = build_handout(lesson).layout(page_w, page_h)
+    document = build_handout(lesson) if tails is None else _document_with_cached_codes(lesson, tails)
+    layout = document.layout(page_w, page_h)
     if not layout.pages:
         return None, 0, 0
     upto = copy.copy(lesson)

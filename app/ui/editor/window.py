@@ -27,11 +27,11 @@ from app.ui.background_job import BackgroundJob
 from app.ui.editor import drafts
 from app.ui.editor.forms import HeaderForm, StepForm
 from app.ui.flow_layout import FlowLayout
-from app.ui.editor.preview import (WALL_SIZES, PreviewRequest, PreviewResult, check_draft, remove_preview_folder,
-                                   render_check, render_wall)
+from app.ui.editor.preview import (WALL_SIZES, HandoutPreview, HandoutRequest, PreviewRequest, PreviewResult,
+                                   check_draft, remove_preview_folder, render_check, render_wall)
 
 log = logging.getLogger(__name__)
-PREVIEW_PAUSE_MS = 40  # after the last key; the wall preview follows within ~150 ms (see README)
+PREVIEW_PAUSE_MS = 40  # after the last key; the wall or handout preview follows within ~150 ms (see README)
 CHECK_PAUSE_MS = 250
 DRAFT_PAUSE_MS = 1000
 MERGE_PAUSE_S = 2.0  # typing after a longer pause is its own undo step
@@ -83,7 +83,9 @@ class LessonEditor(QMainWindow):
         self._closing_ok = False
         self.problems: list[Problem] = []
         self.last_result: PreviewResult | None = None
-        self._jobs: dict[str, BackgroundJob | None] = {"wand": None, "pruefung": None}
+        self._jobs: dict[str, BackgroundJob | None] = {"wand": None, "begleitblatt": None, "pruefung": None}
+        self._handout = HandoutPreview()
+        self._base_lesson = None  # the lesson the checker read last: the handout preview's header, links, steps
         self._pending: set[str] = set()
         self._renderer = None
         self._pictures_changed = False
@@ -97,7 +99,7 @@ class LessonEditor(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._build()
-        self._preview_timer = self._timer(PREVIEW_PAUSE_MS, lambda: self._start("wand"))
+        self._preview_timer = self._timer(PREVIEW_PAUSE_MS, self._start_visible_preview)
         self._check_timer = self._timer(CHECK_PAUSE_MS, lambda: self._start("pruefung"))
         self._draft_timer = self._timer(DRAFT_PAUSE_MS, self.autosave)
         application = QCoreApplication.instance()
@@ -268,6 +270,7 @@ class LessonEditor(QMainWindow):
         self.handout_label.setAccessibleName("Vorschau: die Seite des Begleitblatts mit diesem Schritt")
         self.preview_tabs.addTab(self.wall_label, "Wand")
         self.preview_tabs.addTab(self._scrolled(self.handout_label), "Begleitblatt")
+        self.preview_tabs.currentChanged.connect(lambda _i: self.schedule_preview(check=False))
         layout.addWidget(self.preview_tabs, 3)
         caption = QLabel("&Prüfung:")
         self.problem_list = QListWidget()
@@ -510,12 +513,25 @@ class LessonEditor(QMainWindow):
                               Device(self.preview_device.currentData() or Device.ANDROID.value),
                               self.preview_theme.currentData() or "hell", size, handout)
 
+    def handout_visible(self) -> bool:
+        return self.preview_tabs.currentIndex() == 1
+
+    def _start_visible_preview(self) -> None:
+        """Only the preview tab in view is painted while typing; the other one follows when it is shown."""
+        self._start("begleitblatt" if self.handout_visible() else "wand")
+
     def _start(self, kind: str) -> None:
         if self._jobs.get(kind) is not None:
             self._pending.add(kind)
             return
-        request = self._request(handout=True)
-        if kind == "wand":
+        request = self._request(handout=False)
+        if kind == "begleitblatt":
+            if self._base_lesson is None:  # the first checker result starts it
+                return
+            handout = HandoutRequest(self._base_lesson, request.text, request.step, self.folder)
+            preview = self._handout
+            job = BackgroundJob(lambda _p, _c: preview.render(handout), what="der Begleitblatt-Vorschau", parent=self)
+        elif kind == "wand":
             request.pictures_changed, self._pictures_changed = self._pictures_changed, False
             if self._renderer is None:
                 from app.ui.presenter.step_renderer import StepRenderer
@@ -554,12 +570,22 @@ class LessonEditor(QMainWindow):
             else:
                 self.wall_label.setText("Die Lektion hat noch keinen Schritt.")
             return
+        if kind == "begleitblatt":
+            if result is not None and result.handout is not None:  # None: steps changed, the checker brings a new base
+                self.handout_label.setPixmap(QPixmap.fromImage(result.handout))
+                self.preview_tabs.setTabText(1, f"Begleitblatt (Seite {result.handout_page + 1} "
+                                                f"von {result.handout_pages})")
+            return
         self.last_result = result
         self.problems = result.problems
         self._show_problems()
-        if result.handout is not None:
-            self.handout_label.setPixmap(QPixmap.fromImage(result.handout))
-            self.preview_tabs.setTabText(1, f"Begleitblatt (Seite {result.handout_page + 1} von {result.handout_pages})")
+        if result.lesson is not None and result.lesson.steps:
+            self._base_lesson = result.lesson
+            if self.handout_visible():
+                self._start("begleitblatt")
+        elif result.lesson is not None:
+            self._base_lesson = None
+            self.handout_label.setText("Die Lektion hat noch keinen Schritt.")
 
     def _show_problems(self) -> None:
         self.problem_list.clear()
