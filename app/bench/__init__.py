@@ -31,6 +31,7 @@ ROW_MODULES = (
     "app.bench.attendance",
     "app.bench.report",
     "app.bench.sync",
+    "app.bench.editor",
 )
 
 
