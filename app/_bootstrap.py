@@ -25,6 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app import platform
+
 REQUIRED_MODULES = ("PySide6", "sqlalchemy", "qrcode", "PIL", "platformdirs")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STAMP_NAME = "kurslotse-einrichtung.json"
@@ -37,9 +39,7 @@ def _missing_modules() -> list[str]:
 
 
 def _venv_python(venv: Path) -> Path:
-    if os.name == "nt":
-        return venv / "Scripts" / "python.exe"
-    return venv / "bin" / "python"
+    return platform.venv_program(venv, "python")
 
 
 def _say(text: str) -> None:
@@ -114,7 +114,7 @@ def _restart(python: Path, extra_env: dict[str, str] | None = None) -> None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(PROJECT_ROOT), env.get("PYTHONPATH", ""))))
     env.update(extra_env or {})
     argv = [str(python), "-m", "app", *sys.argv[1:]]
-    if os.name == "nt":
+    if platform.IS_WINDOWS:
         # os.execv on Windows neither waits nor quotes arguments (paths with spaces break).
         raise SystemExit(subprocess.call(argv, env=env))
     sys.stdout.flush()
@@ -205,7 +205,7 @@ def _set_up(venv: Path, python: Path, state: str) -> None:
             _say(
                 "Kurslotse: Zum Einrichten fehlt das Python-Modul »venv«.\n"
                 + ("Bitte Python von python.org neu installieren (mit pip)."
-                   if os.name == "nt" else "Bitte einmal ausführen:  sudo apt install python3-venv")
+                   if platform.IS_WINDOWS else "Bitte einmal ausführen:  sudo apt install python3-venv")
                 + "\nund danach Kurslotse erneut starten."
             )
             raise SystemExit(1)

@@ -1,10 +1,16 @@
 """What differs between Windows and the other systems, in one place (no ``sys.platform`` elsewhere).
 
-So far: replacing a file that another program holds open. On Windows a virus scanner, the search
-indexer, OneDrive/Syncthing or a report still open in Excel briefly lock new and replaced files
-("sharing violation"); ``os.replace`` and ``os.unlink`` then fail although a moment later they
-would work. Kurslotse retries a few times within about two seconds, then says in German which kind
-of program may hold the file.
+* Files another program holds open. On Windows a virus scanner, the search indexer,
+  OneDrive/Syncthing or a report still open in Excel briefly lock new and replaced files ("sharing
+  violation"); ``os.replace`` and ``os.unlink`` then fail although a moment later they would work.
+  Kurslotse retries a few times within about two seconds, then says in German which kind of
+  program may hold the file.
+* Places: drive letters that change (a USB stick is E: today, F: tomorrow), network shares (UNC,
+  mapped drives, NFS/SMB) where SQLite is not safe, SQLite addresses of Windows paths.
+* Programs and screens: the layout of a virtual environment, whether a display exists.
+
+Only the standard library is used here: the first-start setup (``app._bootstrap``) needs it before
+any dependency is installed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePath
 
 IS_WINDOWS = sys.platform == "win32"
+IS_LINUX = sys.platform.startswith("linux")
+IS_MACOS = sys.platform == "darwin"
 # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: what a briefly held file gives
 WINDOWS_LOCK_ERRORS = frozenset({5, 32, 33})
 RETRY_DELAYS_S = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8)  # about two seconds in all
@@ -191,8 +199,18 @@ def drive_roots() -> dict[str, Path]:
     return {chr(ord("A") + bit): Path(f"{chr(ord('A') + bit)}:\\") for bit in range(26) if mask & (1 << bit)}
 
 
+def venv_program(venv: Path, name: str) -> Path:
+    """A program inside a virtual environment: ``Scripts\\name.exe`` on Windows, ``bin/name`` elsewhere."""
+    return venv / "Scripts" / f"{name}.exe" if IS_WINDOWS else venv / "bin" / name
+
+
+def peak_memory_mib(maxrss: float) -> float:
+    """``ru_maxrss`` in MiB: macOS reports bytes, Linux KiB."""
+    return maxrss / (1024 * 1024) if IS_MACOS else maxrss / 1024
+
+
 def has_display() -> bool:
     """Whether a window could be shown; on Linux without X11/Wayland (a server, CI) Qt draws offscreen."""
-    if not sys.platform.startswith("linux"):
+    if not IS_LINUX:
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import os
-import sys
+
+from app.platform import IS_LINUX
 
 # soname -> Debian/Ubuntu package that provides it
 LINUX_QT_LIBRARIES: dict[str, str] = {
@@ -37,7 +38,7 @@ def missing_linux_packages() -> list[str]:
 
 def gui_problem() -> str | None:
     """A German explanation why no window can be shown, or ``None`` if all is well."""
-    if not sys.platform.startswith("linux"):
+    if not IS_LINUX:
         return None
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform.startswith(("offscreen", "minimal", "vnc")):

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.platform import peak_memory_mib
+
 ROW_MODULES = (
     "app.bench.startup",
     "app.bench.presenter",
@@ -177,7 +179,7 @@ def _finished(argv: list[str], returncode: int, out, err, elapsed: float, cpu: f
 
 def _mib(maxrss: float) -> float:
     """ru_maxrss in MiB: the kernel reports bytes on macOS, KiB on Linux."""
-    return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+    return peak_memory_mib(maxrss)
 
 
 def peak_of(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
@@ -17,10 +16,9 @@ def _application():  # noqa: ANN202 - QApplication
 
     app = QApplication.instance()
     if app is None:
-        headless = sys.platform.startswith("linux") and not (
-            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-        )
-        if headless:
+        from app.platform import has_display
+
+        if not has_display():
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication([])
     return app

@@ -99,9 +99,10 @@ def _launcher_rows(env: dict[str, str], runs: int) -> list[Row]:
     Compared with ``.venv/bin/kurslotse`` itself in the same run: the launcher may cost at most 30 %.
     """
     from app._bootstrap import PROJECT_ROOT, _venv_python, environment_state
+    from app.platform import venv_program
 
     venv = PROJECT_ROOT / ".venv"
-    script = venv / ("Scripts/kurslotse.exe" if os.name == "nt" else "bin/kurslotse")
+    script = venv_program(venv, "kurslotse")
     base = Path(getattr(sys, "_base_executable", "") or "")
     if not script.exists() or not base.is_file() or environment_state(venv, PROJECT_ROOT) != "ready" \
             or Path(sys.executable).resolve().parent != _venv_python(venv).resolve().parent:

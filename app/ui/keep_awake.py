@@ -15,7 +15,8 @@ is available (no session bus, no screen saver service) presenting simply goes on
 from __future__ import annotations
 
 import logging
-import sys
+
+from app import platform
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class DisplayKeeper:
         """Ask the system to keep the display on; returns whether it agreed."""
         if self.holding:
             return True
-        if sys.platform == "win32":
+        if platform.IS_WINDOWS:
             self._windows_held = _windows_state(ES_CONTINUOUS | ES_DISPLAY_REQUIRED | ES_SYSTEM_REQUIRED)
             return self._windows_held
         self._held = _inhibit(self.application, reason)
