@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.atomic_write import write_bytes_atomically
-from app.lessons.parser import LESSON_FILE, MAX_LESSON_FILE_BYTES, SECTION_NAMES
+from app.lessons.parser import ID_PATTERN, LESSON_FILE, MAX_LESSON_FILE_BYTES, SECTION_NAMES
 from app.lessons.safe_read import UnsafeFile, read_bounded
 
 BOM = "\ufeff"
@@ -681,3 +681,51 @@ def copy_lesson(source: Path, root: Path, taken: set[str], today: dt.date | None
     document.add_header_comment(origin)
     document.save(folder / LESSON_FILE)
     return folder
+
+
+def rename_lesson(folder: Path, document: LessonDocument, new_id: str, taken: dict[str, str]) -> Path:
+    """Give the lesson in *folder* the id *new_id*: the ``id:`` line and the folder name change together.
+
+    *document* is the text to write with the new id (the editor's current text: renaming saves it).
+    *taken* maps the ids of the other known lessons to their titles. Everything is checked before
+    anything is written; if the folder cannot be renamed, the file is put back as it was.
+    Returns the new folder.
+    """
+    folder = Path(folder)
+    new_id = new_id.strip()
+    if not new_id:
+        raise EditError("Bitte eine Kennung eingeben.")
+    if len(new_id) > 60 or not ID_PATTERN.match(new_id):
+        suggestion = slug(new_id)
+        raise EditError(f"»{new_id[:60]}« ist keine gültige Kennung: nur Kleinbuchstaben a–z, Ziffern und einzelne "
+                        f"Bindestriche, höchstens 60 Zeichen (zum Beispiel »{suggestion}«).")
+    if new_id == folder.name and document.header_value("id") == new_id:
+        return folder
+    if new_id in taken:
+        raise EditError(f"Die Kennung »{new_id}« hat schon die Lektion »{taken[new_id]}«. Jede Kennung gibt es nur "
+                        "einmal; bitte eine andere wählen.")
+    target = folder.parent / new_id
+    if target != folder and (target.exists() or target.is_symlink()):
+        raise EditError(f"Im Lektionsordner gibt es schon einen Ordner »{new_id}« ({target}); bitte eine andere "
+                        "Kennung wählen.")
+    path = folder / LESSON_FILE
+    renamed = document.copy()
+    renamed.set_header_value("id", new_id)
+    try:
+        before = read_bounded(path, MAX_LESSON_FILE_BYTES)
+    except UnsafeFile as error:
+        raise EditError(f"Die Datei {path} {error}") from None
+    renamed.save(path)
+    if target == folder:
+        return folder
+    try:
+        folder.rename(target)
+    except OSError as error:
+        try:
+            write_bytes_atomically(path, before)
+        except OSError:
+            pass
+        raise EditError(f"Der Ordner {folder} konnte nicht in »{new_id}« umbenannt werden ({error.strerror}); "
+                        "vielleicht ist eine Datei daraus gerade in einem anderen Programm geöffnet. "
+                        "Es wurde nichts geändert.") from None
+    return target

@@ -212,6 +212,7 @@ class HeaderForm(QWidget):
 
     value_edited = Signal(str, str)  # header key, value ("" removes the key)
     list_edited = Signal(str, list)  # header key, entries
+    rename_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,7 +220,13 @@ class HeaderForm(QWidget):
         form = QFormLayout(self)
         self.lesson_id = QLabel()
         self.lesson_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("Kennung (id):", self.lesson_id)
+        self.rename_button = QPushButton("Kennung ändern …")
+        self.rename_button.setAccessibleName("Kennung der Lektion ändern (benennt auch den Ordner um)")
+        self.rename_button.clicked.connect(self.rename_requested)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.lesson_id, 1)
+        id_row.addWidget(self.rename_button)
+        form.addRow("Kennung (id):", id_row)
         self.fields: dict[str, QLineEdit] = {}
         for key, label in (("titel", "&Titel"), ("beschreibung", "&Beschreibung"), ("autor", "&Autor")):
             edit = QLineEdit()

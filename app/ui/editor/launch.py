@@ -35,6 +35,8 @@ def _open(window, folder: Path, note: str = "") -> LessonEditor | None:  # noqa:
         QMessageBox.warning(window, "Lektion bearbeiten", str(error))
         return None
     editor.saved.connect(lambda _folder: window.reload_library())
+    editor.taken_ids = lambda: {lesson.id: lesson.title for lesson in window.library.lessons
+                                if Path(lesson.folder) != editor.folder}
     editors.append(editor)
 
     def forget() -> None:  # a closed editor is let go (its draft and preview copy are already handled)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
-                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea,
+                               QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from app.domain.lesson import Device, Problem, Severity
 from app.lessons import markup
-from app.lessons.editing import PICTURE_FIELDS, EditError, LessonDocument, PictureRef
+from app.lessons.editing import PICTURE_FIELDS, EditError, LessonDocument, PictureRef, rename_lesson
 from app.lessons.parser import LESSON_FILE
 from app.ui.background_job import BackgroundJob
 from app.ui.editor import drafts
@@ -95,6 +95,9 @@ class LessonEditor(QMainWindow):
         self.choose_file: Callable[[str, str], str] = self._choose_file
         self.choose_target: Callable[[str, str, str], str] = self._choose_target
         self.run_markup: Callable[[markup.MarkedPicture], markup.MarkedPicture | None] = self._run_markup
+        self.ask_text: Callable[[str, str, str], str | None] = self._ask_text
+        # ids of the other known lessons → titles (the main window sets it from its library)
+        self.taken_ids: Callable[[], dict[str, str]] = dict
 
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -174,6 +177,7 @@ class LessonEditor(QMainWindow):
         self.header_form = HeaderForm()
         self.header_form.value_edited.connect(self._edit_header)
         self.header_form.list_edited.connect(self._edit_header_list)
+        self.header_form.rename_requested.connect(lambda: self.change_id())
         # short names for the widgets a trainer types into (tests and jump-to-problem use them)
         self.step_title, self.section_texts = self.step_form.title, self.step_form.section_texts
         self.box_texts, self.picture_rows = self.step_form.box_texts, self.step_form.picture_rows
@@ -657,6 +661,48 @@ class LessonEditor(QMainWindow):
         self._update_title()
         self.status.showMessage(f"Gespeichert: {self.path}", 5000)
         self.saved.emit(self.folder)
+        return True
+
+    def _ask_text(self, title: str, label: str, value: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, text=value)
+        return text if ok else None
+
+    def change_id(self, new_id: str | None = None) -> bool:
+        """Give the lesson a new id; the folder is renamed with it and the lesson is saved."""
+        current = self.document.header_value("id") or self.folder.name
+        if new_id is None:
+            new_id = self.ask_text("Kennung ändern", "Neue Kennung (nur a–z, Ziffern und Bindestriche; "
+                                                     "der Ordner der Lektion bekommt denselben Namen):", current)
+            if new_id is None:
+                return False
+        if self.modified and not self.ask("Kennung ändern", "Dabei wird die Lektion mit allen Änderungen gespeichert. "
+                                                            "Fortfahren?"):
+            return False
+        for timer in (self._preview_timer, self._check_timer, self._draft_timer):
+            timer.stop()
+        for job in self._jobs.values():  # they read the old folder
+            if job is not None:
+                job.wait(10000)
+        old = self.folder
+        try:
+            folder = rename_lesson(old, self.document, new_id, self.taken_ids())
+        except EditError as error:
+            self.show_note(str(error))
+            self.schedule_preview()
+            return False
+        drafts.discard_draft(old)
+        remove_preview_folder(old)
+        self.folder, self.path = folder, folder / LESSON_FILE
+        self.document = LessonDocument.load(self.path)
+        self.saved_text = self.document.text
+        self.undo_stack.clear()  # an undo across the rename would bring back the old id in the new folder
+        self._base_lesson = None
+        self._load_all()
+        self._update_title()
+        self.banner.hide()
+        self.status.showMessage(f"Neue Kennung »{new_id.strip()}«; die Lektion liegt jetzt in {folder}.", 10000)
+        self.saved.emit(folder)
+        self.schedule_preview()
         return True
 
     def _choose_target(self, title: str, suggested: str, pattern: str) -> str:
