@@ -34,6 +34,7 @@ ROW_MODULES = (
     "app.bench.report",
     "app.bench.sync",
     "app.bench.editor",
+    "app.bench.office",
 )
 
 
