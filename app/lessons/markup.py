@@ -215,6 +215,60 @@ def apply_blur(picture: MarkedPicture) -> MarkedPicture:
                          [m for m in picture.marks if m.kind != "unschaerfe"])
 
 
+# --- turning and cutting: the raster and the marks move together --------------------------------
+
+MIN_CROP_SIDE = 40  # pixels: a smaller cut-out is a slip of the mouse, not a picture
+
+
+def rotate(picture: MarkedPicture, clockwise: bool = True) -> MarkedPicture:
+    """The screenshot turned by a quarter (e.g. a landscape screenshot saved upright); marks turn with it."""
+    from PIL import Image
+
+    image = _image(picture).transpose(Image.Transpose.ROTATE_270 if clockwise else Image.Transpose.ROTATE_90)
+    width, height = picture.width, picture.height
+
+    def turn(x: float, y: float) -> tuple[float, float]:
+        return (height - y, x) if clockwise else (y, width - x)
+
+    marks = []
+    for mark in picture.marks:
+        x1, y1 = turn(mark.x1, mark.y1)
+        x2, y2 = turn(mark.x2, mark.y2) if mark.kind != "nummer" else (0.0, 0.0)
+        marks.append(Mark(mark.kind, x1, y1, x2, y2, mark.number))
+    raster, mime = _encode(image)
+    return MarkedPicture(raster, mime, image.width, image.height, marks)
+
+
+def crop(picture: MarkedPicture, x1: float, y1: float, x2: float, y2: float) -> MarkedPicture:
+    """Only the box (x1,y1)-(x2,y2) of the screenshot stays; marks outside it are dropped, the others move."""
+    left, right = sorted((min(max(x1, 0), picture.width), min(max(x2, 0), picture.width)))
+    top, bottom = sorted((min(max(y1, 0), picture.height), min(max(y2, 0), picture.height)))
+    left, top, right, bottom = round(left), round(top), round(right), round(bottom)
+    if right - left < MIN_CROP_SIDE or bottom - top < MIN_CROP_SIDE:
+        raise MarkupError(f"Der Ausschnitt ist zu klein (mindestens {MIN_CROP_SIDE} × {MIN_CROP_SIDE} Pixel); "
+                          "bitte einen größeren Rahmen ziehen.")
+    image = _image(picture).crop((left, top, right, bottom))
+    width, height = right - left, bottom - top
+
+    def inside(x: float, y: float) -> bool:
+        return 0 <= x <= width and 0 <= y <= height
+
+    marks = []
+    for mark in picture.marks:
+        moved = Mark(mark.kind, mark.x1 - left, mark.y1 - top, mark.x2 - left if mark.kind != "nummer" else 0.0,
+                     mark.y2 - top if mark.kind != "nummer" else 0.0, mark.number)
+        if mark.kind == "nummer":
+            keep = inside(moved.x1, moved.y1)
+        elif mark.kind == "pfeil":
+            keep = inside(moved.x2, moved.y2)  # the tip is what the arrow points at
+        else:  # a circle stays when its centre is in the cut-out
+            keep = inside((moved.x1 + moved.x2) / 2, (moved.y1 + moved.y2) / 2)
+        if keep:
+            marks.append(moved)
+    raster, mime = _encode(image)
+    return MarkedPicture(raster, mime, width, height, marks)
+
+
 def _box(mark: Mark, picture: MarkedPicture) -> tuple[int, int, int, int]:
     left, right = sorted((mark.x1, mark.x2))
     top, bottom = sorted((mark.y1, mark.y2))

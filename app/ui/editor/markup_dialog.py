@@ -30,7 +30,7 @@ class MarkCanvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Bildschirmfoto zum Markieren")
         self.setAccessibleDescription("Pfeiltasten bewegen das Fadenkreuz (mit Umschalt in großen Schritten), "
-                                      "Eingabe setzt die Markierung; Pfeil und Unkenntlich machen brauchen zweimal "
+                                      "Eingabe setzt die Markierung; Pfeil, Unkenntlich machen und Zuschneiden brauchen zweimal "
                                       "Eingabe: Anfang und Ende.")
         self.point = QPointF(0, 0)  # keyboard crosshair, in picture pixels
         self._anchor: QPointF | None = None
@@ -99,7 +99,7 @@ class MarkCanvas(QWidget):
                 painter.drawLine(self._press, self._current)
             elif self.tool == "kreis":
                 painter.drawEllipse(QRectF(self._press, self._current).normalized())
-            elif self.tool == "unschaerfe":
+            elif self.tool in ("unschaerfe", "zuschneiden"):
                 painter.drawRect(QRectF(self._press, self._current).normalized())
         if self.hasFocus():
             centre = self._to_widget(self.point)
@@ -165,11 +165,27 @@ class MarkupDialog(QDialog):
             self.tool_buttons[kind] = button
             button.clicked.connect(lambda _=False, k=kind: self.set_tool(k))
             tools.addWidget(button)
-        self.undo_button = QPushButton("Letzte Markierung entfernen")
-        self.undo_button.setAccessibleName("Letzte Markierung entfernen")
+        crop = QPushButton("Zuschneiden")
+        crop.setCheckable(True)
+        crop.setAccessibleName("Werkzeug Zuschneiden: einen Rahmen um den Teil ziehen, der bleiben soll")
+        self.tool_group.addButton(crop)
+        self.tool_buttons["zuschneiden"] = crop
+        crop.clicked.connect(lambda _=False: self.set_tool("zuschneiden"))
+        self.rotate_button = QPushButton("Drehen ↻")
+        self.rotate_button.setAccessibleName("Bild um eine Vierteldrehung im Uhrzeigersinn drehen")
+        self.rotate_button.clicked.connect(self.rotate)
+        self.undo_button = QPushButton("Zurücknehmen")
+        self.undo_button.setAccessibleName("Letzte Markierung oder Änderung zurücknehmen")
         self.undo_button.clicked.connect(self.undo)
-        tools.addWidget(self.undo_button)
         layout.addLayout(tools)
+        edits = QHBoxLayout()
+        for button in (crop, self.rotate_button, self.undo_button):
+            edits.addWidget(button)
+        edits.addStretch(1)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        edits.addWidget(self.note, 2)
+        layout.addLayout(edits)
         self.canvas = MarkCanvas(self)
         self.canvas.mark_drawn.connect(self.add_mark)
         layout.addWidget(self.canvas, 1)
@@ -188,7 +204,23 @@ class MarkupDialog(QDialog):
         self.canvas.tool = kind
         self.tool_buttons[kind].setChecked(True)
 
+    def rotate(self) -> None:
+        self._history.append(self.picture)
+        self.picture = markup.rotate(self.picture)
+        self._show()
+
     def add_mark(self, mark: markup.Mark) -> None:
+        if mark.kind == "zuschneiden":
+            try:
+                cropped = markup.crop(self.picture, mark.x1, mark.y1, mark.x2, mark.y2)
+            except markup.MarkupError as error:
+                self.note.setText(str(error))
+                return
+            self._history.append(self.picture)
+            self.picture = cropped
+            self.note.clear()
+            self._show()
+            return
         self._history.append(self.picture)
         if mark.kind == "nummer":
             mark = markup.Mark("nummer", mark.x1, mark.y1, number=self.picture.next_number())
