@@ -1,19 +1,27 @@
-"""Helpers for the sync tests: laptops as real SQLite files, snapshots of what they hold."""
+"""Helpers for the sync tests: laptops as real SQLite files (or the office's PostgreSQL database), snapshots.
+
+A snapshot shows values as SQLite stores them (dates as ISO text, booleans as 0/1), so a laptop's
+file and a server database that hold the same records compare equal.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, create_engine, inspect
+from sqlalchemy import text as sql
 
 from app.domain.attendance import ConsentKind, CourseInput, ParticipantInput, TerminInput
 from app.services import courses, people
 from app.storage.changelog import TABLES
-from app.storage.database import Database, open_database
+from app.storage.database import Database, open_database, sqlite_path
+from app.storage.migrate_v2 import _stored
 from app.sync.service import SyncReport, synchronise
 
 START = dt.date(2026, 1, 1)
@@ -22,17 +30,22 @@ END = dt.date(2026, 12, 31)
 
 @dataclass
 class Laptop:
-    """One simulated laptop: its own database file."""
+    """One simulated laptop: its own database file (or, given a server URL, the office's database)."""
 
     name: str
-    path: Path
+    path: Path | None
     db: Database
 
     @classmethod
-    def create(cls, folder: Path, name: str) -> Laptop:
+    def create(cls, folder: Path, name: str, url: str | None = None) -> Laptop:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}.sqlite3"
-        return cls(name, path, open_database(f"sqlite:///{path}"))
+        url = url or f"sqlite:///{folder / f'{name}.sqlite3'}"
+        return cls(name, sqlite_path(url), open_database(url))
+
+    @property
+    def source(self) -> Path | Database:
+        """What the snapshot helpers read: the file, or the server database."""
+        return self.path if self.path is not None else self.db
 
     def sync(self, shared: Path, passphrase: str | None = None, accept_future: bool = False) -> SyncReport:
         return synchronise(self.db, shared, passphrase, announce=False, accept_future=accept_future)
@@ -54,37 +67,53 @@ class Laptop:
 
     def id_of(self, table: str, record: str) -> int | None:
         with self.db.engine.connect() as conn:
-            return conn.exec_driver_sql(f"SELECT id FROM {table} WHERE uuid = ?", (record,)).scalar()
+            return conn.execute(sql(f"SELECT id FROM {table} WHERE uuid = :u"), {"u": record}).scalar()
 
     def uuid_of(self, table: str, pk: int) -> str:
         with self.db.engine.connect() as conn:
-            return conn.exec_driver_sql(f"SELECT uuid FROM {table} WHERE id = ?", (pk,)).scalar()
+            return conn.execute(sql(f"SELECT uuid FROM {table} WHERE id = :i"), {"i": pk}).scalar()
 
     def snapshot(self) -> dict[str, dict[str, dict[str, object]]]:
-        return snapshot(self.path)
+        return snapshot(self.source)
 
     def conflicts(self) -> set[tuple[str, str, str | None]]:
-        conn = sqlite3.connect(self.path)
-        try:
-            return set(conn.execute(
+        with _reading(self.source) as conn:
+            # IS DISTINCT FROM: SQLite 3.39+ and PostgreSQL
+            return {tuple(row) for row in conn.execute(sql(
                 "SELECT c.record_uuid, c.field, c.value FROM sync_conflicts c JOIN sync_fields f "
-                "ON f.record_uuid = c.record_uuid AND f.field = c.field WHERE c.value IS NOT f.value"
-            ).fetchall())
-        finally:
-            conn.close()
+                "ON f.record_uuid = c.record_uuid AND f.field = c.field WHERE c.value IS DISTINCT FROM f.value"
+            ))}
 
 
-def snapshot(path: Path) -> dict[str, dict[str, dict[str, object]]]:
-    """Every synced record by UUID with every synced field (references as UUIDs) — what must converge."""
-    conn = sqlite3.connect(path)
+@contextmanager
+def _reading(source: Path | Database) -> Iterator[Connection]:
+    """A plain connection to a laptop's file (not through open_database) or to a server database."""
+    if isinstance(source, Database):
+        with source.engine.connect() as conn:
+            yield conn
+        return
+    engine = create_engine(f"sqlite:///{source}")
     try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def _rows(conn: Connection, statement: str) -> list[tuple[object, ...]]:
+    return [tuple(_stored(value) for value in row) for row in conn.execute(sql(statement))]
+
+
+def snapshot(source: Path | Database) -> dict[str, dict[str, dict[str, object]]]:
+    """Every synced record by UUID with every synced field (references as UUIDs) — what must converge."""
+    with _reading(source) as conn:
         data: dict[str, dict[str, dict[str, object]]] = {}
         for table, spec in TABLES.items():
             uuids = {}
             for target in set(spec.foreign.values()):
-                uuids[target] = dict(conn.execute(f"SELECT id, uuid FROM {target}").fetchall())
+                uuids[target] = dict(_rows(conn, f"SELECT id, uuid FROM {target}"))
             extra = ", erased" if table == "participants" else ""
-            rows = conn.execute(f"SELECT uuid, {', '.join(spec.fields)}{extra} FROM {table}").fetchall()
+            rows = _rows(conn, f"SELECT uuid, {', '.join(spec.fields)}{extra} FROM {table}")
             names = [*spec.fields, *(["erased"] if extra else [])]
             table_data = {}
             for row in rows:
@@ -94,45 +123,39 @@ def snapshot(path: Path) -> dict[str, dict[str, dict[str, object]]]:
                 table_data[row[0]] = values
             data[table] = table_data
         return data
-    finally:
-        conn.close()
 
 
-def sync_state(path: Path) -> dict[str, object]:
+def sync_state(source: Path | Database) -> dict[str, object]:
     """The merge state besides the tables: winners, open conflicts, tombstones (must converge too)."""
-    conn = sqlite3.connect(path)
-    try:
+    with _reading(source) as conn:
         return {
-            "fields": sorted(conn.execute("SELECT record_uuid, field, hlc, device, value FROM sync_fields").fetchall()),
-            "conflicts": sorted(conn.execute(
-                "SELECT record_uuid, field, hlc, device, value FROM sync_conflicts").fetchall()),
-            "erased": sorted(conn.execute("SELECT record_uuid FROM sync_erased").fetchall()),
-            "pending": sorted(conn.execute("SELECT record_uuid FROM sync_pending").fetchall()),
+            "fields": sorted(_rows(conn, "SELECT record_uuid, field, hlc, device, value FROM sync_fields")),
+            "conflicts": sorted(_rows(conn, "SELECT record_uuid, field, hlc, device, value FROM sync_conflicts")),
+            "erased": sorted(_rows(conn, "SELECT record_uuid FROM sync_erased")),
+            "pending": sorted(_rows(conn, "SELECT record_uuid FROM sync_pending")),
         }
-    finally:
-        conn.close()
 
 
-def all_text(path: Path) -> str:
+def all_text(source: Path | Database) -> str:
     """Every text value kept in the database's tables (to look for personal data that must be gone)."""
-    conn = sqlite3.connect(path)
-    try:
+    with _reading(source) as conn:
         parts = []
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-            for row in conn.execute(f"SELECT * FROM {table}"):
+        for table in inspect(conn).get_table_names():
+            for row in _rows(conn, f"SELECT * FROM {table}"):
                 parts.extend(str(v) for v in row if isinstance(v, str))
         return json.dumps(parts, ensure_ascii=False)
-    finally:
-        conn.close()
 
 
 @pytest.fixture
 def laptops(tmp_path):
-    """``laptops("A")`` makes a laptop with its own SQLite file; all are closed after the test."""
+    """``laptops("A")`` makes a laptop with its own SQLite file; ``laptops("buero", url)`` uses that database.
+
+    All are closed after the test.
+    """
     made: list[Laptop] = []
 
-    def make(name: str) -> Laptop:
-        laptop = Laptop.create(tmp_path / name, name)
+    def make(name: str, url: str | None = None) -> Laptop:
+        laptop = Laptop.create(tmp_path / name, name, url)
         made.append(laptop)
         return laptop
 

@@ -1,5 +1,9 @@
 """Sync through a real folder: records travel, merge is idempotent, conflicts are kept and reversible,
-deletions and erasures travel, natural keys meet, copies of a database get a new device id."""
+deletions and erasures travel, natural keys meet, copies of a database get a new device id.
+
+Tests that take ``database_url`` run twice: once with every laptop on SQLite, once with one of
+them (the office, or Hans) on the project office's PostgreSQL server.
+"""
 
 from __future__ import annotations
 
@@ -49,8 +53,8 @@ def test_records_travel_and_second_import_changes_nothing(laptops, shared):
     assert len(scan(shared)) == 1
 
 
-def test_edits_and_deletions_travel_both_ways(laptops, shared):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_edits_and_deletions_travel_both_ways(laptops, shared, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     course = silvia.add_course("Kurs")
     silvia.sync(shared)
     hans.sync(shared)
@@ -66,8 +70,8 @@ def test_edits_and_deletions_travel_both_ways(laptops, shared):
     assert silvia.conflicts() == set()
 
 
-def test_concurrent_edit_later_clock_wins_loser_is_a_reversible_conflict(laptops, shared, monkeypatch):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_concurrent_edit_later_clock_wins_loser_is_a_reversible_conflict(laptops, shared, monkeypatch, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     course = silvia.add_course("Kurs")
     silvia.sync(shared)
     hans.sync(shared)
@@ -93,11 +97,11 @@ def test_concurrent_edit_later_clock_wins_loser_is_a_reversible_conflict(laptops
     assert {c.title for c in courses.list_courses(hans.db)} == {"Titel von Silvia"}
     assert conflicts.list_conflicts(silvia.db) == conflicts.list_conflicts(hans.db) == []
     assert silvia.snapshot() == hans.snapshot()
-    assert sync_state(silvia.path) == sync_state(hans.path)
+    assert sync_state(silvia.source) == sync_state(hans.source)
 
 
-def test_keep_current_closes_a_conflict_everywhere(laptops, shared):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_keep_current_closes_a_conflict_everywhere(laptops, shared, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     course = silvia.add_course("Kurs")
     termin = silvia.add_termin(course)
     silvia.sync(shared)
@@ -119,9 +123,9 @@ def test_keep_current_closes_a_conflict_everywhere(laptops, shared):
     assert courses.get_termin(silvia.db, termin).head_count == 8
 
 
-def test_knowing_overwrite_is_no_conflict(laptops, shared):
+def test_knowing_overwrite_is_no_conflict(laptops, shared, database_url):
     """Hans saw Silvia's title and changed it: a third laptop that gets both files late sees no conflict."""
-    silvia, hans, office = laptops("silvia"), laptops("hans"), laptops("buero")
+    silvia, hans, office = laptops("silvia"), laptops("hans"), laptops("buero", database_url)
     course = silvia.add_course("Kurs")
     courses.update_course(silvia.db, course, CourseInput(title="Kurs 2", start_date=START, end_date=END))
     silvia_id = silvia.sync(shared).device_id
@@ -141,8 +145,8 @@ def test_knowing_overwrite_is_no_conflict(laptops, shared):
     assert office.snapshot() == hans.snapshot()
 
 
-def test_same_trainer_place_and_attendance_on_two_laptops_meet_in_one_record(laptops, shared):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_same_trainer_place_and_attendance_on_two_laptops_meet_in_one_record(laptops, shared, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     silvia.add_course("Kurs A", municipality="Nanzdietschweiler", trainers=["Erika Lang"])
     hans.add_course("Kurs B", municipality="Nanzdietschweiler", trainers=["Erika Lang"])
     for laptop in (silvia, hans, silvia):
@@ -168,8 +172,8 @@ def test_same_trainer_place_and_attendance_on_two_laptops_meet_in_one_record(lap
     assert silvia.conflicts() == set()  # the same value twice is no conflict
 
 
-def test_child_arriving_before_its_parent_waits_then_appears(laptops, shared):
-    silvia, hans, office = laptops("silvia"), laptops("hans"), laptops("buero")
+def test_child_arriving_before_its_parent_waits_then_appears(laptops, shared, database_url):
+    silvia, hans, office = laptops("silvia"), laptops("hans"), laptops("buero", database_url)
     course = silvia.add_course("Kurs")
     silvia.sync(shared)
     hans.sync(shared)
@@ -186,8 +190,8 @@ def test_child_arriving_before_its_parent_waits_then_appears(laptops, shared):
     assert office.snapshot() == hans.snapshot()
 
 
-def test_erasure_travels_without_personal_data_and_wins_over_later_edits(laptops, shared):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_erasure_travels_without_personal_data_and_wins_over_later_edits(laptops, shared, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     course = silvia.add_course("Kurs")
     termin = silvia.add_termin(course)
     anna = silvia.add_person("Annegret Zwiebelmeier", course, phone="06381 98765", birth_year=1946)
@@ -219,7 +223,7 @@ def test_erasure_travels_without_personal_data_and_wins_over_later_edits(laptops
         assert person["birth_year"] is None and person["age_band"] == "80–89"
         assert len(snap["attendances"]) == 1  # counts stay right
         assert all(c["deleted"] == 1 for c in snap["consents"].values())
-        text = all_text(laptop.path)
+        text = all_text(laptop.source)
         assert "Zwiebelmeier" not in text and "98765" not in text and "55555" not in text
         assert laptop.conflicts() == set()
     assert silvia.snapshot() == hans.snapshot()
@@ -228,8 +232,8 @@ def test_erasure_travels_without_personal_data_and_wins_over_later_edits(laptops
     assert people.search_participants(hans.db, "Gelösch") == []
 
 
-def test_encrypted_folder_round_trip_and_no_plain_files_into_it(laptops, shared):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_encrypted_folder_round_trip_and_no_plain_files_into_it(laptops, shared, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     silvia.add_person("Bärbel Geheimnis")
     silvia.sync(shared, passphrase="Kusel-2026!")
     [written] = list(shared.rglob("*.klsync"))
@@ -264,8 +268,8 @@ def test_junk_and_conflict_copies(laptops, shared):
     assert again.read_files == 0 and again.refused == []
 
 
-def test_second_folder_gets_everything_and_wiped_stick_is_refilled(laptops, shared, tmp_path):
-    silvia, office = laptops("silvia"), laptops("buero")
+def test_second_folder_gets_everything_and_wiped_stick_is_refilled(laptops, shared, tmp_path, database_url):
+    silvia, office = laptops("silvia"), laptops("buero", database_url)
     silvia.add_course("Kurs 1")
     silvia.sync(shared)
     other = tmp_path / "nextcloud"

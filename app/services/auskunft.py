@@ -33,7 +33,18 @@ from app.services import documents
 from app.services.personal_data import REGISTRY, Kind, label
 from app.storage.changelog import loads
 from app.storage.database import Database
-from app.storage.models import Attendance, Consent, Course, Enrolment, Municipality, Participant, Termin, utc_now
+from app.storage.models import (
+    Attendance,
+    Consent,
+    Course,
+    Enrolment,
+    Municipality,
+    Participant,
+    SyncConflict,
+    SyncOp,
+    Termin,
+    utc_now,
+)
 
 
 class AuskunftError(ValueError):
@@ -157,7 +168,7 @@ def _attendances(session: Session, participant_id: int) -> list[dict[str, Any]]:
         select(Attendance, Termin, Course)
         .join(Termin, Termin.id == Attendance.termin_id)
         .join(Course, Course.id == Termin.course_id)
-        .where(Attendance.participant_id == participant_id).order_by(Termin.date, Termin.start_time, Attendance.id)
+        .where(Attendance.participant_id == participant_id).order_by(Termin.date, Termin.start_time.nulls_first(), Attendance.id)
     ).all()
     out = []
     for attendance, termin, course in rows:
@@ -174,14 +185,13 @@ def _attendances(session: Session, participant_id: int) -> list[dict[str, Any]]:
 def _earlier_values(session: Session, record: str, current: dict[str, Any]) -> list[dict[str, Any]]:
     """Older values of the person's fields still kept for sync (change log, conflict list), without duplicates."""
     personal = [name for name, col in REGISTRY["participants"].items() if col.kind in (Kind.PERSON, Kind.STATISTIC)]
-    marks = ",".join("?" * len(personal))
-    conn = session.connection()
     found: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    for source, table in (("Änderungsprotokoll für den Abgleich", "sync_ops"), ("Konfliktliste des Abgleichs", "sync_conflicts")):
-        rows = conn.exec_driver_sql(
-            f"SELECT field, value FROM {table} WHERE record_uuid = ? AND field IN ({marks}) ORDER BY hlc",  # noqa: S608
-            (record, *personal),
+    for source, model in (("Änderungsprotokoll für den Abgleich", SyncOp),
+                          ("Konfliktliste des Abgleichs", SyncConflict)):
+        rows = session.execute(
+            select(model.field, model.value).where(model.record_uuid == record, model.field.in_(personal))
+            .order_by(model.hlc, SyncOp.id if model is SyncOp else SyncConflict.device)
         ).all()
         for name, text in rows:
             value = loads(text)

@@ -303,6 +303,6 @@ def todays_termine(db: Database, today: dt.date | None = None) -> list[tuple[str
             select(Termin, Course.title).join(Course, Course.id == Termin.course_id)
             .where(Termin.date == today, Termin.deleted.is_(False), Course.deleted.is_(False))
             .options(selectinload(Termin.lesson_links))
-            .order_by(Termin.start_time)
+            .order_by(Termin.start_time.nulls_first(), Termin.id)
         ).all()
         return [(title, termin_view(termin, 0)) for termin, title in rows]

@@ -19,6 +19,10 @@ also those of earlier device ids of this database, are rewritten by the next syn
 
 What stays on the disk outside Kurslotse's reach (copies a person made by hand, sectors the file
 system has not overwritten yet) is explained in the README.
+
+On a database server (a project office's PostgreSQL) there is no file here: the rows and the
+change log are cleared in the same transaction, and the report explains what only the server's
+administrators can remove (its backups, its WAL archive, old row versions until VACUUM).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.attendance import InputError
@@ -39,9 +43,18 @@ from app.storage import backups
 from app.storage import device as local_settings
 from app.storage.changelog import PERSONAL_FIELDS, erase_record, loads
 from app.storage.database import Database
+from app.storage.models import Participant, SyncErased
 
 log = logging.getLogger(__name__)
 KEY_PURGED = "erasures_purged"  # local_meta: how many tombstones the file and backups were last cleaned for
+SERVER_NOTE = (
+    "Die Daten sind in der Server-Datenbank gelöscht (Tabellen und Änderungsprotokoll). Was nur die Betreuer "
+    "des Datenbank-Servers entfernen können: ältere Stände in den Sicherungen des Servers und in seinem "
+    "WAL-Archiv (für die Wiederherstellung zu einem Zeitpunkt) bleiben bis zum Ende ihrer Aufbewahrungsfrist "
+    "erhalten; alte Zeilenfassungen in den Tabellendateien verschwinden mit dem nächsten VACUUM des Servers. "
+    "Bitte die Server-Betreuung informieren, falls eine Wiederherstellung aus einer älteren Sicherung ansteht: "
+    "danach muss die Löschung wiederholt werden (beim nächsten Abgleich geschieht das von selbst)."
+)
 
 
 @dataclass
@@ -53,6 +66,7 @@ class ErasureReport:
     backups_cleaned: int = 0
     problems: list[str] = field(default_factory=list)
     version_folders: list[str] = field(default_factory=list)
+    server_note: str = ""  # on a database server: what the server itself keeps (its backups, WAL archive)
 
     def lines(self) -> list[str]:
         out = []
@@ -71,6 +85,8 @@ class ErasureReport:
             out.append("Achtung: Ein Abgleich-Programm hebt alte Fassungen der Abgleich-Dateien auf in "
                        f"{', '.join(self.version_folders)}. Dort steht die Person noch drin; bitte diese "
                        "Fassungen dort von Hand löschen.")
+        if self.erased and self.server_note:
+            out.append(self.server_note)
         out.extend(self.problems)
         return out
 
@@ -86,6 +102,8 @@ def erase_people(db: Database, participant_ids: list[int]) -> ErasureReport:
         else:
             report.already_erased.append(participant_id)
     report.backups_cleaned, report.problems = purge_traces(db)
+    if db.is_server:
+        report.server_note = SERVER_NOTE
     scrub_log(texts)
     report.version_folders = _version_folders_of_last_sync(db)
     return report
@@ -94,12 +112,11 @@ def erase_people(db: Database, participant_ids: list[int]) -> ErasureReport:
 def _personal_texts(db: Database, records: list[str]) -> set[str]:
     """The texts of these people that must not survive anywhere (read before they are blanked)."""
     names = [name for name in PERSONAL_FIELDS["participants"] if name != "name_key"]
+    columns = [Participant.__table__.c[name] for name in names]
     found: set[str] = set()
     with db.engine.connect() as conn:
         for record in records:
-            row = conn.exec_driver_sql(
-                f"SELECT {', '.join(names)} FROM participants WHERE uuid = ? AND erased = 0", (record,)  # noqa: S608
-            ).first()
+            row = conn.execute(select(*columns).where(Participant.uuid == record, Participant.erased.is_(False))).first()
             if row:
                 found |= {value for value in row if isinstance(value, str)}
     return {text for text in found if len(text.strip()) >= 3}
@@ -152,10 +169,11 @@ def erase_one(db: Database, participant_id: int) -> ErasureReport:
 
 def purge_traces(db: Database) -> tuple[int, list[str]]:
     """Apply all tombstones to the backups, VACUUM and checkpoint the database; (backups changed, problems)."""
-    if db.path is None or db.engine.dialect.name != "sqlite":
-        return 0, []
+    if db.path is None or db.is_server:
+        return 0, []  # a server's files, WAL and backups are the server's (see SERVER_NOTE)
     with db.engine.connect() as conn:
-        tombstones = conn.exec_driver_sql("SELECT record_uuid, table_name, hlc, device FROM sync_erased").all()
+        tombstones = conn.execute(select(SyncErased.record_uuid, SyncErased.table_name, SyncErased.hlc,
+                                         SyncErased.device)).all()
     cleaned, problems = 0, []
     stones = [tuple(row) for row in tombstones]
     for info in backups.list_backups(db.path):
@@ -198,10 +216,10 @@ def purge_if_needed(db: Database) -> tuple[int, list[str]] | None:
     Call it after a sync import and at program start: an erasure that came from another laptop
     blanks the fields at once, but the old values stay in free pages until the file is rebuilt.
     """
-    if db.path is None or db.engine.dialect.name != "sqlite":
+    if db.path is None or db.is_server:
         return None
     with db.engine.connect() as conn:
-        known = conn.exec_driver_sql("SELECT count(*) FROM sync_erased").scalar() or 0
+        known = len(conn.execute(select(SyncErased.record_uuid)).all())
         done = local_settings.get_meta(conn, KEY_PURGED)
     if known == int(done or 0):
         return None
@@ -213,7 +231,7 @@ def compact(db: Database) -> str | None:
 
     Returns a German problem text if the file could not be rebuilt now (another writer held it).
     """
-    if db.path is None:
+    if db.path is None or db.is_server:
         return None
     try:
         with db.engine.connect() as conn:

@@ -24,7 +24,7 @@ def course_overview(db: Database, course_id: int) -> CourseOverview:
         course = live_course(session, course_id)
         termine = session.scalars(
             select(Termin).where(Termin.course_id == course_id, Termin.deleted.is_(False))
-            .options(selectinload(Termin.lesson_links)).order_by(Termin.date, Termin.start_time)
+            .options(selectinload(Termin.lesson_links)).order_by(Termin.date, Termin.start_time.nulls_first(), Termin.id)
         ).all()
         termin_ids = [t.id for t in termine]
         marks = session.execute(

@@ -222,7 +222,12 @@ def search_participants(db: Database, text: str, limit: int = 20) -> list[Partic
             select(Participant).where(Participant.deleted.is_(False), Participant.erased.is_(False))
             .order_by(Participant.name)
         ).all()
+        people = sorted(people, key=_by_name)  # code-point order on SQLite and on any server collation
         return [participant_view(p) for p in people if needle in p.name.casefold()][:limit]
+
+
+def _by_name(person: Participant) -> tuple[str, int]:
+    return (person.name, person.id)
 
 
 def known_people(db: Database, not_in_course: int | None = None) -> list[ParticipantView]:
@@ -235,7 +240,7 @@ def known_people(db: Database, not_in_course: int | None = None) -> list[Partici
                 Enrolment.course_id == not_in_course, Enrolment.deleted.is_(False)
             )
             query = query.where(Participant.id.not_in(enrolled))
-        return [participant_view(p) for p in session.scalars(query)]
+        return [participant_view(p) for p in sorted(session.scalars(query), key=_by_name)]
 
 
 # --------------------------------------------------------------------------- consents

@@ -139,13 +139,15 @@ class SyncedTable:
         binder = self.binders.get(name)
         return dumps(binder(value) if binder is not None and value is not None else value)
 
-    def for_server(self, name: str, value: Any) -> Any:
-        """A value as SQLite stores it (the change log's form) as the Python value a server column takes."""
+    def to_python(self, name: str, value: Any) -> Any:
+        """A value in the change log's form (as SQLite stores it) as the Python value its column takes."""
         if value is None:
             return None
         kind = self.kinds.get(name)
         if kind == "bool":
             return bool(value)
+        if not isinstance(value, str):
+            return value
         if kind == "date":
             return dt.date.fromisoformat(value)
         if kind == "datetime":

@@ -53,7 +53,7 @@ DDL = (
 _SERVER_WORDS = (
     (" WITHOUT ROWID", ""), ("DATETIME", "TIMESTAMP WITHOUT TIME ZONE"), ("DEFAULT 0", "DEFAULT FALSE"),
     ("id INTEGER NOT NULL,", "id SERIAL NOT NULL,"), ("hlc INTEGER", "hlc BIGINT"), ("size INTEGER", "size BIGINT"),
-    ("mtime_ns INTEGER", "mtime_ns BIGINT"),
+    ("mtime_ns INTEGER", "mtime_ns BIGINT"), ("field VARCHAR(40)", "field VARCHAR(80)"),
 )
 
 
@@ -75,7 +75,9 @@ def _stored(value: Any) -> Any:
         return int(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, (dt.date, dt.time)):
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S.%f")
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, memoryview):
         return bytes(value)

@@ -53,6 +53,9 @@ TABLE_SYNC_DEVICES = "sync_devices"
 # Clock values (milliseconds << 16) and file sizes/times in nanoseconds exceed 32 bits. SQLite's
 # INTEGER holds 64 bits anyway (the laptops' schema stays exactly as it was); PostgreSQL needs BIGINT.
 WideInteger = Integer().with_variant(BigInteger(), "postgresql")
+# A field name in the change log: a counter's part is »head_count@<32-digit device id>« (43 characters).
+# SQLite never enforced the 40; a server does, so it gets room.
+FieldName = String(40).with_variant(String(80), "postgresql")
 
 
 def utc_now() -> dt.datetime:
@@ -275,7 +278,7 @@ class SyncOp(Base):
     device: Mapped[str] = mapped_column(String(36), nullable=False)
     table_name: Mapped[str] = mapped_column(String(40), nullable=False)
     record_uuid: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
-    field: Mapped[str] = mapped_column(String(40), nullable=False)
+    field: Mapped[str] = mapped_column(FieldName, nullable=False)
     value: Mapped[str | None] = mapped_column(Text)  # JSON of the stored value
     prev: Mapped[str] = mapped_column(Text, nullable=False, default="")  # JSON [[hlc, device], …] it replaces
 
@@ -286,7 +289,7 @@ class SyncField(Base):
     __tablename__ = TABLE_SYNC_FIELDS
     __table_args__ = {"sqlite_with_rowid": False}
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
-    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    field: Mapped[str] = mapped_column(FieldName, primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40), nullable=False)
     hlc: Mapped[int] = mapped_column(WideInteger, nullable=False)
     device: Mapped[str] = mapped_column(String(36), nullable=False)
@@ -299,7 +302,7 @@ class SyncSuperseded(Base):
     __tablename__ = TABLE_SYNC_SUPERSEDED
     __table_args__ = {"sqlite_with_rowid": False}
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
-    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    field: Mapped[str] = mapped_column(FieldName, primary_key=True)
     hlc: Mapped[int] = mapped_column(WideInteger, primary_key=True)
     device: Mapped[str] = mapped_column(String(36), primary_key=True)
 
@@ -310,7 +313,7 @@ class SyncConflict(Base):
     __tablename__ = TABLE_SYNC_CONFLICTS
     __table_args__ = {"sqlite_with_rowid": False}
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
-    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    field: Mapped[str] = mapped_column(FieldName, primary_key=True)
     hlc: Mapped[int] = mapped_column(WideInteger, primary_key=True)
     device: Mapped[str] = mapped_column(String(36), primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40), nullable=False)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from app.domain.attendance import (
     AttendanceStatus,
@@ -26,6 +26,7 @@ from app.domain.attendance import (
 from app.storage import device as device_state
 from app.storage.changelog import TABLES, Op, dumps, loads, store_local_ops
 from app.storage.database import Database
+from app.storage.models import SyncConflict, SyncDevice, SyncField
 from app.sync.merge import materialize
 from app.sync.service import TABLE_LABELS
 
@@ -76,9 +77,7 @@ class ConflictView:
 
 
 def _value(conn: Connection, record: str, name: str) -> Any:
-    text = conn.exec_driver_sql(
-        "SELECT value FROM sync_fields WHERE record_uuid = ? AND field = ?", (record, name)
-    ).scalar()
+    text = conn.execute(select(SyncField.value).where(SyncField.record_uuid == record, SyncField.field == name)).scalar()
     return loads(text) if text is not None else None
 
 
@@ -157,11 +156,14 @@ def show_value(conn: Connection, table: str, name: str, text: str | None) -> str
 def list_conflicts(db: Database) -> list[ConflictView]:
     """Open conflicts (losing value still differs from the current one), newest first."""
     with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT c.record_uuid, c.field, c.hlc, c.device, c.table_name, c.value, f.value, d.name "
-            "FROM sync_conflicts c JOIN sync_fields f ON f.record_uuid = c.record_uuid AND f.field = c.field "
-            "LEFT JOIN sync_devices d ON d.device = c.device "
-            "WHERE c.value IS NOT f.value ORDER BY c.hlc DESC, c.device"
+        rows = conn.execute(
+            select(SyncConflict.record_uuid, SyncConflict.field, SyncConflict.hlc, SyncConflict.device,
+                   SyncConflict.table_name, SyncConflict.value, SyncField.value, SyncDevice.name)
+            .join(SyncField, (SyncField.record_uuid == SyncConflict.record_uuid)
+                  & (SyncField.field == SyncConflict.field))
+            .outerjoin(SyncDevice, SyncDevice.device == SyncConflict.device)
+            .where(SyncConflict.value.is_distinct_from(SyncField.value))
+            .order_by(SyncConflict.hlc.desc(), SyncConflict.device)
         ).all()
         me, my_name = device_state.device_id(conn), device_state.device_name(conn)
         views = []
@@ -179,10 +181,12 @@ def list_conflicts(db: Database) -> list[ConflictView]:
 def _resolve(db: Database, key: tuple[str, str, int, str], take_other: bool) -> None:
     record, name, hlc, dev = key
     with db.write_connection() as conn:
-        row = conn.exec_driver_sql(
-            "SELECT c.table_name, c.value, f.value, f.hlc, f.device FROM sync_conflicts c JOIN sync_fields f "
-            "ON f.record_uuid = c.record_uuid AND f.field = c.field "
-            "WHERE c.record_uuid = ? AND c.field = ? AND c.hlc = ? AND c.device = ?", key,
+        row = conn.execute(
+            select(SyncConflict.table_name, SyncConflict.value, SyncField.value, SyncField.hlc, SyncField.device)
+            .join(SyncField, (SyncField.record_uuid == SyncConflict.record_uuid)
+                  & (SyncField.field == SyncConflict.field))
+            .where(SyncConflict.record_uuid == record, SyncConflict.field == name, SyncConflict.hlc == hlc,
+                   SyncConflict.device == dev)
         ).first()
         if row is None:
             raise InputError(["Diesen Konflikt gibt es nicht mehr (vielleicht schon erledigt)."])
@@ -193,14 +197,12 @@ def _resolve(db: Database, key: tuple[str, str, int, str], take_other: bool) -> 
         ops = [Op(stamp, me, table, record, name, value, ((win_hlc, win_dev), (hlc, dev)))]
         if table == "participants" and name == "name" and take_other:
             # the search key follows the name it is made from
-            held = conn.exec_driver_sql(
-                "SELECT hlc, device FROM sync_fields WHERE record_uuid = ? AND field = 'name_key'", (record,)
-            ).first()
+            held = conn.execute(select(SyncField.hlc, SyncField.device).where(
+                SyncField.record_uuid == record, SyncField.field == "name_key")).first()
             ops.append(Op(stamp, me, table, record, "name_key", dumps(normalise_name(loads(value) or "")),
                           ((held[0], held[1]),) if held else ()))
         store_local_ops(conn, ops)
-        materialize(conn.connection.driver_connection, {record: table},  # type: ignore[arg-type]
-                    {record: {op.field for op in ops}})
+        materialize(conn, {record: table}, {record: {op.field for op in ops}})
     from app.services import events
 
     events.notify(*events.EVERYTHING)

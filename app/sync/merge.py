@@ -4,20 +4,22 @@ The result depends only on the set of operations seen, never on their order or h
 arrive: a field holds the operation with the highest stamp (hlc, then device id); an operation
 that lost is listed as a conflict unless some device knowingly overwrote it (its stamp is the
 ``prev`` of a later operation). Records are written into the tables once everything they point
-to is there (``sync_pending`` holds the rest). The tables are written with plain SQL, so the
-import itself records no new operations.
+to is there (``sync_pending`` holds the rest). The tables are written with SQLAlchemy Core on the
+connection (not the ORM session), so the import itself records no new operations. The same code
+runs on a laptop's SQLite file and on a project office's PostgreSQL server: values travel in the
+form SQLite stores them and become Python dates and booleans again before they are written.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.storage import device as device_state
 from app.storage.changelog import (
@@ -33,9 +35,12 @@ from app.storage.changelog import (
     erase_record,
     erased_records,
     fold_counters,
+    forget_replaced,
     loads,
+    store_fields,
+    upsert,
 )
-from app.storage.models import utc_now
+from app.storage.models import Base, SyncConflict, SyncField, SyncPending, SyncSuperseded, utc_now
 
 log = logging.getLogger(__name__)
 CHUNK = 900
@@ -76,19 +81,23 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield items[start:start + CHUNK]
 
 
-def _select_in(raw: sqlite3.Connection, sql: str, keys: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    """Run *sql* (with ``{marks}`` for the IN list) for *keys* in chunks."""
+def _select_in(conn: Connection, columns: Sequence[Any], key: Any, keys: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """SELECT *columns* WHERE *key* IN *keys*, in chunks (SQLite limits the number of parameters)."""
     for part in _chunks(keys):
-        yield from raw.execute(sql.format(marks=",".join("?" * len(part))), tuple(part))
+        yield from conn.execute(select(*columns).where(key.in_(part)))
 
 
-def _timestamp() -> str:
-    return utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
+def _timestamp() -> Any:
+    return utc_now()
 
 
 def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
-    """Merge *ops* into the database inside the caller's transaction."""
-    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    """Merge *ops* into the database inside the caller's transaction.
+
+    On a server the caller holds the Kurslotse write lock (``Database.write_connection``): the held
+    stamps read here cannot change before the winners are written, so no concurrent import or
+    office user's edit is overwritten by an older value.
+    """
     result = ImportResult()
     records: dict[str, str] = {}
     for op in ops:
@@ -97,8 +106,8 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
     current: dict[Key, tuple[int, str, str | None]] = {}
     known_tables: dict[str, str] = {}
     for record, name, table, hlc, dev, value in _select_in(
-        raw, "SELECT record_uuid, field, table_name, hlc, device, value FROM sync_fields "
-             "WHERE record_uuid IN ({marks})", record_list,
+        conn, (SyncField.record_uuid, SyncField.field, SyncField.table_name, SyncField.hlc, SyncField.device,
+               SyncField.value), SyncField.record_uuid, record_list,
     ):
         current[(record, name)] = (hlc, dev, value)
         known_tables[record] = table
@@ -147,35 +156,29 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
             changed[record].add(name)
 
     if winners:
-        raw.executemany(
-            "INSERT OR REPLACE INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(record, name, table, hlc, dev, value) for (record, name), (table, hlc, dev, value) in winners.items()],
-        )
-    if replaced:
-        rows = list(replaced)
-        raw.executemany("INSERT OR IGNORE INTO sync_superseded (record_uuid, field, hlc, device) VALUES (?, ?, ?, ?)", rows)
-        raw.executemany("DELETE FROM sync_conflicts WHERE record_uuid = ? AND field = ? AND hlc = ? AND device = ?", rows)
+        store_fields(conn, [(record, name, table, hlc, dev, value)
+                            for (record, name), (table, hlc, dev, value) in winners.items()])
+    forget_replaced(conn, list(replaced))
     result.fields_changed = len(winners)
-    result.conflicts = _record_conflicts(raw, losers, replaced, current, winners)
+    result.conflicts = _record_conflicts(conn, losers, replaced, current, winners)
     for op in erasures:
-        result.erased_values |= _personal_texts(raw, op.table, op.record, current)
+        result.erased_values |= _personal_texts(conn, op.table, op.record, current)
         if erase_record(conn, op.table, op.record, (op.hlc, op.device)):
             result.erased += 1
     if ops:
         device_state.observe(conn, max(op.hlc for op in ops))
     targets = {record: records[record] for record in changed}
-    pending = dict(raw.execute("SELECT record_uuid, table_name FROM sync_pending").fetchall())
+    pending = dict(conn.execute(select(SyncPending.record_uuid, SyncPending.table_name)).all())
     for record, table in pending.items():
         targets.setdefault(record, table)
-    inserted, updated, still_pending = materialize(raw, targets, changed, erased_now | erased_before)
+    inserted, updated, still_pending = materialize(conn, targets, changed, erased_now | erased_before)
     result.new_records.update(inserted)
     result.changed_records = updated
     result.pending = still_pending
     return result
 
 
-def _personal_texts(raw: sqlite3.Connection, table: str, record: str,
+def _personal_texts(conn: Connection, table: str, record: str,
                     current: dict[Key, tuple[int, str, str | None]]) -> set[str]:
     """The personal values a record holds here before it is erased (to clean them out of the log)."""
     names = [name for name in PERSONAL_FIELDS[table] if name != "name_key"]
@@ -185,14 +188,15 @@ def _personal_texts(raw: sqlite3.Connection, table: str, record: str,
         value = loads(held[2]) if held is not None and held[2] else None
         if isinstance(value, str):
             found.add(value)
-    row = raw.execute(f"SELECT {', '.join(names)} FROM {table} WHERE uuid = ?", (record,)).fetchone()  # noqa: S608
+    target = Base.metadata.tables[table]
+    row = conn.execute(select(*[target.c[name] for name in names]).where(target.c.uuid == record)).first()
     if row:
         found |= {value for value in row if isinstance(value, str)}
     return {text for text in found if len(text.strip()) >= 3 and text != ANONYMOUS_NAME}
 
 
 def _record_conflicts(
-    raw: sqlite3.Connection, losers: list[tuple[str, str, int, str, str, str | None]],
+    conn: Connection, losers: list[tuple[str, str, int, str, str, str | None]],
     replaced: set[tuple[str, str, int, str]], current: dict[Key, tuple[int, str, str | None]],
     winners: dict[Key, tuple[str, int, str, str | None]],
 ) -> int:
@@ -201,10 +205,10 @@ def _record_conflicts(
     for record, name, hlc, dev, table, value in losers:
         if (record, name, hlc, dev) in replaced:
             continue
-        if raw.execute(
-            "SELECT 1 FROM sync_superseded WHERE record_uuid = ? AND field = ? AND hlc = ? AND device = ?",
-            (record, name, hlc, dev),
-        ).fetchone():
+        if conn.execute(select(SyncSuperseded.hlc).where(
+            SyncSuperseded.record_uuid == record, SyncSuperseded.field == name, SyncSuperseded.hlc == hlc,
+            SyncSuperseded.device == dev,
+        )).first():
             continue
         kept.append((record, name, hlc, dev, table, value))
     if not kept:
@@ -212,10 +216,9 @@ def _record_conflicts(
     found_at = _timestamp()
     count = 0
     for record, name, hlc, dev, table, value in kept:
-        new = raw.execute(
-            "INSERT OR IGNORE INTO sync_conflicts (record_uuid, field, hlc, device, table_name, value, found_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", (record, name, hlc, dev, table, value, found_at),
-        ).rowcount
+        new = upsert(conn, SyncConflict, [{"record_uuid": record, "field": name, "hlc": hlc, "device": dev,
+                                           "table_name": table, "value": value, "found_at": found_at}],
+                     ("record_uuid", "field", "hlc", "device"))
         won = winners.get((record, name))
         final = won[3] if won is not None else (current.get((record, name)) or (0, "", None))[2]
         if new and value != final:
@@ -226,7 +229,7 @@ def _record_conflicts(
 # --------------------------------------------------------------------------- writing records
 
 def materialize(
-    raw: sqlite3.Connection, targets: dict[str, str], changed: dict[str, set[str]] | None,
+    conn: Connection, targets: dict[str, str], changed: dict[str, set[str]] | None,
     erased: Iterable[str] = (),
 ) -> tuple[Counter[str], int, int]:
     """Write the winning values of *targets* (record -> table) into their tables.
@@ -240,7 +243,7 @@ def materialize(
     erased = set(erased)
     values: dict[str, dict[str, str | None]] = defaultdict(dict)
     for record, name, value in _select_in(
-        raw, "SELECT record_uuid, field, value FROM sync_fields WHERE record_uuid IN ({marks})", list(targets),
+        conn, (SyncField.record_uuid, SyncField.field, SyncField.value), SyncField.record_uuid, list(targets),
     ):
         values[record][name] = value
     for record, table in targets.items():
@@ -260,13 +263,13 @@ def materialize(
         if not records:
             continue
         spec = TABLES[table]
-        _load_ids(raw, ids, table, records)
+        _load_ids(conn, ids, table, records)
         for name, target in spec.foreign.items():
             wanted = {loads(values[r][name]) for r in records if name in values[r]}
-            _load_ids(raw, ids, target, [u for u in wanted if u is not None])
-        inserts: list[tuple[Any, ...]] = []
+            _load_ids(conn, ids, target, [u for u in wanted if u is not None])
+        inserts: list[dict[str, Any]] = []
         insert_records: list[str] = []
-        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for record in records:
             held = values.get(record, {})
             if record in ids[table]:
@@ -275,7 +278,8 @@ def materialize(
                 row, ok = _row(spec, held, names, ids)
                 assigned = [n for n in names if n in row]
                 if assigned:
-                    updates[tuple(assigned)].append((*[row[n] for n in assigned], now, record))
+                    updates[tuple(assigned)].append({**{f"v_{n}": row[n] for n in assigned}, "v_now": now,
+                                                     "v_uuid": record})
                 if ok:
                     done.append(record)
                 else:
@@ -288,30 +292,34 @@ def materialize(
             if not ok:
                 waiting.append((record, table))
                 continue
-            extra = (1 if record in erased else 0,) if table in PERSONAL_FIELDS else ()
-            inserts.append((record, now, *extra, *[row[n] for n in spec.fields]))
+            extra = {"erased": record in erased} if table in PERSONAL_FIELDS else {}
+            inserts.append({"uuid": record, "updated_at": now, **extra, **{n: row[n] for n in spec.fields}})
             insert_records.append(record)
+        target = Base.metadata.tables[table]
         if inserts:
-            inserted[table] += _insert(raw, spec.name, spec.fields, table in PERSONAL_FIELDS, inserts, waiting)
-            _load_ids(raw, ids, table, insert_records, force=True)
+            inserted[table] += _insert(conn, table, inserts, waiting)
+            _load_ids(conn, ids, table, insert_records, force=True)
             done.extend(r for r in insert_records if r in ids[table])
         for names, rows in updates.items():
-            assignments = ", ".join(f"{n} = ?" for n in names)
-            raw.executemany(f"UPDATE {table} SET {assignments}, updated_at = ? WHERE uuid = ?", rows)  # noqa: S608
+            statement = update(target).where(target.c.uuid == bindparam("v_uuid")).values(
+                {**{n: bindparam(f"v_{n}") for n in names}, "updated_at": bindparam("v_now")})
+            conn.execute(statement, rows)
             updated += len(rows)
     if done:
         for part in _chunks(done):
-            raw.execute(f"DELETE FROM sync_pending WHERE record_uuid IN ({','.join('?' * len(part))})", tuple(part))  # noqa: S608
+            conn.execute(delete(SyncPending).where(SyncPending.record_uuid.in_(part)))
     if waiting:
-        raw.executemany("INSERT OR IGNORE INTO sync_pending (record_uuid, table_name) VALUES (?, ?)", waiting)
+        upsert(conn, SyncPending, [{"record_uuid": r, "table_name": t} for r, t in dict(waiting).items()],
+               ("record_uuid",))
     return inserted, updated, len(waiting)
 
 
-def _load_ids(raw: sqlite3.Connection, ids: dict[str, dict[str, int]], table: str, uuids: Iterable[str],
+def _load_ids(conn: Connection, ids: dict[str, dict[str, int]], table: str, uuids: Iterable[str],
               force: bool = False) -> None:
     known = ids[table]
     missing = [u for u in uuids if force or u not in known]
-    for uuid_value, pk in _select_in(raw, f"SELECT uuid, id FROM {table} WHERE uuid IN ({{marks}})", missing):  # noqa: S608
+    target = Base.metadata.tables[table]
+    for uuid_value, pk in _select_in(conn, (target.c.uuid, target.c.id), target.c.uuid, missing):
         known[uuid_value] = pk
 
 
@@ -334,35 +342,35 @@ def _row(spec: Any, held: dict[str, str | None], names: list[str], ids: dict[str
                 ok = False
                 continue
             value = pk
+        else:
+            value = spec.to_python(name, value)
         row[name] = value
     if complete and len(row) < len(names):
         ok = False
     return row, ok
 
 
-def _insert(raw: sqlite3.Connection, table: str, fields: tuple[str, ...], personal: bool,
-            rows: list[tuple[Any, ...]], waiting: list[tuple[str, str]]) -> int:
-    """Insert new records; a record that collides with a local one (should not happen) waits instead."""
-    names = ["uuid", "updated_at", *(["erased"] if personal else []), *fields]
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # noqa: S608
+def _insert(conn: Connection, table: str, rows: list[dict[str, Any]], waiting: list[tuple[str, str]]) -> int:
+    """Insert new records; a record that collides with a local one (should not happen) waits instead.
+
+    Each attempt runs in a SAVEPOINT: a server aborts the whole transaction after a failed
+    statement, and rolling back to the savepoint lets the import go on with the other records.
+    """
+    statement = Base.metadata.tables[table].insert()
     try:
-        raw.execute("SAVEPOINT sync_insert")
-        raw.executemany(sql, rows)
-        raw.execute("RELEASE sync_insert")
+        with conn.begin_nested():
+            conn.execute(statement, rows)
         return len(rows)
-    except sqlite3.IntegrityError:
-        raw.execute("ROLLBACK TO sync_insert")
-        raw.execute("RELEASE sync_insert")
+    except IntegrityError:
+        pass
     count = 0
     for row in rows:
         try:
-            raw.execute("SAVEPOINT sync_row")
-            raw.execute(sql, row)
-            raw.execute("RELEASE sync_row")
+            with conn.begin_nested():
+                conn.execute(statement, row)
             count += 1
-        except sqlite3.IntegrityError as error:
-            raw.execute("ROLLBACK TO sync_row")
-            raw.execute("RELEASE sync_row")
-            log.warning("Datensatz %s in %s wartet: %s", row[0], table, error)
-            waiting.append((row[0], table))
+        except IntegrityError as error:
+            log.warning("Datensatz %s in %s wartet: %s", row["uuid"], table,
+                        type(getattr(error, "orig", error)).__name__)
+            waiting.append((row["uuid"], table))
     return count

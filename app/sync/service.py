@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, literal_column, select, update
 
 from app.storage import device as device_state
-from app.storage.changelog import PERSONAL_FIELDS, Op
+from app.storage.changelog import PERSONAL_FIELDS, Op, upsert
 from app.storage.database import Database
-from app.storage.models import utc_now
+from app.storage.models import SyncConflict, SyncDevice, SyncErased, SyncField, SyncFile, SyncOp, utc_now
+from app.storage.sqlcompat import is_server
 from app.sync import fileformat, keycheck
 from app.sync import folder as folder_io
 from app.sync.fileformat import RefusedFile
@@ -181,8 +182,6 @@ def synchronise(
     root = Path(root).expanduser()
     if not root.is_dir():
         raise SyncError(f"Den Abgleich-Ordner {root} gibt es nicht (ist der USB-Stick eingesteckt?).")
-    if db.engine.dialect.name != "sqlite":
-        raise SyncError("Der Abgleich braucht die SQLite-Datenbank von Kurslotse.")
     try:
         return _synchronise(db, root, passphrase, progress, announce, accept_future, renew_id)
     except OSError as error:
@@ -205,7 +204,7 @@ def _synchronise(
             raise SyncError("Diese Datenbank enthält Demo-Daten. Damit sie nicht in echte Daten geraten, "
                             "ist der Abgleich gesperrt. Bitte mit einem leeren Datenordner beginnen.")
         me = device_state.device_id(conn)
-        own_known = {row[0] for row in conn.exec_driver_sql("SELECT seq FROM sync_files WHERE device = ?", (me,))}
+        own_known = set(conn.execute(select(SyncFile.seq).where(SyncFile.device == me)).scalars())
         strangers = [f for f in files if f.device == me and not f.copy and f.seq not in own_known]
         renewed = False
         if strangers and (renew_id or (key.encrypted and passphrase)):
@@ -316,8 +315,8 @@ def _rekey_own(db: Database, root: Path, files: list[folder_io.FolderFile], pass
         if key.verifier.fingerprint in done:
             return
         not_ours = set(device_state.given_away(conn))
-        own = conn.exec_driver_sql(
-            "SELECT device, seq, first_op, last_op FROM sync_files WHERE own = 1 AND ops > 0").all()
+        own = conn.execute(select(SyncFile.device, SyncFile.seq, SyncFile.first_op, SyncFile.last_op)
+                           .where(SyncFile.own.is_(True), SyncFile.ops > 0)).all()
     for dev, seq, first, last in own:
         item = present.get((dev, seq))
         if item is None or dev in not_ours:
@@ -337,9 +336,9 @@ def _rekey_own(db: Database, root: Path, files: list[folder_io.FolderFile], pass
 def _rewrite_own(conn: Connection, root: Path, dev: str, seq: int, first: int, last: int,
                  passphrase: str | None, device_name: str) -> bool:
     """Replace own file *seq* by a new encoding of the same operations; ``False`` if it cannot be written."""
-    rows = conn.exec_driver_sql(
-        "SELECT hlc, device, table_name, record_uuid, field, value, prev FROM sync_ops "
-        "WHERE id BETWEEN ? AND ? ORDER BY id", (first, last),
+    rows = conn.execute(
+        select(SyncOp.hlc, SyncOp.device, SyncOp.table_name, SyncOp.record_uuid, SyncOp.field, SyncOp.value,
+               SyncOp.prev).where(SyncOp.id.between(first, last)).order_by(SyncOp.id)
     ).all()
     ops = [Op(h, d, t, r, f, v, _prev(p)) for h, d, t, r, f, v, p in rows]
     data = fileformat.encode_file(dev, device_name, seq, ops, passphrase, _salt(conn) if passphrase else None)
@@ -351,19 +350,40 @@ def _rewrite_own(conn: Connection, root: Path, dev: str, seq: int, first: int, l
         log.warning("Eigene Abgleich-Datei %s/%s nicht neu geschrieben: %s", dev, seq, error)
         return False  # a write-protected stick: next time
     stat = path.stat()
-    conn.exec_driver_sql(
-        "UPDATE sync_files SET checksum = ?, size = ?, mtime_ns = ?, encrypted = ?, "
-        "erasures = (SELECT coalesce(max(rowid), 0) FROM sync_erased) WHERE device = ? AND seq = ?",
-        (data[-32:].hex(), stat.st_size, stat.st_mtime_ns, bool(passphrase), dev, seq),
-    )
+    conn.execute(update(SyncFile).where(SyncFile.device == dev, SyncFile.seq == seq).values(
+        checksum=data[-32:].hex(), size=stat.st_size, mtime_ns=stat.st_mtime_ns, encrypted=bool(passphrase),
+        erasures=erasure_mark(conn)))
     return True
+
+
+def erasure_mark(conn: Connection) -> int:
+    """How far the erasures known here go, to compare with ``sync_files.erasures``.
+
+    SQLite numbers the tombstones in order of arrival (rowid): the newest one's number. A server
+    has no such number; there it is how many tombstones there are (they are never removed), and
+    a file is checked against all of them when the number grew (see ``_holds_erased``).
+    """
+    if is_server(conn):
+        return int(conn.execute(select(func.count()).select_from(SyncErased)).scalar() or 0)
+    return int(conn.execute(select(func.coalesce(func.max(literal_column("rowid")), 0))
+                            .select_from(SyncErased)).scalar() or 0)
+
+
+def _holds_erased(conn: Connection, first: int, last: int, done: int) -> bool:
+    """Whether own operations *first*..*last* hold personal values of a person erased after mark *done*."""
+    query = (select(SyncOp.id).join(SyncErased, SyncErased.record_uuid == SyncOp.record_uuid)
+             .where(SyncOp.id.between(first, last), SyncOp.field.in_(tuple(PERSONAL_FIELDS["participants"]))))
+    if not is_server(conn):
+        query = query.where(literal_column("sync_erased.rowid") > done)
+    return conn.execute(query.limit(1)).first() is not None
 
 
 # --------------------------------------------------------------------------- export
 
 def _covered_ranges(conn: Connection, files: list[folder_io.FolderFile]) -> list[tuple[int, int]]:
     present = {(f.device, f.seq) for f in files if not f.copy}
-    rows = conn.exec_driver_sql("SELECT device, seq, first_op, last_op FROM sync_files WHERE own = 1").all()
+    rows = conn.execute(select(SyncFile.device, SyncFile.seq, SyncFile.first_op, SyncFile.last_op)
+                        .where(SyncFile.own.is_(True))).all()
     return sorted((first, last) for dev, seq, first, last in rows if (dev, seq) in present and last >= first > 0)
 
 
@@ -400,15 +420,16 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
     chunk = EXPORT_CHUNK
     while True:
         with db.write_connection() as conn:
-            highest = conn.exec_driver_sql("SELECT max(id) FROM sync_ops").scalar() or 0
+            highest = conn.execute(select(func.max(SyncOp.id))).scalar() or 0
             gaps = _gaps(_covered_ranges(conn, files), highest)
             if not gaps:
                 return
             rows = []
             for first, last in gaps:
-                rows = conn.exec_driver_sql(
-                    "SELECT id, hlc, device, table_name, record_uuid, field, value, prev FROM sync_ops "
-                    "WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?", (first, last, chunk),
+                rows = conn.execute(
+                    select(SyncOp.id, SyncOp.hlc, SyncOp.device, SyncOp.table_name, SyncOp.record_uuid, SyncOp.field,
+                           SyncOp.value, SyncOp.prev)
+                    .where(SyncOp.id.between(first, last)).order_by(SyncOp.id).limit(chunk)
                 ).all()
                 if rows:
                     break
@@ -416,7 +437,7 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
                 return
             ops = [Op(hlc, dev, table, record, name, value, _prev(prev)) for _id, hlc, dev, table, record, name, value, prev in rows]
             seq = max(
-                conn.exec_driver_sql("SELECT max(seq) FROM sync_files WHERE device = ?", (report.device_id,)).scalar() or 0,
+                conn.execute(select(func.max(SyncFile.seq)).where(SyncFile.device == report.device_id)).scalar() or 0,
                 folder_io.highest_seq(root, report.device_id),
             ) + 1
             data = fileformat.encode_file(
@@ -434,13 +455,9 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
                 report.export_note = f"In den Abgleich-Ordner {root} kann nicht geschrieben werden ({error})."
                 return
             stat = path.stat()
-            conn.exec_driver_sql(
-                "INSERT OR REPLACE INTO sync_files (device, seq, checksum, size, mtime_ns, ops, encrypted, own, "
-                "first_op, last_op, erasures, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, "
-                "(SELECT coalesce(max(rowid), 0) FROM sync_erased), ?)",
-                (report.device_id, seq, data[-32:].hex(), stat.st_size, stat.st_mtime_ns, len(ops),
-                 bool(passphrase), rows[0][0], rows[-1][0], utc_now()),
-            )
+            _store_file(conn, device=report.device_id, seq=seq, checksum=data[-32:].hex(), size=stat.st_size,
+                        mtime_ns=stat.st_mtime_ns, ops=len(ops), encrypted=bool(passphrase), own=True,
+                        first_op=rows[0][0], last_op=rows[-1][0], erasures=erasure_mark(conn), imported_at=utc_now())
             files = files + [folder_io.FolderFile(path, report.device_id, seq, stat.st_size, stat.st_mtime_ns)]
             report.written_files += 1
             report.written_ops += len(ops)
@@ -462,14 +479,13 @@ def _scrub(db: Database, root: Path, files: list[folder_io.FolderFile], passphra
     rewritten as well. Other devices re-read a rewritten file, because its checksum changed.
     """
     present = {(f.device, f.seq): f for f in files if not f.copy}
-    personal = tuple(PERSONAL_FIELDS["participants"])
-    marks = ",".join("?" * len(personal))
     with db.engine.connect() as conn:
-        newest_erasure = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM sync_erased").scalar() or 0
+        newest_erasure = erasure_mark(conn)
         not_ours = set(device_state.given_away(conn))
-        own = conn.exec_driver_sql(
-            "SELECT device, seq, first_op, last_op, encrypted, erasures, size, mtime_ns, checksum FROM sync_files "
-            "WHERE own = 1 AND ops > 0"
+        own = conn.execute(
+            select(SyncFile.device, SyncFile.seq, SyncFile.first_op, SyncFile.last_op, SyncFile.encrypted,
+                   SyncFile.erasures, SyncFile.size, SyncFile.mtime_ns, SyncFile.checksum)
+            .where(SyncFile.own.is_(True), SyncFile.ops > 0)
         ).all()
     for dev, seq, first, last, encrypted, done, size, mtime, checksum in own:
         item = present.get((dev, seq))
@@ -482,14 +498,10 @@ def _scrub(db: Database, root: Path, files: list[folder_io.FolderFile], passphra
         if done >= newest_erasure and not swapped:
             continue
         with db.write_connection() as conn:
-            holds = swapped or conn.exec_driver_sql(
-                "SELECT 1 FROM sync_ops o JOIN sync_erased e ON e.record_uuid = o.record_uuid "
-                f"WHERE o.id BETWEEN ? AND ? AND o.field IN ({marks}) AND e.rowid > ? LIMIT 1",  # noqa: S608
-                (first, last, *personal, done),
-            ).first() is not None
+            holds = swapped or _holds_erased(conn, first, last, done)
             if not holds:
-                conn.exec_driver_sql("UPDATE sync_files SET erasures = ? WHERE device = ? AND seq = ?",
-                                     (newest_erasure, dev, seq))
+                conn.execute(update(SyncFile).where(SyncFile.device == dev, SyncFile.seq == seq)
+                             .values(erasures=newest_erasure))
                 continue
             if _rewrite_own(conn, root, dev, seq, first, last, passphrase if encrypted else None, report.device_name):
                 report.scrubbed += 1
@@ -547,7 +559,7 @@ def _prev(text: str) -> tuple[tuple[int, str], ...]:
 def _files_to_read(db: Database, files: list[folder_io.FolderFile], me: str) -> list[folder_io.FolderFile]:
     with db.engine.connect() as conn:
         known = {(dev, seq): (size, mtime) for dev, seq, size, mtime in
-                 conn.exec_driver_sql("SELECT device, seq, size, mtime_ns FROM sync_files")}
+                 conn.execute(select(SyncFile.device, SyncFile.seq, SyncFile.size, SyncFile.mtime_ns))}
     wanted = []
     for item in files:
         if item.device == me and not item.copy:
@@ -592,16 +604,15 @@ def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase
         return
     checksum = data[-32:].hex() if len(data) >= 32 else ""
     with db.engine.connect() as conn:
-        known = conn.exec_driver_sql(
-            "SELECT checksum FROM sync_files WHERE device = ? AND seq = ?", (item.device, item.seq)
-        ).scalar()
+        known = conn.execute(select(SyncFile.checksum).where(SyncFile.device == item.device,
+                                                             SyncFile.seq == item.seq)).scalar()
     if known is not None and known == checksum:
         if item.copy:
             report.duplicates += 1
         else:
             with db.write_connection() as conn:
-                conn.exec_driver_sql("UPDATE sync_files SET size = ?, mtime_ns = ? WHERE device = ? AND seq = ?",
-                                     (item.size, item.mtime_ns, item.device, item.seq))
+                conn.execute(update(SyncFile).where(SyncFile.device == item.device, SyncFile.seq == item.seq)
+                             .values(size=item.size, mtime_ns=item.mtime_ns))
         return
     try:
         content = fileformat.decode_file(data, label, passphrase, item.device, item.seq)
@@ -627,17 +638,11 @@ def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase
         else:
             result = apply_ops(conn, content.ops)
         if result is not None and not item.copy:
-            conn.exec_driver_sql(
-                "INSERT OR REPLACE INTO sync_files (device, seq, checksum, size, mtime_ns, ops, encrypted, own, "
-                "first_op, last_op, erasures, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)",
-                (item.device, item.seq, content.checksum, item.size, item.mtime_ns, len(content.ops),
-                 content.encrypted, utc_now()),
-            )
-        conn.exec_driver_sql(
-            "INSERT INTO sync_devices (device, name, last_seen) VALUES (?, ?, ?) "
-            "ON CONFLICT(device) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen",
-            (content.device, content.device_name[:120], utc_now()),
-        )
+            _store_file(conn, device=item.device, seq=item.seq, checksum=content.checksum, size=item.size,
+                        mtime_ns=item.mtime_ns, ops=len(content.ops), encrypted=bool(content.encrypted), own=False,
+                        first_op=0, last_op=0, erasures=0, imported_at=utc_now())
+        upsert(conn, SyncDevice, [{"device": content.device, "name": content.device_name[:120],
+                                   "last_seen": utc_now()}], ("device",), ("name", "last_seen"))
     if result is None:
         # A sync tool's copy of an older version of our own file (maybe still holding data of an erased
         # person): only this device writes its folder, so it removes the copy.
@@ -656,21 +661,28 @@ def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase
     report.result.add(result)
 
 
+def _store_file(conn: Connection, **row: object) -> None:
+    """Remember a file written or imported here (a second run skips it)."""
+    columns = [name for name in row if name not in ("device", "seq")]
+    upsert(conn, SyncFile, [row], ("device", "seq"), columns)
+
+
 def _stale_own_copy(conn: Connection, device: str, ops: list[Op]) -> bool:
     """A conflict copy in a folder this database writes, holding only operations it made itself."""
-    if conn.exec_driver_sql("SELECT 1 FROM sync_files WHERE device = ? AND own = 1 LIMIT 1", (device,)).first() is None:
+    if conn.execute(select(SyncFile.seq).where(SyncFile.device == device, SyncFile.own.is_(True)).limit(1)).first() \
+            is None:
         return False
-    return all(conn.exec_driver_sql(
-        "SELECT 1 FROM sync_ops WHERE record_uuid = ? AND field = ? AND hlc = ? AND device = ?",
-        (op.record, op.field, op.hlc, op.device),
-    ).first() is not None for op in ops)
+    return all(conn.execute(select(SyncOp.id).where(
+        SyncOp.record_uuid == op.record, SyncOp.field == op.field, SyncOp.hlc == op.hlc, SyncOp.device == op.device,
+    ).limit(1)).first() is not None for op in ops)
 
 
 def count_open_conflicts(conn: Connection) -> int:
     """Conflicts whose losing value still differs from the value the field holds."""
-    return int(conn.exec_driver_sql(
-        "SELECT count(*) FROM sync_conflicts c JOIN sync_fields f "
-        "ON f.record_uuid = c.record_uuid AND f.field = c.field WHERE c.value IS NOT f.value"
+    return int(conn.execute(
+        select(func.count()).select_from(SyncConflict)
+        .join(SyncField, (SyncField.record_uuid == SyncConflict.record_uuid) & (SyncField.field == SyncConflict.field))
+        .where(SyncConflict.value.is_distinct_from(SyncField.value))
     ).scalar() or 0)
 
 
