@@ -268,7 +268,9 @@ class HeaderForm(QWidget):
         today.clicked.connect(self._stand_today)
         stand_row.addWidget(self.stand, 1)
         stand_row.addWidget(today)
-        form.addRow("&Stand:", stand_row)
+        stand_label = QLabel("&Stand:")  # a row of a layout gets no buddy by itself: the & would show
+        stand_label.setBuddy(self.stand)
+        form.addRow(stand_label, stand_row)
         self.lists: dict[str, QPlainTextEdit] = {}
         for key, label, hint in HEADER_LISTS:
             edit = _text_box(label, hint)

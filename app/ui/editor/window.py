@@ -576,7 +576,11 @@ class LessonEditor(QMainWindow):
             return
         if kind == "begleitblatt":
             if result is not None and result.handout is not None:  # None: steps changed, the checker brings a new base
-                self.handout_label.setPixmap(QPixmap.fromImage(result.handout))
+                room = self.preview_tabs.width() - 24  # the whole page width in view, no sideways scrolling
+                page = QPixmap.fromImage(result.handout)
+                if 200 <= room < page.width():
+                    page = page.scaledToWidth(room, Qt.TransformationMode.SmoothTransformation)
+                self.handout_label.setPixmap(page)
                 self.preview_tabs.setTabText(1, f"Begleitblatt (Seite {result.handout_page + 1} "
                                                 f"von {result.handout_pages})")
             return
