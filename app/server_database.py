@@ -42,3 +42,11 @@ ERASURE = (
     "nicht löschen. Bitte die zuständige IT informieren: Wird eine ältere Sicherung zurückgespielt, muss "
     "diese Löschung danach wiederholt werden."
 )
+
+
+def erasure_lines(report, on_server: bool) -> list[str]:  # noqa: ANN001 - app.services.erasure.ErasureReport
+    """The erasure report's lines, plus on a database server what its own archive and backups still keep."""
+    lines = list(report.lines())
+    if report.erased and on_server:
+        lines.append(ERASURE)
+    return lines

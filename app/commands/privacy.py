@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 import sys
 
+from app import server_database
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser("personen", help="Teilnehmende mit Nummern auflisten (für auskunft/loeschen)")
@@ -41,16 +43,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _fail(message: str, code: int = 1) -> int:
     print(f"Kurslotse: {message}", file=sys.stderr)
     return code
-
-
-def _erasure_lines(report) -> list[str]:  # noqa: ANN001 - app.services.erasure.ErasureReport
-    """The erasure report, plus on a database server what the server's own archive still keeps."""
-    from app import server_database
-
-    lines = list(report.lines())
-    if report.erased and server_database.uses_server():
-        lines.append(server_database.ERASURE)
-    return lines
 
 
 def _confirm(question: str) -> bool:
@@ -140,7 +132,7 @@ def run_erase(args: argparse.Namespace) -> int:
         return _fail(str(error))
     finally:
         context.close()
-    for line in _erasure_lines(report):
+    for line in server_database.erasure_lines(report, server_database.uses_server()):
         print(line)
     return 0
 
@@ -169,6 +161,6 @@ def run_retention(args: argparse.Namespace) -> int:
         return _fail(str(error))
     finally:
         context.close()
-    for line in _erasure_lines(report):
+    for line in server_database.erasure_lines(report, server_database.uses_server()):
         print(line)
     return 0

@@ -70,6 +70,9 @@ class BackupDialog(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
     def backup_now(self) -> None:
+        if self.on_server:
+            show_message(self.message, server_database.backups_note())
+            return
         try:
             info = context.backup_now()
         except (BackupError, DatabaseError) as error:
@@ -79,6 +82,9 @@ class BackupDialog(QDialog):
         show_message(self.message, f"Sicherung angelegt: {info.path.name}", OK_STYLE)
 
     def restore_selected(self) -> None:
+        if self.on_server:
+            show_message(self.message, server_database.backups_note())
+            return
         info = self.selected()
         if info is None:
             show_message(self.message, "Bitte zuerst eine Sicherung auswählen.")

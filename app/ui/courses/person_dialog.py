@@ -27,6 +27,7 @@ from app.domain.attendance import (
     ParticipantView,
     parse_birth_year,
 )
+from app import server_database
 from app.services import auskunft, erasure, people, privacy
 from app.storage.database import Database
 from app.ui.courses.dialogs import FormDialog, _line
@@ -285,7 +286,7 @@ class ParticipantDialog(FormDialog):
         except InputError as error:
             show_message(self.message, "\n".join(error.messages))
             return
-        self.erasure_lines = report.lines()
+        self.erasure_lines = server_database.erasure_lines(report, self.db.is_server)
         QMessageBox.information(self, "Person gelöscht", "\n".join(self.erasure_lines))
         self.saved_id = self.person.id
         self.done(FormDialog.DialogCode.Accepted)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.attendance import InputError, format_date
+from app import server_database
 from app.services import erasure, retention
 from app.storage.database import Database
 from app.ui.courses.widgets import HINT_STYLE, OK_STYLE, message_label, show_message
@@ -114,4 +115,4 @@ class PrivacyDialog(QDialog):
             show_message(self.message, "\n".join(error.messages))
             return
         self.refresh()
-        show_message(self.message, "\n".join(report.lines()), OK_STYLE)
+        show_message(self.message, "\n".join(server_database.erasure_lines(report, self.db.is_server)), OK_STYLE)
