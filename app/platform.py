@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -30,11 +31,19 @@ WINDOWS_LOCK_ERRORS = frozenset({5, 32, 33})
 RETRY_DELAYS_S = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8)  # about two seconds in all
 
 
-class FileInUseError(PermissionError):
-    """The file stayed locked by another program; ``str()`` is a German message for the trainer."""
+class GermanPermissionError(PermissionError):
+    """A PermissionError whose ``str()`` is only its German message (it names the file itself)."""
 
     def __str__(self) -> str:
-        return str(self.strerror)  # without "[Errno 13]" and the quoted path: the message names the file
+        return str(self.strerror)  # without "[Errno 13]" and the quoted path
+
+
+class FileInUseError(GermanPermissionError):
+    """The file stayed locked by another program; ``str()`` is a German message for the trainer."""
+
+
+class ReadOnlyFileError(GermanPermissionError):
+    """Windows does not replace or delete a file marked read-only (Linux does, by the folder's rights)."""
 
 
 def is_transient_lock(error: OSError) -> bool:
@@ -48,6 +57,13 @@ def _with_retry(action: Callable[[], None], path: Path, sleep: Callable[[float],
             action()
             return
         except OSError as error:
+            if IS_WINDOWS and getattr(error, "winerror", None) == 5 and _read_only(path):
+                raise ReadOnlyFileError(
+                    error.errno,
+                    f"Die Datei »{path.name}« ist schreibgeschützt und wird deshalb nicht ersetzt. Bitte einen "
+                    "anderen Namen wählen oder im Explorer unter Eigenschaften »Schreibgeschützt« abwählen.",
+                    str(path),
+                ) from error
             if not is_transient_lock(error):
                 raise
             if delay is None:
@@ -59,6 +75,13 @@ def _with_retry(action: Callable[[], None], path: Path, sleep: Callable[[float],
                     str(path),
                 ) from error
             sleep(delay)
+
+
+def _read_only(path: Path) -> bool:
+    try:
+        return not os.stat(path).st_mode & stat.S_IWRITE
+    except OSError:
+        return False
 
 
 def replace_file(source: str | os.PathLike[str], target: str | os.PathLike[str],
@@ -207,6 +230,23 @@ def venv_program(venv: Path, name: str) -> Path:
 def peak_memory_mib(maxrss: float) -> float:
     """``ru_maxrss`` in MiB: macOS reports bytes, Linux KiB."""
     return maxrss / (1024 * 1024) if IS_MACOS else maxrss / 1024
+
+
+def qt_offscreen_argument(screens: Path, cwd: str | None = None) -> str:
+    """``QT_QPA_PLATFORM`` for Qt's offscreen platform with virtual screens from the JSON file *screens*.
+
+    Qt splits platform arguments at every ``:``, so ``configfile=C:\\…`` breaks on Windows: there the
+    file is named relative to the working folder; on another drive the virtual screens are left out.
+    """
+    import ntpath
+
+    path = str(screens)
+    if IS_WINDOWS:
+        try:
+            path = ntpath.relpath(path, cwd if cwd is not None else os.getcwd())
+        except ValueError:  # another drive: no relative name exists
+            return "offscreen"
+    return "offscreen" if ":" in path else f"offscreen:configfile={path}"
 
 
 def has_display() -> bool:

@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 # Two virtual screens (a laptop and a projector), so the presenter's screen handling runs for real.
+# (Qt splits platform arguments at ":"; on Windows the file is named relatively, see app.platform.)
+from app.platform import qt_offscreen_argument  # noqa: E402 - standard library only, before Qt loads
+
 _SCREENS = Path(__file__).resolve().parent / "two_screens.json"
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREENS}"
+os.environ["QT_QPA_PLATFORM"] = qt_offscreen_argument(_SCREENS)
 
 import pytest
 

@@ -41,7 +41,9 @@ def _prepare_environment(work: Path) -> None:
         {"name": "Beamer", "x": WIDTH, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96, "logicalBaseDpi": 96,
          "dpr": 1},
     ]}), encoding="utf-8")
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screens}"
+    from app.platform import qt_offscreen_argument
+
+    os.environ["QT_QPA_PLATFORM"] = qt_offscreen_argument(screens)
     data = work / "daten"
     data.mkdir()
     os.environ["KURSLOTSE_DATEN"] = str(data)

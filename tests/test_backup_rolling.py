@@ -117,6 +117,7 @@ def test_restore_refuses_backup_from_newer_version(db):
     assert [c.title for c in courses.list_courses(context.database())] == ["Bleibt"]
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="braucht os.fork (Linux/macOS)")
 def test_backup_taken_while_writing_is_consistent_and_restorable(db):
     setup = make_course(db, names=tuple(f"Person {n}" for n in range(8)))
     path = db.path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -36,7 +37,10 @@ def _venv(root: Path) -> Path:
     venv = root / ".venv"
     python = _bootstrap._venv_python(venv)
     python.parent.mkdir(parents=True)
-    python.symlink_to(sys.executable)
+    if sys.platform == "win32":  # symlinks need extra rights there; a copy exists just as well
+        shutil.copy2(sys.executable, python)
+    else:
+        python.symlink_to(sys.executable)
     (venv / "pyvenv.cfg").write_text(f"home = {Path(sys.executable).parent}\n", encoding="utf-8")
     return venv
 

@@ -6,6 +6,7 @@ Exit codes (README "Befehle", app/commands/common.py): 0 done, 1 could not be do
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -111,6 +112,7 @@ def test_missing_suffix_is_added_and_relative_paths_follow_the_user(data_dir, tm
     assert re.search(r"\(\d+ Seiten\)|\(1 Seite\)", out), out
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="braucht bash, head und /dev/null")
 def test_a_closed_pipe_ends_quietly(tmp_path):
     import subprocess
     import sys

@@ -101,3 +101,59 @@ def test_device_anchor_uses_the_place_without_drive_letter(tmp_path, monkeypatch
     assert device.anchor_for(database) == on_e
     monkeypatch.setattr(device, "location_key", lambda path: r"\anderer\ordner\kurslotse.sqlite3")
     assert device.anchor_for(database) != on_e  # a really different place is a different anchor
+
+
+def _access_denied() -> PermissionError:
+    error = PermissionError(13, "Zugriff verweigert")
+    error.winerror = 5  # type: ignore[attr-defined]  # ERROR_ACCESS_DENIED
+    return error
+
+
+def test_a_read_only_file_is_named_as_such_without_waiting(windows, tmp_path, monkeypatch):
+    """Windows refuses to replace a file marked read-only; that is no lock, so no two-second wait."""
+    target = tmp_path / "bericht.csv"
+    target.write_text("alt", encoding="utf-8")
+    target.chmod(0o444)
+    attempts = []
+
+    def refused(source, destination):  # noqa: ANN001
+        attempts.append(destination)
+        raise _access_denied()
+
+    monkeypatch.setattr(platform.os, "replace", refused)
+    with pytest.raises(platform.ReadOnlyFileError) as refused_error:
+        write_bytes_atomically(target, b"neu")
+    message = str(refused_error.value)
+    assert "»bericht.csv« ist schreibgeschützt" in message and "Errno" not in message
+    assert len(attempts) == 1 and target.read_text(encoding="utf-8") == "alt"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "daten"] == ["bericht.csv"]
+
+
+def test_access_denied_on_a_writable_file_is_still_waited_out(windows, tmp_path, monkeypatch):
+    target = tmp_path / "bericht.csv"
+    target.write_text("alt", encoding="utf-8")
+    real_replace = os.replace
+    failures = [_access_denied()]
+
+    def scanned_once(source, destination):  # noqa: ANN001
+        if failures:
+            raise failures.pop()
+        real_replace(source, destination)
+
+    monkeypatch.setattr(platform.os, "replace", scanned_once)
+    write_bytes_atomically(target, b"neu")
+    assert target.read_bytes() == b"neu"
+
+
+@pytest.mark.parametrize(("windows_switch", "screens", "cwd", "expected"), [
+    (False, "/work/tests/two_screens.json", None, "offscreen:configfile=/work/tests/two_screens.json"),
+    (True, r"C:\Users\Jörg Müller\kurslotse\tests\two_screens.json", r"C:\Users\Jörg Müller\kurslotse",
+     r"offscreen:configfile=tests\two_screens.json"),  # no ":" left for Qt to split at
+    (True, r"D:\kurslotse\tests\two_screens.json", r"C:\Users\anna", "offscreen"),  # another drive
+])
+def test_qt_platform_argument_has_no_drive_colon(monkeypatch, windows_switch, screens, cwd, expected):
+    from pathlib import PureWindowsPath
+
+    monkeypatch.setattr(platform, "IS_WINDOWS", windows_switch)
+    path = PureWindowsPath(screens) if windows_switch else screens
+    assert platform.qt_offscreen_argument(path, cwd) == expected

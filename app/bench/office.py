@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bench import BenchContext, Row, german, median, quiet_env, run_process
+from app.platform import IS_WINDOWS
 
 ENV_PG_URL = "KURSLOTSE_BENCH_PG_URL"
 NOT_MEASURED = float("nan")
@@ -123,7 +124,7 @@ def start_server() -> tuple[BenchServer | None, str]:
     except ImportError:
         return None, 'Treiber psycopg fehlt (pip install -e ".[postgres]")'
     bin_dir = _server_binaries()
-    if bin_dir is None or os.name != "posix":
+    if bin_dir is None or IS_WINDOWS:
         return None, f"kein PostgreSQL-Server ({ENV_PG_URL} setzen oder Debian-Paket »postgresql« installieren)"
     folder = Path(tempfile.mkdtemp(prefix="kurslotse-bench-pg-"))
     password = secrets.token_urlsafe(12)
