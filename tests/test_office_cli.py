@@ -164,3 +164,26 @@ def test_password_file_beats_the_environment(tmp_path, capsys, monkeypatch):
     code, _out, err = _main(capsys, "--daten", office, "abgleich", stick, "--passwort-datei", secret)
     assert code == 0, err
     assert _titles(office) == ["Fotos vom Enkel"]
+
+
+def test_database_error_in_one_folder_is_reported_and_the_next_folder_runs(kreis, capsys, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from app.sync import service
+
+    real = service.synchronise
+
+    def server_gone_for_a(db, root, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if Path(root) == kreis["stick_a"]:
+            raise OperationalError("INSERT …", {}, Exception("server closed the connection unexpectedly"))
+        return real(db, root, *args, **kwargs)
+
+    monkeypatch.setattr(service, "synchronise", server_gone_for_a)
+    code, out, err = _main(capsys, "--daten", kreis["office"], "abgleich", kreis["stick_a"], kreis["stick_b"],
+                           "--ohne-passwort")
+    assert code == 1
+    assert f"Ergebnis {kreis['stick_a']}: fehlgeschlagen – Datenbankfehler" in out
+    assert f"Ergebnis {kreis['stick_b']}: fertig – 0 Dateien geschrieben, 1 Datei gelesen" in out
+    assert f"Die Datenbank meldet beim Abgleich mit {kreis['stick_a']} einen Fehler" in err
+    assert "Traceback" not in out + err
+    assert _titles(kreis["office"]) == ["WhatsApp in Altenglan"]

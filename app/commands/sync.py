@@ -118,8 +118,9 @@ def _sync_folders(db, folders: list[str], passphrase: str | None, args: argparse
             continue
         except SQLAlchemyError as error:  # e.g. the database server went away during the import
             log.error("Abgleich mit %s: Datenbankfehler %s: %s", folder, type(error).__name__, error)
-            message = (f"Die Datenbank meldet einen Fehler ({type(getattr(error, 'orig', error)).__name__}); "
-                       f"diese Datei wurde nicht oder ganz übernommen. Einzelheiten stehen in {paths.log_file()}")
+            message = (f"Die Datenbank meldet beim Abgleich mit {folder} einen Fehler (Server nicht mehr erreichbar?). "
+                       "Jede Datei wird ganz oder gar nicht übernommen: Was bis dahin gelesen wurde, ist vollständig "
+                       f"da, der Rest kommt beim nächsten Abgleich. Einzelheiten stehen in {paths.log_file()}")
             print(f"Kurslotse: {message}", file=sys.stderr, flush=True)
             print(f"Ergebnis {folder}: fehlgeschlagen – Datenbankfehler", flush=True)
             worst = EXIT_FAILED
