@@ -44,7 +44,7 @@ ERASURE = (
 )
 
 
-def erasure_lines(report, on_server: bool) -> list[str]:  # noqa: ANN001 - app.services.erasure.ErasureReport
+def erasure_lines(report, on_server: bool) -> list[str]:
     """The erasure report's lines, plus on a database server what its own archive and backups still keep."""
     lines = list(report.lines())
     if report.erased and on_server:

@@ -24,7 +24,7 @@ SECRET = "Geh3im-Kusel!"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="Dateirechte 0600 gibt es nur unter POSIX")
 
 
-def _main(capsys, *argv: str | Path) -> tuple[int, str, str]:  # noqa: ANN001
+def _main(capsys, *argv: str | Path) -> tuple[int, str, str]:
     code = cli.main([str(a) for a in argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err

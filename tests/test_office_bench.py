@@ -16,7 +16,7 @@ TINY = OfficeSizes(laptops=2, folders=1, courses_per_year=1, years=2, termine_pe
                    attendances=2_000)
 
 
-def _count(db, table: str) -> int:  # noqa: ANN001
+def _count(db, table: str) -> int:
     with db.engine.connect() as conn:
         return conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
 

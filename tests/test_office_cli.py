@@ -24,7 +24,7 @@ from app.storage.database import open_database
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Dateirechte 0600 gibt es nur unter POSIX")
 
 
-def _main(capsys, *argv: str | Path) -> tuple[int, str, str]:  # noqa: ANN001
+def _main(capsys, *argv: str | Path) -> tuple[int, str, str]:
     code = cli.main([str(a) for a in argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
@@ -61,7 +61,7 @@ def _secret(path: Path, text: str, mode: int = 0o600) -> Path:
 
 
 @pytest.fixture
-def kreis(tmp_path: Path, capsys) -> dict[str, Path]:  # noqa: ANN001
+def kreis(tmp_path: Path, capsys) -> dict[str, Path]:
     """Two Verbandsgemeinden, each with a laptop that has written its records into its own stick."""
     out = {"office": tmp_path / "buero", "stick_a": tmp_path / "vg-oberes-glantal",
            "stick_b": tmp_path / "vg-kusel-altenglan"}
@@ -173,7 +173,7 @@ def test_database_error_in_one_folder_is_reported_and_the_next_folder_runs(kreis
 
     real = service.synchronise
 
-    def server_gone_for_a(db, root, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def server_gone_for_a(db, root, *args, **kwargs):
         if Path(root) == kreis["stick_a"]:
             raise OperationalError("INSERT …", {}, Exception("server closed the connection unexpectedly"))
         return real(db, root, *args, **kwargs)

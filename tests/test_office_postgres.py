@@ -92,7 +92,7 @@ def _record(data: Path, plan: Plan) -> None:
 class Office:
     """Runs the command line as the office's scheduled job and collects everything it printed."""
 
-    def __init__(self, capsys, url_file: Path, secret_file: Path) -> None:  # noqa: ANN001
+    def __init__(self, capsys, url_file: Path, secret_file: Path) -> None:
         self.capsys, self.url_file, self.secret_file = capsys, url_file, secret_file
         self.printed = ""
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.bench import BenchContext, Row, german, median, quiet_env, run_process
+from app.bench import BenchContext, Row, german, quiet_env, run_process
 from app.platform import IS_WINDOWS
 
 ENV_PG_URL = "KURSLOTSE_BENCH_PG_URL"
@@ -68,7 +68,7 @@ class BenchServer:
     folder: Path | None = None
     bin_dir: Path | None = None
 
-    def _connect(self):  # noqa: ANN202 - psycopg connection
+    def _connect(self):
         import psycopg
         from sqlalchemy.engine import make_url
 
@@ -283,7 +283,12 @@ def copy_into_server(source: Path, url: str) -> None:
 
 
 def _kreis_report(ctx: BenchContext, server: BenchServer | None, reason: str, sizes: OfficeSizes) -> Row:
-    from app.bench.report import FIRST_DAY, SPAN_DAYS, _report_seconds, make_large_database
+    from app.bench.report import (
+        FIRST_DAY,
+        SPAN_DAYS,
+        _report_seconds,
+        make_large_database,
+    )
     from app.domain.indicators import custom_period
     from app.services.lesson_titles import catalogue
     from app.storage.database import open_database

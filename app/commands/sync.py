@@ -19,8 +19,20 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, command_name, count, fail
+from app.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    command_name,
+    count,
+    fail,
+)
+
+if TYPE_CHECKING:
+    from app.storage.database import Database
+    from app.sync.service import SyncReport
 
 EXIT_INCOMPLETE = 3
 ENV_PASSPHRASE = "KURSLOTSE_ABGLEICH_PASSWORT"
@@ -76,7 +88,7 @@ def _passphrase(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _summary(folder: str, report) -> str:  # noqa: ANN001 - app.sync.service.SyncReport
+def _summary(folder: str, report: SyncReport) -> str:
     """The one line per folder a scheduled job's log keeps: what was written, read, refused."""
     state = "fertig" if report.complete else "unvollständig"
     parts = [f"{count(report.written_files, 'Datei', 'Dateien')} geschrieben",
@@ -94,7 +106,7 @@ def _summary(folder: str, report) -> str:  # noqa: ANN001 - app.sync.service.Syn
     return f"Ergebnis {folder}: {state} – {', '.join(parts)}"
 
 
-def _sync_folders(db, folders: list[str], passphrase: str | None, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _sync_folders(db: Database, folders: list[str], passphrase: str | None, args: argparse.Namespace) -> int:
     """Sync each folder in turn; a failing folder is reported and the next one still runs."""
     from sqlalchemy.exc import SQLAlchemyError
 
