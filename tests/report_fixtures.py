@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 
-from app.services import demo
+from app import paths
+from app.services import context, demo
 from app.storage.database import Database
+from app.storage.migrate_v2 import _stored
 
 TODAY = dt.date(2026, 3, 10)
 LESSONS = {
@@ -29,6 +33,41 @@ DEMO_LESSONS = [*LESSONS, "nicht-installiert"]  # one lesson this computer does 
 def demo_db(db: Database) -> Database:  # noqa: ANN001 - db comes from tests.attendance_fixtures
     demo.fill(db, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
     return db
+
+
+@pytest.fixture
+def demo_db_any(database_url: str) -> Iterator[Database]:
+    """The same demo data in a laptop's SQLite file and in the office's PostgreSQL database."""
+    context.close()
+    paths.set_database_url(database_url)
+    database = context.database()
+    demo.fill(database, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
+    yield database
+    context.close()
+    paths.set_database_url(None)
+
+
+class _Rows:
+    """Plain SQL rows from a SQLite file or a server database, values as SQLite stores them."""
+
+    def __init__(self, source: Path | Database) -> None:
+        self.engine = source.engine if isinstance(source, Database) else create_engine(f"sqlite:///{source}")
+        self.own = not isinstance(source, Database)
+        self.conn = self.engine.connect()
+
+    def execute(self, statement: str, params: tuple[str, ...] = ()) -> list[tuple]:
+        # ``?`` placeholders become named ones; both databases take ISO dates as text for a date column
+        names = {}
+        while "?" in statement:
+            key = f"p{len(names)}"
+            names[key] = params[len(names)]
+            statement = statement.replace("?", f":{key}", 1)
+        return [tuple(_stored(v) for v in row) for row in self.conn.execute(sql(statement), names)]
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.own:
+            self.engine.dispose()
 
 
 @dataclass
@@ -69,32 +108,33 @@ def _band(birth_year: int | None, stored: str, year: int) -> str:
     return "unter 60" if age < 60 else "60–69" if age < 70 else "70–79" if age < 80 else "80+"
 
 
-def count(path: Path, start: dt.date, end: dt.date, town: str | None = None, fmt: str | None = None) -> Counted:
+def count(path: Path | Database, start: dt.date, end: dt.date, town: str | None = None,
+          fmt: str | None = None) -> Counted:
     """Count every indicator for [start, end] (optionally one Ortsgemeinde or format) with plain SQL rows."""
-    conn = sqlite3.connect(path)
+    conn = _Rows(path)
     try:
         termine = conn.execute(
             "SELECT t.id, t.course_id, t.date, t.start_time, t.end_time, t.status, t.head_count, c.format, m.name "
             "FROM termine t JOIN courses c ON c.id = t.course_id LEFT JOIN municipalities m ON m.id = c.municipality_id "
-            "WHERE t.deleted = 0 AND c.deleted = 0 AND t.date BETWEEN ? AND ?", (start.isoformat(), end.isoformat()),
-        ).fetchall()
+            "WHERE t.deleted = FALSE AND c.deleted = FALSE AND t.date BETWEEN ? AND ?", (start.isoformat(), end.isoformat()),
+        )
         termine = [t for t in termine if (town is None or t[8] == town) and (fmt is None or t[7] == fmt)]
         marks = conn.execute(
             "SELECT a.termin_id, a.participant_id, a.status FROM attendances a "
-            "JOIN participants p ON p.id = a.participant_id WHERE a.deleted = 0 AND p.deleted = 0").fetchall()
+            "JOIN participants p ON p.id = a.participant_id WHERE a.deleted = FALSE AND p.deleted = FALSE")
         before = {pid for pid, in conn.execute(
             "SELECT a.participant_id FROM attendances a JOIN termine t ON t.id = a.termin_id "
-            "JOIN courses c ON c.id = t.course_id WHERE a.deleted = 0 AND a.status = 'present' AND t.deleted = 0 "
-            "AND c.deleted = 0 AND t.status = 'held' AND t.date < ?", (start.isoformat(),))}
+            "JOIN courses c ON c.id = t.course_id WHERE a.deleted = FALSE AND a.status = 'present' AND t.deleted = FALSE "
+            "AND c.deleted = FALSE AND t.status = 'held' AND t.date < ?", (start.isoformat(),))}
         enrolments = conn.execute(
             "SELECT e.course_id, e.participant_id, e.enrolled_on, c.format, m.name FROM enrolments e "
             "JOIN courses c ON c.id = e.course_id JOIN participants p ON p.id = e.participant_id "
             "LEFT JOIN municipalities m ON m.id = c.municipality_id "
-            "WHERE e.deleted = 0 AND p.deleted = 0 AND c.deleted = 0").fetchall()
+            "WHERE e.deleted = FALSE AND p.deleted = FALSE AND c.deleted = FALSE")
         trainers = Counter(course for course, in conn.execute(
-            "SELECT course_id FROM course_trainers WHERE deleted = 0"))
-        lessons = Counter(termin for termin, in conn.execute("SELECT termin_id FROM termin_lessons WHERE deleted = 0"))
-        tallies = conn.execute("SELECT termin_id, topic, count FROM topic_tallies WHERE deleted = 0").fetchall()
+            "SELECT course_id FROM course_trainers WHERE deleted = FALSE"))
+        lessons = Counter(termin for termin, in conn.execute("SELECT termin_id FROM termin_lessons WHERE deleted = FALSE"))
+        tallies = conn.execute("SELECT termin_id, topic, count FROM topic_tallies WHERE deleted = FALSE")
         people = {row[0]: row[1:] for row in conn.execute(
             "SELECT id, birth_year, age_band, gender, device FROM participants")}
     finally:

@@ -1,4 +1,7 @@
-"""The report's figures equal figures counted independently from the raw rows of the demo data."""
+"""The report's figures equal figures counted independently from the raw rows of the demo data.
+
+The full comparison runs on a laptop's SQLite file and on the office's PostgreSQL database.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from app.reports import build_report
 from app.reports.model import FORMAT_LABELS
 from app.reports.query import ReportInputError
 from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401
-from tests.report_fixtures import LESSONS, Counted, count, demo_db  # noqa: F401
+from tests.report_fixtures import LESSONS, Counted, count, demo_db, demo_db_any  # noqa: F401
 
 PERIODS = [
     year_period(2025),
@@ -54,26 +57,27 @@ def _assert_equal(values: dict, counted: Counted) -> None:
     assert values == expected
 
 
-@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.label)
-def test_totals_and_breakdowns_match_an_independent_count(demo_db, period):
-    report = build_report(demo_db, period, lessons=LESSONS)
-    data = report.data
-    counted = count(demo_db.path, period.start, period.end)
-    assert counted.held > 5 and counted.attendances > 20  # the period really has data
-    _assert_equal(data.total.values, counted)
-    assert data.total.age_bands == {band: counted.ages.get(band, 0) for band in AGE_BANDS}
-    assert data.total.genders == {key: counted.genders.get(key, 0) for key in ("w", "m", "d", "keine Angabe")}
-    assert sum(data.total.devices.values()) == len(counted.persons)
-    assert data.total.devices["Android"] == counted.devices["Android"]
-    assert data.total.drop_in_topics == dict(counted.topics)
+def test_totals_and_breakdowns_match_an_independent_count(demo_db_any):
+    """Every period of PERIODS, on SQLite and on PostgreSQL (one demo fill per database)."""
+    for period in PERIODS:
+        report = build_report(demo_db_any, period, lessons=LESSONS)
+        data = report.data
+        counted = count(demo_db_any, period.start, period.end)
+        assert counted.held > 5 and counted.attendances > 20  # the period really has data
+        _assert_equal(data.total.values, counted)
+        assert data.total.age_bands == {band: counted.ages.get(band, 0) for band in AGE_BANDS}
+        assert data.total.genders == {key: counted.genders.get(key, 0) for key in ("w", "m", "d", "keine Angabe")}
+        assert sum(data.total.devices.values()) == len(counted.persons)
+        assert data.total.devices["Android"] == counted.devices["Android"]
+        assert data.total.drop_in_topics == dict(counted.topics)
 
-    for row in data.by_municipality:
-        _assert_equal(row.values, count(demo_db.path, period.start, period.end, town=row.label))
-    for row in data.by_format:
-        fmt = next(key for key, label in FORMAT_LABELS.items() if label == row.label)
-        _assert_equal(row.values, count(demo_db.path, period.start, period.end, fmt=fmt))
-    assert sum(row.values["termine_held"] for row in data.by_month) == counted.held
-    assert sum(row.values["attendances"] for row in data.by_month) == counted.attendances
+        for row in data.by_municipality:
+            _assert_equal(row.values, count(demo_db_any, period.start, period.end, town=row.label))
+        for row in data.by_format:
+            fmt = next(key for key, label in FORMAT_LABELS.items() if label == row.label)
+            _assert_equal(row.values, count(demo_db_any, period.start, period.end, fmt=fmt))
+        assert sum(row.values["termine_held"] for row in data.by_month) == counted.held
+        assert sum(row.values["attendances"] for row in data.by_month) == counted.attendances
 
 
 def test_one_municipality_equals_its_row_in_the_full_report(demo_db):
