@@ -103,3 +103,34 @@ def test_a_cut_and_turned_screenshot_is_stored_like_any_marked_one(tmp_path: Pat
     again = markup.read_svg((folder / "bilder" / "zuschnitt.svg").read_bytes())
     assert (again.width, again.height) == (300, 200) and again.marks == stored.marks
     assert target.as_posix() in ("bilder/zuschnitt.svg", "bilder/zuschnitt.png")
+
+
+def _marks(width: int, height: int):
+    from hypothesis import strategies as st
+
+    x = st.integers(0, width)
+    y = st.integers(0, height)
+    mark = st.one_of(st.builds(lambda a, b: markup.Mark("nummer", a, b, number=1), x, y),
+                     st.builds(lambda k, a, b, c, d: markup.Mark(k, a, b, c, d), st.sampled_from(["kreis", "pfeil"]),
+                               x, y, x, y))
+    return st.lists(mark, max_size=5)
+
+
+def test_turning_back_and_forth_changes_nothing():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=2000)
+    @given(st.integers(40, 90), st.integers(40, 90), st.data())
+    def check(width: int, height: int, data) -> None:  # noqa: ANN001
+        picture = _shot(width, height)
+        picture.marks.extend(data.draw(_marks(width, height)))
+        there = markup.rotate(picture)
+        assert (there.width, there.height) == (height, width)
+        back = markup.rotate(there, clockwise=False)
+        assert (back.width, back.height) == (width, height) and back.marks == picture.marks
+        assert _pixel(back, 0, 0) == _pixel(picture, 0, 0)
+        # every mark stays on the turned picture
+        assert all(0 <= m.x1 <= height and 0 <= m.y1 <= width for m in there.marks)
+
+    check()
