@@ -15,6 +15,7 @@ any dependency is installed.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -75,6 +76,21 @@ def _with_retry(action: Callable[[], None], path: Path, sleep: Callable[[float],
                     str(path),
                 ) from error
             sleep(delay)
+
+
+# Windows error numbers whose errno Python sets to something vaguer (EACCES, ENOENT, EINVAL)
+WINDOWS_ERRNO = {
+    19: errno.EROFS,  # ERROR_WRITE_PROTECT: a locked SD card or USB stick
+    206: errno.ENAMETOOLONG,  # ERROR_FILENAME_EXCED_RANGE: path longer than 260 characters
+    111: errno.ENAMETOOLONG,  # ERROR_BUFFER_OVERFLOW: file name too long
+    112: errno.ENOSPC,  # ERROR_DISK_FULL
+    39: errno.ENOSPC,  # ERROR_HANDLE_DISK_FULL
+}
+
+
+def error_code(error: OSError) -> int | None:
+    """The ``errno`` that says what went wrong, also for Windows errors (write-protected stick, long path)."""
+    return WINDOWS_ERRNO.get(getattr(error, "winerror", None) or -1, error.errno)
 
 
 def _read_only(path: Path) -> bool:

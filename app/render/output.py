@@ -323,19 +323,24 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 def describe_os_error(error: OSError, target: Path) -> str:
     """German explanation of why *target* could not be written."""
+    from app.platform import GermanPermissionError, error_code
+
+    if isinstance(error, GermanPermissionError):  # a Windows lock or read-only mark, already explained
+        return str(error)
     folder = target.parent
-    if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", -1):
+    code = error_code(error)  # Windows: write-protected sticks and long paths have their own numbers
+    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", -1):
         return f"Auf dem Datenträger ist nicht genug Platz für »{target.name}«. Bitte Platz schaffen oder einen anderen Ort wählen."
-    if error.errno in (errno.EACCES, errno.EPERM) and target.exists():
+    if code in (errno.EACCES, errno.EPERM) and target.exists():
         return (f"Die Datei »{target.name}« lässt sich nicht ersetzen. Ist sie noch in einem anderen Programm "
                 "(z. B. dem PDF-Betrachter) geöffnet? Bitte dort schließen oder einen anderen Namen wählen.")
-    if error.errno in (errno.EACCES, errno.EPERM):
+    if code in (errno.EACCES, errno.EPERM):
         return f"Keine Berechtigung, in »{folder}« zu schreiben. Bitte einen anderen Ordner wählen (z. B. »Dokumente«)."
-    if error.errno == errno.EROFS:
+    if code == errno.EROFS:
         return f"»{folder}« ist schreibgeschützt (z. B. ein gesperrter USB-Stick). Bitte einen anderen Ort wählen."
-    if error.errno == errno.ENOENT and not folder.is_dir():
+    if code == errno.ENOENT and not folder.is_dir():
         return f"Der Ordner »{folder}« existiert nicht."
-    if error.errno == errno.ENAMETOOLONG:
+    if code == errno.ENAMETOOLONG:
         return f"Der Dateiname »{target.name}« ist zu lang."
     reason = error.strerror or str(error)
     return f"Die Datei »{target}« konnte nicht geschrieben werden (Meldung des Systems: {reason})."

@@ -32,13 +32,18 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 def describe(error: OSError, target: Path) -> str:
     """German explanation of why *target* could not be written."""
-    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+    from app.platform import GermanPermissionError, error_code
+
+    if isinstance(error, GermanPermissionError):  # a Windows lock or read-only mark, already explained
+        return str(error)
+    code = error_code(error)  # Windows: a write-protected stick has its own number
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return f"Auf dem Datenträger ist nicht genug Platz für »{target.name}«."
-    if error.errno in (errno.EACCES, errno.EPERM) and target.exists():
+    if code in (errno.EACCES, errno.EPERM) and target.exists():
         return (f"Die Datei »{target.name}« lässt sich nicht ersetzen. Ist sie noch in einem anderen Programm "
                 "(z. B. Excel) geöffnet? Bitte dort schließen oder einen anderen Namen wählen.")
-    if error.errno in (errno.EACCES, errno.EPERM):
+    if code in (errno.EACCES, errno.EPERM):
         return f"Keine Berechtigung, in »{target.parent}« zu schreiben. Bitte einen anderen Ordner wählen."
-    if error.errno == errno.EROFS:
+    if code == errno.EROFS:
         return f"»{target.parent}« ist schreibgeschützt. Bitte einen anderen Ort wählen."
     return f"Die Datei »{target}« konnte nicht geschrieben werden (Meldung des Systems: {error.strerror or error})."
