@@ -253,3 +253,11 @@ def test_course_statistics_without_held_termine_or_people():
     assert stats.devices == {} and stats.top_topics == ()
     only_held = compute_stats((_termin(1, TerminStatus.HELD, head_count=3),), (), {}, {})
     assert (only_held.average_present, only_held.attendance_rate, only_held.visitors_total) == (0.0, 0.0, 3)
+
+
+def test_devices_are_listed_most_common_first_not_by_name():
+    people = (ParticipantView(id=1, name="A", device=DeviceType.ANDROID),
+              ParticipantView(id=2, name="B", device=DeviceType.TABLET),
+              ParticipantView(id=3, name="C", device=DeviceType.TABLET))
+    stats = compute_stats((), people, {}, {})
+    assert list(stats.devices.items()) == [("Tablet", 2), ("Android", 1)]
