@@ -227,3 +227,17 @@ def test_other_systems_never_look_for_a_roaming_folder(appdata, monkeypatch):
     monkeypatch.setattr(platform, "IS_WINDOWS", False)
     assert paths.data_dir() == local
     assert (roaming / "kurslotse.sqlite3").is_file()
+
+
+# ------------------------------------------------------------------ file names from course titles
+
+
+def test_a_long_course_title_gives_a_file_name_windows_can_save():
+    from app.ui.courses.printing import file_name
+
+    title = "Smartphone für Einsteigerinnen und Einsteiger im Dorfgemeinschaftshaus " * 5
+    name = file_name("Anwesenheitsliste", title, "2026-03-10")
+    assert len(name) <= 100
+    assert name.startswith("Anwesenheitsliste-Smartphone_für_Einsteigerinnen") and name.endswith("-2026-03-10.pdf")
+    assert "_-" not in name and ".-" not in name  # the cut leaves no dangling separator
+    assert file_name("Anwesenheitsliste", "Tablet-Kurs", "2026-03-10") == "Anwesenheitsliste-Tablet-Kurs-2026-03-10.pdf"

@@ -24,10 +24,21 @@ from app.ui.courses.widgets import OK_STYLE, big_button, message_label, show_mes
 log = logging.getLogger(__name__)
 
 
+MAX_FILE_NAME = 100  # with a Documents folder in front, Windows paths stay well below 260 characters
+
+
 def file_name(*parts: str) -> str:
-    """A file name without characters Windows or USB sticks dislike."""
-    text = "-".join(part for part in parts if part)
-    return re.sub(r"[^\w.-]+", "_", text).strip("_") + ".pdf"
+    """A file name without characters Windows or USB sticks dislike, at most MAX_FILE_NAME long.
+
+    A long course title is shortened, never the kind of document or the date beside it.
+    """
+    cleaned = [re.sub(r"[^\w.-]+", "_", part).strip("_") for part in parts if part]
+    cleaned = [part for part in cleaned if part]
+    excess = len("-".join(cleaned)) + len(".pdf") - MAX_FILE_NAME
+    if excess > 0:
+        longest = max(range(len(cleaned)), key=lambda index: len(cleaned[index]))
+        cleaned[longest] = cleaned[longest][:max(len(cleaned[longest]) - excess, 1)].rstrip("_.-")
+    return "-".join(cleaned) + ".pdf"
 
 
 class DocumentDialog(QDialog):
