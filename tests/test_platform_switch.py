@@ -8,8 +8,6 @@ from pathlib import Path
 from app import _bootstrap, platform, qt_check
 
 APP = Path(__file__).resolve().parent.parent / "app"
-# Files that still decide by themselves; each is a small, known case (see README, Windows).
-NOT_YET_MOVED = {"storage/device.py", "commands/common.py"}
 
 
 def test_no_platform_checks_outside_the_platform_module():
@@ -18,7 +16,7 @@ def test_no_platform_checks_outside_the_platform_module():
         str(path.relative_to(APP)) for path in APP.rglob("*.py")
         if path.name != "platform.py" and pattern.search(path.read_text(encoding="utf-8"))
     )
-    assert set(found) <= NOT_YET_MOVED, found
+    assert found == [], found
 
 
 def test_the_virtual_environment_layout_follows_the_system(monkeypatch, tmp_path):

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.platform import IS_WINDOWS
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -41,7 +43,7 @@ def invoked_as(argv0: str | None = None) -> str:
     if getattr(sys, "frozen", False):
         return "kurslotse"
     if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "app":
-        return "py -m app" if os.name == "nt" else "python3 -m app"
+        return "py -m app" if IS_WINDOWS else "python3 -m app"
     return "kurslotse"
 
 
@@ -67,7 +69,7 @@ def read_secret_file(text: str, what: str) -> str:
     """
     path = Path(text).expanduser()
     try:
-        if os.name == "posix":
+        if not IS_WINDOWS:  # Windows has no owner-only mode bits (its ACLs are left alone)
             mode = path.stat().st_mode
             if mode & 0o077:
                 raise SecretFileError(

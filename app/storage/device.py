@@ -12,14 +12,13 @@ import json
 import logging
 import os
 import platform
-import sys
 import time
 import uuid
 from pathlib import Path
 
 from sqlalchemy import Connection, select, text
 
-from app.platform import location_key
+from app.platform import IS_WINDOWS, location_key
 from app.storage import sqlcompat
 from app.storage.models import LocalMeta
 
@@ -59,7 +58,7 @@ def _machine_id() -> str:
             return Path(candidate).read_text(encoding="ascii").strip()
         except OSError:
             continue
-    if sys.platform == "win32":
+    if IS_WINDOWS:
         try:
             import winreg
 
