@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import time
 from pathlib import Path
 
@@ -431,3 +432,29 @@ def test_a_scale_kept_from_last_time_is_shown_not_silent(qtbot, lesson):
         assert created.controller.font_scale == 1.0
     finally:
         created.end()
+
+
+def test_wall_text_glyphs_are_cached_up_to_4k_title_size(monkeypatch):
+    from app.ui.presenter import GLYPH_CACHE_ENV, cache_wall_glyphs
+
+    monkeypatch.delenv(GLYPH_CACHE_ENV, raising=False)
+    cache_wall_glyphs()
+    # a 4K title: 2160 px · 8.5 % · 1.35 = 248 px; Qt's default limit is 64 px
+    assert int(os.environ[GLYPH_CACHE_ENV]) >= 248
+    monkeypatch.setenv(GLYPH_CACHE_ENV, "100")  # the user's own setting wins
+    cache_wall_glyphs()
+    assert os.environ[GLYPH_CACHE_ENV] == "100"
+
+
+def test_an_unprepared_step_paints_the_same_wall_as_a_prepared_one(qtbot, session):
+    c = session.controller
+    c.go_to(1)
+    size = session.audience.size()
+    session.renderer.clear()  # a jump nobody prepared: painted straight onto the window
+    cold = session.audience.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    assert session.renderer.cached_frame(c.step, c.device, size, c.font_scale, c.theme, c.step_label) is None
+    session.renderer.frame(c.step, c.device, size, c.font_scale, c.theme, c.step_label)
+    assert session.renderer.cached_frame(c.step, c.device, size, c.font_scale, c.theme, c.step_label) is not None
+    prepared = session.audience.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    assert cold.size() == prepared.size() == size
+    assert cold == prepared

@@ -61,7 +61,9 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
 
     from app.settings import Settings
     from app.ui.main_window import MainWindow
+    from app.ui.presenter import cache_wall_glyphs
 
+    cache_wall_glyphs()  # before the first text is drawn: Qt reads the glyph cache limit once
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(__app_name__)
     app.setApplicationVersion(__version__)

@@ -29,8 +29,12 @@ class AudienceWindow(QWidget):
         painter = QPainter(self)
         c = self.controller
         if c.blank is Blank.NONE and not c.zoomed:
-            self.last_layout = self.renderer.layout(c.step, c.device, self.size(), c.font_scale, c.theme)
-            painter.drawImage(0, 0, self.renderer.frame(c.step, c.device, self.size(), c.font_scale, c.theme, c.step_label))
+            frame = self.renderer.cached_frame(c.step, c.device, self.size(), c.font_scale, c.theme, c.step_label)
+            if frame is not None:  # painted ahead while the trainer talked: copy the pixels
+                self.last_layout = self.renderer.layout(c.step, c.device, self.size(), c.font_scale, c.theme)
+                painter.drawImage(0, 0, frame)
+            else:  # not prepared (a jump, a fast remote): paint straight onto the wall, no extra copy
+                self.paint_on(painter, self.size())
         else:
             self.paint_on(painter, self.size())
         painter.end()

@@ -192,6 +192,7 @@ class ConsoleWindow(QWidget):
         controller.measure = lambda scale: renderer.layout(
             controller.step, controller.device, self.current.audience_size, scale, controller.theme).body_px
 
+        self._notes_shown: str | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.refresh_time)
@@ -207,7 +208,10 @@ class ConsoleWindow(QWidget):
     def refresh(self) -> None:
         c = self.controller
         self.position.setText(c.step_label)
-        self.notes.setMarkdown(c.step.notes or "*(keine Notizen zu diesem Schritt)*")
+        notes = c.step.notes or "*(keine Notizen zu diesem Schritt)*"
+        if notes != self._notes_shown:  # the same step again (device, scale, black): keep the text as it is
+            self.notes.setMarkdown(notes)
+            self._notes_shown = notes
         if self.step_list.currentRow() != c.index:
             self.step_list.setCurrentRow(c.index)
         self.android_button.setChecked(c.device is Device.ANDROID)
@@ -239,7 +243,9 @@ class ConsoleWindow(QWidget):
         self.elapsed.setText(f"Dauer {seconds // 60}:{seconds % 60:02d} von {c.lesson.duration_minutes} min")
         status = c.pacing()
         self.pace.setText(f"Tempo: {status.pace.value}")
-        self.pace.setStyleSheet(f"color: {pace_colour(status.pace)}")
+        style = f"color: {pace_colour(status.pace)}"
+        if style != self.pace.styleSheet():  # a new style sheet re-polishes the label
+            self.pace.setStyleSheet(style)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if not self.controller.handle_key(event):

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QByteArray, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -25,11 +25,12 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextDocument,
 )
+from PySide6.QtSvg import QSvgRenderer
 
 from app.domain import projection
 from app.domain.contrast import Theme
 from app.domain.lesson import Device, Picture, Step
-from app.render.pictures import image_reader_for, svg_renderer_for
+from app.render.pictures import image_reader_for, read_checked
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,16 @@ FOOTER_FRACTION = projection.FOOTER_FRACTION
 DEVICE_BADGE_FRACTION = 0.05  # height of the »Android«/»iPhone« badge as a share of the screen height
 
 
-def projection_font_family() -> str:
-    from app.ui.fonts import projection_family
+_font_family: str | None = None
 
-    return projection_family()
+
+def projection_font_family() -> str:
+    global _font_family
+    if _font_family is None:  # looked up once: a layout asks for it a dozen times
+        from app.ui.fonts import projection_family
+
+        _font_family = projection_family()
+    return _font_family
 
 
 def make_document(markdown: str, pixel_size: float, colour: str, width: float, bold: bool = False) -> QTextDocument:
@@ -83,11 +90,16 @@ def draw_document(painter: QPainter, document: QTextDocument, x: float, y: float
 
 
 class PictureCache:
-    """Pictures decoded once per size; oversized or broken files become None (placeholder)."""
+    """Pictures decoded once per size; oversized or broken files become None (placeholder).
+
+    An SVG file is read and checked once (its natural size and every rendered size come from the
+    same checked bytes): a step shown for the first time does not parse its picture twice.
+    """
 
     def __init__(self) -> None:
         self._images: dict[tuple[str, int, int], QImage | None] = {}
         self._sizes: dict[str, QSizeF | None] = {}
+        self._svg: dict[str, QByteArray | None] = {}
 
     def natural_size(self, path: Path) -> QSizeF | None:
         key = str(path)
@@ -95,12 +107,23 @@ class PictureCache:
             self._sizes[key] = self._read_size(path)
         return self._sizes[key]
 
-    @staticmethod
-    def _read_size(path: Path) -> QSizeF | None:
+    def _svg_renderer(self, path: Path) -> QSvgRenderer | None:
+        """A renderer over the checked bytes of the SVG at *path*: never resolves references to other files."""
+        key = str(path)
+        if key not in self._svg:
+            data = read_checked(path)[0] if path.is_file() else None
+            self._svg[key] = QByteArray(data) if data is not None else None
+        data = self._svg[key]
+        if data is None:
+            return None
+        renderer = QSvgRenderer(data)
+        return renderer if renderer.isValid() else None
+
+    def _read_size(self, path: Path) -> QSizeF | None:
         if not path.is_file():
             return None
         if path.suffix.lower() == ".svg":
-            renderer = svg_renderer_for(path)  # checked bytes: never resolves references to other files
+            renderer = self._svg_renderer(path)
             if renderer is None:
                 return None
             size = renderer.viewBoxF().size()
@@ -119,12 +142,11 @@ class PictureCache:
             self._images[key] = self._render(path, target)
         return self._images[key]
 
-    @staticmethod
-    def _render(path: Path, target: QSize) -> QImage | None:
+    def _render(self, path: Path, target: QSize) -> QImage | None:
         if target.isEmpty() or not path.is_file():
             return None
         if path.suffix.lower() == ".svg":
-            renderer = svg_renderer_for(path)
+            renderer = self._svg_renderer(path)
             if renderer is None:
                 return None
             image = QImage(target, QImage.Format.Format_ARGB32_Premultiplied)
@@ -173,6 +195,16 @@ class StepRenderer:
     def clear(self) -> None:
         self._layouts.clear()
         self._frames.clear()
+
+    def cached_frame(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme,
+                     footer_text: str = "") -> QImage | None:
+        """The frame :meth:`frame` painted earlier for exactly these settings, or None."""
+        key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name, footer_text)
+        entry = self._frames.get(key)
+        if entry is None or entry[0] is not step:
+            return None
+        self._frames[key] = self._frames.pop(key)  # recently used frames stay longest
+        return entry[1]
 
     def frame(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme, footer_text: str = "") -> QImage:
         """The whole step painted once into an image; a step change then only copies pixels."""
@@ -243,36 +275,51 @@ class StepRenderer:
                 picture_rect = _fit_rect(picture_size, area)
             return fits, StepLayout(px, not fits, title, body, boxes, picture_rect, picture, content.left(), text_width, content)
 
-        # Largest size that fits, up to the normal maximum (further if the trainer enlarged it).
+        # The largest whole even pixel size that fits, up to the normal maximum (further if the
+        # trainer enlarged it), never below the legible minimum (then the step overflows). Even
+        # sizes only: neighbouring steps share sizes, so Qt's glyph cache is reused.
         upper = max(min_px, height * projection.MAX_TEXT_HEIGHT_FRACTION * max(scale, 1.0))
-        fits, best = attempt(upper)
+        best = self._largest_fitting(attempt, ratios, min_px, upper)
+        if scale < 1.0 and best.body_px > min_px:  # the trainer made it smaller than what fits
+            smaller = max(min_px, math.floor(best.body_px * scale / 2) * 2)
+            if smaller != best.body_px:
+                best = attempt(smaller)[1]
+        return best
+
+    @staticmethod
+    def _largest_fitting(attempt, ratios: dict[float, float], min_px: float, upper: float) -> StepLayout:  # noqa: ANN001
+        """Search the even sizes between *min_px* and *upper* with as few layouts as possible.
+
+        Text area grows with the square of the font size, so the size that fits is guessed from
+        the first try's overflow; the guess and its neighbour usually settle it, bisection does
+        the rest. A cold step change lays out two or three sizes instead of eight.
+        """
+        top = math.floor(upper / 2)  # sizes are 2 * k; k above ``floor`` and up to ``top``
+        if 2 * top <= min_px:
+            return attempt(min_px)[1]
+        fits, layout = attempt(2 * top)
+        if fits:
+            return layout
+        fits, best = attempt(min_px)
         if not fits:
-            fits_low, best = attempt(min_px)
-            if fits_low:  # otherwise: overflow at the minimum, never smaller than legible
-                low, high = min_px, upper
-                # Text area grows with the square of the font size: start near the answer,
-                # then bracket it, instead of halving the whole range (a cold step change is faster).
-                guess = min(max(upper / ratios[upper] ** 0.5, min_px), upper)
-                for candidate_px in (guess, guess * 1.04) if guess > min_px else ():
-                    ok, candidate = attempt(candidate_px)
-                    if ok:
-                        low, best = candidate_px, candidate
-                    else:
-                        high = candidate_px
-                        break
-                while high - low > max(1.0, low * 0.03):
-                    mid = (low + high) / 2
-                    ok, candidate = attempt(mid)
-                    if ok:
-                        low, best = mid, candidate
-                    else:
-                        high = mid
-        target = best.body_px * scale if scale < 1.0 else best.body_px
-        # Whole even pixel sizes: neighbouring steps share sizes, so Qt's glyph cache is reused
-        # and a step shown for the first time draws several times faster.
-        quantised = max(min_px, math.floor(target / 2) * 2)
-        if quantised != best.body_px and best.body_px > min_px:
-            best = attempt(quantised)[1]
+            return best  # overflow at the minimum, never smaller than legible
+        floor = math.floor(min_px / 2)  # stands for min_px itself, which fits
+        high = top  # known not to fit
+        low = floor
+        guess = math.floor(2 * top / ratios[2 * top] ** 0.5 / 2)
+        probes = [guess]
+        while high - low > 1:
+            probe = probes.pop(0) if probes else (low + high) // 2
+            probe = min(max(probe, low + 1), high - 1)
+            fits, layout = attempt(2 * probe)
+            if fits:
+                low, best = probe, layout
+                if not probes and high - low > 1 and probe == guess:
+                    probes.append(probe + 1)  # the boundary is usually right above the guess
+            else:
+                high = probe
+                if not probes and high - low > 1 and probe == guess:
+                    probes.append(probe - 1)
         return best
 
     def paint(
