@@ -210,6 +210,8 @@ def _set_up(venv: Path, python: Path, state: str) -> None:
             )
             raise SystemExit(1)
         _say("Kurslotse wird beim ersten Start eingerichtet. Das dauert einige Minuten …")
+        if platform.is_store_python():
+            _say(platform.STORE_PYTHON_NOTE)
         import venv as venv_module
 
         try:

@@ -11,6 +11,7 @@ from app import __app_name__, platform
 ENV_DATA_DIR = "KURSLOTSE_DATEN"
 ENV_DATABASE_URL = "KURSLOTSE_DATENBANK"
 
+STORE_PYTHON_FOLDER = "Kurslotse-Daten"
 DEMO_FOLDER = "demo"
 DEMO_MARKER = "DEMO-DATEN.txt"
 
@@ -49,6 +50,8 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     local = Path(user_data_dir(__app_name__, appauthor=False, roaming=False))
+    if platform.is_store_python() and not _has_content(local):
+        return Path.home() / STORE_PYTHON_FOLDER  # AppData would vanish with the Store's Python
     if platform.IS_WINDOWS:
         roaming = Path(user_data_dir(__app_name__, appauthor=False, roaming=True))
         if roaming != local and not move_data_folder(roaming, local) and _has_content(roaming):

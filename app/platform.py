@@ -238,6 +238,26 @@ def drive_roots() -> dict[str, Path]:
     return {chr(ord("A") + bit): Path(f"{chr(ord('A') + bit)}:\\") for bit in range(26) if mask & (1 << bit)}
 
 
+def is_store_python(executable: str | None = None) -> bool:
+    """Whether this is the Python from the Microsoft Store (an app package under ``WindowsApps``).
+
+    Such a Python silently redirects what it writes below AppData into its own package folder,
+    which Windows deletes together with Python: no place for a database.
+    """
+    if not IS_WINDOWS:
+        return False
+    places = (executable,) if executable is not None else (sys.executable, sys.base_prefix)
+    return any("\\windowsapps\\" in place.lower() or "pythonsoftwarefoundation.python" in place.lower()
+               for place in places if place)
+
+
+STORE_PYTHON_NOTE = (
+    "Hinweis: Dieses Python stammt aus dem Microsoft Store. Es legt Daten unter AppData in einem eigenen "
+    "Ordner ab, den Windows beim Deinstallieren von Python mit löscht. Kurslotse speichert seine Daten "
+    "deshalb im Ordner »Kurslotse-Daten« im Benutzerordner. Besser: Python von python.org installieren."
+)
+
+
 def venv_program(venv: Path, name: str) -> Path:
     """A program inside a virtual environment: ``Scripts\\name.exe`` on Windows, ``bin/name`` elsewhere."""
     return venv / "Scripts" / f"{name}.exe" if IS_WINDOWS else venv / "bin" / name

@@ -241,3 +241,55 @@ def test_a_long_course_title_gives_a_file_name_windows_can_save():
     assert name.startswith("Anwesenheitsliste-Smartphone_für_Einsteigerinnen") and name.endswith("-2026-03-10.pdf")
     assert "_-" not in name and ".-" not in name  # the cut leaves no dangling separator
     assert file_name("Anwesenheitsliste", "Tablet-Kurs", "2026-03-10") == "Anwesenheitsliste-Tablet-Kurs-2026-03-10.pdf"
+
+
+# ------------------------------------------------------------------ Python from the Microsoft Store
+
+STORE_PYTHON = (r"C:\Users\anna\AppData\Local\Microsoft\WindowsApps"
+                r"\PythonSoftwareFoundation.Python.3.11_qbz5n2kfra8p0\python.exe")
+
+
+@pytest.mark.parametrize(("executable", "store"), [
+    (STORE_PYTHON, True),
+    (r"C:\Program Files\WindowsApps\PythonSoftwareFoundation.Python.3.11_3.11.2544.0_x64__qbz5n2kfra8p0"
+     r"\python.exe", True),
+    (r"C:\Users\anna\AppData\Local\Programs\Python\Python311\python.exe", False),  # python.org
+])
+def test_the_store_python_is_recognised(monkeypatch, executable, store):
+    monkeypatch.setattr(platform, "IS_WINDOWS", True)
+    assert platform.is_store_python(executable) is store
+    monkeypatch.setattr(platform, "IS_WINDOWS", False)
+    assert platform.is_store_python(executable) is False
+
+
+def test_store_python_keeps_new_data_out_of_appdata(appdata, tmp_path, monkeypatch):
+    roaming, local = appdata
+    monkeypatch.setattr(platform, "is_store_python", lambda executable=None: True)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "Jörg Müller"))
+    assert paths.data_dir() == tmp_path / "Jörg Müller" / "Kurslotse-Daten"
+    assert not local.exists()
+
+
+def test_store_python_still_finds_data_it_already_wrote_to_appdata(appdata, monkeypatch):
+    roaming, local = appdata
+    local.mkdir(parents=True)
+    (local / "kurslotse.sqlite3").write_bytes(b"")
+    monkeypatch.setattr(platform, "is_store_python", lambda executable=None: True)
+    assert paths.data_dir() == local
+
+
+def test_first_setup_under_the_store_python_says_where_the_data_goes(monkeypatch, tmp_path, capsys):
+    from app import _bootstrap
+    from tests.test_bootstrap import _project, _venv
+
+    root = _project(tmp_path / "kurslotse")
+    monkeypatch.setattr(_bootstrap, "PROJECT_ROOT", root)
+    monkeypatch.setattr(_bootstrap, "_missing_modules", lambda: ["PySide6"])
+    monkeypatch.setattr(_bootstrap.sys, "prefix", str(tmp_path / "system-python"))
+    monkeypatch.setattr(_bootstrap, "_pip", lambda python, *args: False)  # offline: setup stops after the note
+    monkeypatch.setattr("venv.create", lambda path, **kwargs: _venv(root))
+    monkeypatch.setattr(platform, "is_store_python", lambda executable=None: True)
+    with pytest.raises(SystemExit):
+        _bootstrap.ensure_environment()
+    err = capsys.readouterr().err
+    assert "Microsoft Store" in err and "Kurslotse-Daten" in err and "python.org" in err
