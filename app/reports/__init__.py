@@ -82,11 +82,13 @@ def _stage(progress: Progress | None, index: int, stages: int) -> Progress | Non
 def build_report(db, period: Period, municipality: str | None = None,  # noqa: ANN001 - app.storage Database
                  threshold: int = DEFAULT_THRESHOLD, lessons: Mapping[str, tuple[str, str]] | None = None,
                  progress: Progress | None = None, created: dt.datetime | None = None,
-                 linked: bool = True) -> Report:
+                 linked: bool = True, protected: bool = True) -> Report:
     """Read, compute, protect and tabulate the report for *period* (optionally one Ortsgemeinde).
 
     With *linked* (the default) a standard period is protected together with all standard reports of
     its year; ``linked=False`` protects the report on its own (for measuring what the link costs).
+    ``protected=False`` hides only the small counts themselves, without secondary suppression and
+    audit: never for a published report, only to measure what the protection costs (benchmark).
     """
     from app.reports import compute, protection, query, tables
     from app.reports import linked as links
@@ -97,7 +99,10 @@ def build_report(db, period: Period, municipality: str | None = None,  # noqa: A
     if step:
         step(0, 1)
     with _collector_paused():
-        if linked and period.kind.standard:
+        if not protected:
+            facts = query.read_facts(db, period, municipality, lessons)
+            data = compute.compute(facts, created, _stage(progress, 1, 3))
+        elif linked and period.kind.standard:
             year = year_period(period.start.year)
             town = query.municipality_spelling(db, municipality) if municipality else None
             facts = query.read_facts(db, year, None, lessons)

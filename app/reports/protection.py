@@ -281,6 +281,8 @@ class AuditResult:
     homogeneity_broken: list[Homogeneity]
     failures: list[Key]  # sensitive cells narrowed below the protection interval
     fractional: set[Key] = field(default_factory=set)  # proven protected only by a fractional solution
+    reasons: dict[Key, list[Relation]] = field(default_factory=dict)  # failures found without a solver: why
+    attacker: Attacker | None = field(default=None, repr=False, compare=False)  # for the defender's next step
 
     @property
     def narrowest(self) -> tuple[Key, Interval] | None:
@@ -289,18 +291,93 @@ class AuditResult:
         return min(self.intervals.items(), key=lambda item: (item[1].width, item[1].low))
 
 
+Row = tuple[dict[int, int], float, bool, Relation]
+
+
+class Matrix:
+    """Every relation of a :class:`CellSystem` as one sparse matrix over all its cells (built once).
+
+    Entries in coordinate form (relation, cell, coefficient) as numpy arrays, so that the attacker
+    for any set of hidden cells is cut out of it without a Python loop over the coefficients.
+    """
+
+    def __init__(self, system: CellSystem) -> None:
+        import numpy as np
+
+        self.keys = sorted(system.values)
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        self.values = np.array([system.values[key] for key in self.keys], dtype=float)
+        self.relations = list(system.relations.values())
+        count = sum(len(relation.terms) for relation in self.relations)
+        self.row = np.empty(count, dtype=np.int64)
+        self.col = np.empty(count, dtype=np.int64)
+        self.coef = np.empty(count, dtype=float)
+        at = 0
+        position = self.position
+        for number, relation in enumerate(self.relations):
+            size = len(relation.terms)
+            self.row[at:at + size] = number
+            self.col[at:at + size] = [position[key] for key, _c in relation.terms]
+            self.coef[at:at + size] = [c for _k, c in relation.terms]
+            at += size
+        self.equal = np.array([relation.equal for relation in self.relations], dtype=bool)
+        self.size = len(system.relations)
+
+
+def _matrix(system: CellSystem) -> Matrix:
+    found = getattr(system, "_matrix", None)
+    if found is None or found.size != len(system.relations) or len(found.keys) != len(system.values):
+        found = Matrix(system)
+        system._matrix = found  # type: ignore[attr-defined]
+    return found
+
+
 class Attacker:
     """Solves for hidden cells: everything published, every relation, values ≥ 0 (HiGHS).
 
     *integer*: whole numbers only (a mixed-integer programme, the attacker's full power); otherwise the
     linear relaxation, fast enough to run again after every added cell.
+
+    Before any solver runs, the relations are read the way an attacker reads them first, one at a
+    time and again with what the others gave (bound propagation, as in every LP presolve): a sum with
+    one unknown left gives it away, an unknown in a sum of at most 5 is at most 5. A cell narrowed
+    this way fails without a solver; a cell pinned to one value leaves the linear programme. What
+    remains falls apart into independent groups of linked cells, each one HiGHS model that is built
+    once (the bounds found become column bounds) and re-solved with a new objective from the last basis.
     """
 
     def __init__(self, system: CellSystem, hidden: set[Key], integer: bool = False) -> None:
+        import numpy as np
+
         self.system, self.hidden, self.integer = system, hidden, integer
-        self._key_list: list[Key] | None = None
-        self.index = {key: n for n, key in enumerate(sorted(hidden))}
-        rows: list[tuple[dict[int, int], float, bool, Relation]] = []
+        matrix = self.matrix = _matrix(system)
+        mask = np.zeros(len(matrix.keys), dtype=bool)
+        mask[[matrix.position[key] for key in hidden]] = True
+        self._key_list: list[Key] = [key for key, on in zip(matrix.keys, mask) if on]
+        self.index = {key: n for n, key in enumerate(self._key_list)}
+        variable = np.cumsum(mask) - 1  # cell position → number among the hidden cells
+        unknown = mask[matrix.col]
+        published = ~unknown
+        relations = len(matrix.relations)
+        # Σ coefficient · hidden cell (=|≤) −Σ coefficient · published value
+        rhs = -np.bincount(matrix.row[published], weights=matrix.coef[published] * matrix.values[matrix.col[published]],
+                           minlength=relations)
+        self.e_row, self.e_var, self.e_coef = matrix.row[unknown], variable[matrix.col[unknown]], matrix.coef[unknown]
+        self.rhs = rhs
+        self.low, self.high, self._last = _propagate(self.e_row, self.e_var, self.e_coef, rhs, matrix.equal,
+                                                     len(self.index))
+        spread = self.high - self.low
+        fixed = spread <= EPSILON
+        self.pinned = {int(n): float(round(self.low[n])) for n in np.flatnonzero(fixed)}
+        # the linear programme: free cells, relations with at least two of them (one: a column bound)
+        free = ~fixed[self.e_var]
+        self.f_row, self.f_var, self.f_coef = self.e_row[free], self.e_var[free], self.e_coef[free]
+        pinned_part = np.bincount(self.e_row[~free], weights=self.e_coef[~free] * self.low[self.e_var[~free]],
+                                  minlength=relations)
+        self.f_rhs = rhs - pinned_part
+        per_row = np.bincount(self.f_row, minlength=relations)
+        keep = per_row[self.f_row] >= 2
+        self.f_row, self.f_var, self.f_coef = self.f_row[keep], self.f_var[keep], self.f_coef[keep]
         parent = list(range(len(self.index)))
 
         def find(a: int) -> int:
@@ -309,28 +386,66 @@ class Attacker:
                 a = parent[a]
             return a
 
-        for relation in system.relations.values():
-            coefficients: dict[int, int] = {}
-            constant = 0
-            for key, coefficient in relation.terms:
-                if key in self.index:
-                    coefficients[self.index[key]] = coefficient
-                else:
-                    constant += coefficient * system.values[key]
-            if not coefficients:
-                continue
-            rows.append((coefficients, -constant, relation.equal, relation))
-            first, *rest = coefficients
-            for other in rest:
-                parent[find(other)] = find(first)
-        self.component = [find(n) for n in range(len(self.index))]
-        self.rows_of: dict[int, list[tuple[dict[int, int], float, bool, Relation]]] = defaultdict(list)
-        for row in rows:
-            self.rows_of[self.component[next(iter(row[0]))]].append(row)
+        order = np.argsort(self.f_row, kind="stable")
+        rows_sorted, vars_sorted = self.f_row[order], self.f_var[order]
+        starts = np.flatnonzero(np.r_[True, rows_sorted[1:] != rows_sorted[:-1]]) if len(rows_sorted) else []
+        firsts = vars_sorted[starts] if len(rows_sorted) else np.empty(0, dtype=np.int64)
+        first_of_entry = np.repeat(firsts, np.diff(np.r_[starts, len(rows_sorted)])) if len(rows_sorted) else firsts
+        for a, b in set(zip(first_of_entry.tolist(), vars_sorted.tolist())):
+            if a != b:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[rb] = ra
+        # a pinned cell is a group of its own (negative number), solved without HiGHS
+        self.component = [-1 - n if n in self.pinned else find(n) for n in range(len(self.index))]
         self.members: dict[int, list[int]] = defaultdict(list)
         for n, comp in enumerate(self.component):
             self.members[comp].append(n)
         self._problems: dict[int, tuple] = {}
+        self._nearest_models: dict[int, tuple] = {}
+
+    def group(self, key: Key) -> int:
+        return self.component[self.index[key]]
+
+    def keys_of(self, comp: int) -> list[Key]:
+        return [self._key_list[n] for n in self.members[comp]]
+
+    def reasons(self, key: Key, limit: int = 40) -> list[Relation]:
+        """The relations that narrow *key* to its bounds, and those narrowing the cells they use."""
+        bound_row, bound_var, tight = self._last
+        relations = self.matrix.relations
+        found: list[Relation] = []
+        seen_rows: set[int] = set()
+        queue, seen = [self.index[key]], {self.index[key]}
+        while queue and len(found) < limit:
+            n = queue.pop(0)
+            for r in bound_row[(bound_var == n) & tight].tolist():
+                if r in seen_rows:
+                    continue
+                seen_rows.add(r)
+                found.append(relations[r])
+                for other in self.e_var[self.e_row == r].tolist():
+                    if other not in seen and (other in self.pinned or self.low[other] > EPSILON
+                                              or self.high[other] < float("inf")):
+                        seen.add(other)
+                        queue.append(other)
+        return found
+
+    def cheap_interval(self, key: Key, threshold: int) -> Interval | None:
+        """The interval, when the relations read one at a time already narrow *key* too far (else None)."""
+        n = self.index[key]
+        if n in self.pinned:
+            value = round(self.pinned[n])
+            return Interval(value, value)
+        low, high = float(self.low[n]), float(self.high[n])
+        if low > EPSILON or high < threshold - EPSILON:
+            return Interval(_ceil(low), None if high == float("inf") else _floor(high))
+        return None
+
+    def cheap_broken(self, case: Homogeneity) -> bool:
+        """Whether the relations read one at a time already prove every other category of *case* empty."""
+        others = [self.index[k] for k in case.others if k in self.index]
+        return all(self.high[n] < 1 - EPSILON for n in others)
 
     def _solver(self, comp: int):  # noqa: ANN202 - a highspy.Highs with this component's relations
         """One HiGHS instance per group of linked cells; later objectives start from the last basis."""
@@ -338,69 +453,106 @@ class Attacker:
             import highspy
             import numpy as np
 
-            members = self.members[comp]
-            local = {n: i for i, n in enumerate(members)}
-            rows = self.rows_of.get(comp, [])
-            starts, indices, values, lower, upper = [0], [], [], [], []
-            columns: list[list[tuple[int, int]]] = [[] for _ in members]
-            for r, (coefficients, rhs, equal, _relation) in enumerate(rows):
-                for n, coefficient in coefficients.items():
-                    columns[local[n]].append((r, coefficient))
-                lower.append(rhs if equal else -highspy.kHighsInf)
-                upper.append(rhs)
-            for column in columns:
-                for r, coefficient in column:
-                    indices.append(r)
-                    values.append(float(coefficient))
-                starts.append(len(indices))
+            members = np.array(self.members[comp], dtype=np.int64)
+            local = np.full(len(self.index), -1, dtype=np.int64)
+            local[members] = np.arange(len(members))
+            inside = local[self.f_var] >= 0
+            rows, columns, values = self.f_row[inside], local[self.f_var[inside]], self.f_coef[inside]
+            numbers, row_local = np.unique(rows, return_inverse=True)
+            equal = self.matrix.equal[numbers]
+            upper = self.f_rhs[numbers]
+            lower = np.where(equal, upper, -highspy.kHighsInf)
+            order = np.lexsort((row_local, columns))  # column-wise, as HiGHS stores it
+            starts = np.searchsorted(columns[order], np.arange(len(members) + 1)).astype(np.int32)
             lp = highspy.HighsLp()
-            lp.num_col_, lp.num_row_ = len(members), len(rows)
+            lp.num_col_, lp.num_row_ = len(members), len(numbers)
             lp.col_cost_ = np.zeros(len(members))
-            lp.col_lower_ = np.zeros(len(members))
-            lp.col_upper_ = np.full(len(members), highspy.kHighsInf)
-            lp.row_lower_, lp.row_upper_ = np.array(lower, dtype=float), np.array(upper, dtype=float)
+            col_low, col_high = self._column_bounds(members)
+            lp.col_lower_, lp.col_upper_ = col_low, col_high
+            lp.row_lower_, lp.row_upper_ = lower.astype(float), upper.astype(float)
             lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-            lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-            lp.a_matrix_.index_ = np.array(indices, dtype=np.int32)
-            lp.a_matrix_.value_ = np.array(values, dtype=float)
+            lp.a_matrix_.start_ = starts
+            lp.a_matrix_.index_ = row_local[order].astype(np.int32)
+            lp.a_matrix_.value_ = values[order].astype(float)
             if self.integer:
                 lp.integrality_ = [highspy.HighsVarType.kInteger] * len(members)
             solver = _new_solver(highspy)
             solver.setOptionValue("output_flag", False)
             if not self.integer:
                 solver.setOptionValue("presolve", "off")  # keep the basis between objectives
+                # only the objective changes between solves: the last basis stays primal feasible
+                solver.setOptionValue("simplex_strategy", 4)
             solver.passModel(lp)
-            self._problems[comp] = (local, solver)
+            lookup = {int(n): i for i, n in enumerate(members)}
+            self._problems[comp] = (lookup, solver, numbers, col_low, col_high)
         return self._problems[comp]
+
+    def _column_bounds(self, members):  # noqa: ANN001, ANN202 - numpy arrays
+        """The propagated bounds as column bounds (implied by the relations: nothing is assumed)."""
+        import highspy
+        import numpy as np
+
+        low = np.maximum(self.low[members], 0.0)
+        high = np.where(np.isfinite(self.high[members]), self.high[members], highspy.kHighsInf)
+        if self.integer:  # whole numbers: the bounds may be rounded inwards
+            low = np.ceil(low - EPSILON)
+            high = np.where(high < highspy.kHighsInf, np.floor(high + EPSILON), high)
+        return low.astype(float), high.astype(float)
 
     def binding(self, objective: dict[Key, int], caps: dict[Key, int] | None = None) -> list[Relation]:
         """The relations that hold the optimum of *objective* where it is (non-zero dual values)."""
+        comp = self.group(next(iter(objective)))
+        if comp < 0:
+            return self.reasons(next(iter(objective)))
         self.solve(objective, caps)
-        comp = self.component[self.index[next(iter(objective))]]
-        _local, solver = self._solver(comp)
-        duals = solver.getSolution().row_dual
-        rows = self.rows_of.get(comp, [])
-        return [rows[r][3] for r in range(len(rows)) if abs(duals[r]) > EPSILON]
+        return self.binding_rows(next(iter(objective)))
+
+    def binding_rows(self, key: Key) -> list[Relation]:
+        """The relations with a non-zero dual value in the last solve of *key*'s group (LP only), with
+        those giving the bounds of the cells whose bounds hold the optimum."""
+        comp = self.group(key)
+        if comp < 0:
+            return self.reasons(key)
+        import numpy as np
+
+        lookup, solver, numbers, _low, _high = self._solver(comp)
+        solution = solver.getSolution()
+        duals = np.asarray(solution.row_dual)
+        relations = self.matrix.relations
+        found = [relations[r] for r in numbers[np.abs(duals) > EPSILON].tolist()]
+        column_duals = np.asarray(solution.col_dual)
+        keys = self._key_list
+        members = self.members[comp]
+        for i in np.flatnonzero(np.abs(column_duals) > EPSILON).tolist():
+            n = members[i]
+            if self.low[n] > EPSILON or self.high[n] < float("inf"):  # a propagated bound holds it
+                found += self.reasons(keys[n], limit=8)
+        return found
 
     def solve(self, objective: dict[Key, int], caps: dict[Key, int] | None = None) -> tuple[float | None, dict]:
         """min Σ objective·x over the values consistent with the tables (variables in *caps* at most their cap).
 
-        Returns the optimum (None: unbounded) and the solution found (key → value; empty when unbounded).
+        All keys of *objective* belong to one group of linked cells. Returns the optimum (None:
+        unbounded) and the solution found (key → value; empty when unbounded).
         """
         import highspy
         import numpy as np
 
-        comp = self.component[self.index[next(iter(objective))]]
-        local, solver = self._solver(comp)
-        size = len(local)
+        comp = self.group(next(iter(objective)))
+        if comp < 0:  # pinned: the relations alone give the value (the true one, so within any cap)
+            value = self.pinned[-1 - comp]
+            return sum(weight * value for weight in objective.values()), dict.fromkeys(objective, value)
+        lookup, solver, _numbers, col_low, col_high = self._solver(comp)
+        size = len(lookup)
+        index = self.index
         cost = np.zeros(size)
         for key, weight in objective.items():
-            cost[local[self.index[key]]] = weight
+            cost[lookup[index[key]]] = weight
         solver.changeColsCost(size, np.arange(size, dtype=np.int32), cost)
-        capped = np.array([local[self.index[k]] for k in caps or {}], dtype=np.int32)
+        capped = np.array([lookup[index[k]] for k in caps or {}], dtype=np.int32)
         if len(capped):
-            solver.changeColsBounds(len(capped), capped, np.zeros(len(capped)),
-                                    np.array([float(v) for v in (caps or {}).values()]))
+            limits = np.minimum(np.array([float(v) for v in (caps or {}).values()]), col_high[capped])
+            solver.changeColsBounds(len(capped), capped, col_low[capped], limits)
         try:
             solver.run()
             status = solver.getModelStatus()
@@ -410,17 +562,126 @@ class Attacker:
                 raise ProtectionError("Die Prüfung der gesperrten Felder ist fehlgeschlagen "
                                       f"({solver.modelStatusToString(status)}).")
             x = solver.getSolution().col_value
-            keys = self._keys()
+            keys = self._key_list
             return (float(solver.getInfo().objective_function_value),
                     {keys[n]: float(x[i]) for i, n in enumerate(self.members[comp])})
         finally:
             if len(capped):
-                solver.changeColsBounds(len(capped), capped, np.zeros(len(capped)),
-                                        np.full(len(capped), highspy.kHighsInf))
+                solver.changeColsBounds(len(capped), capped, col_low[capped], col_high[capped])
+
+    def whole_witness(self, key: Key, low: float, high: float | None) -> bool | None:
+        """Whether *key* can lie in ``[low, high]`` (None: no limit) in a solution in whole numbers.
+
+        The witness sought is the solution nearest the true values (least total change, a linear
+        programme): it changes few cells and is mostly whole already. If not, the cells it changes
+        are searched in whole numbers with all others at their true values (a small integer
+        programme). True and False are proofs; None: neither found (the full integer programme decides).
+        """
+        import highspy
+        import numpy as np
+
+        comp = self.group(key)
+        if comp < 0:
+            value = self.pinned[-1 - comp]
+            return low - EPSILON <= value and (high is None or value <= high + EPSILON)
+        lookup, solver, _numbers, col_low, col_high = self._solver(comp)
+        column = lookup[self.index[key]]
+        top = col_high[column] if high is None else min(float(high), col_high[column])
+        bottom = max(float(low), col_low[column])
+        if bottom > top + EPSILON:
+            return False
+        _nearest, truth = self._nearest(comp)
+        x = self._nearest_solve(comp, {}, {column: (bottom, top)})
+        if x is None:
+            return False
+        if np.all(np.abs(x - np.round(x)) <= EPSILON):
+            return True
+        moved = np.abs(x - truth) > EPSILON
+        lp = solver.getLp()
+        lower, upper = np.array(col_low), np.array(col_high)
+        lower[~moved], upper[~moved] = truth[~moved], truth[~moved]
+        lower[column], upper[column] = bottom, top
+        lp.col_lower_, lp.col_upper_ = lower, upper
+        lp.col_cost_ = np.zeros(len(truth))
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(truth)
+        small = _new_solver(highspy)
+        small.setOptionValue("output_flag", False)
+        small.passModel(lp)
+        small.run()
+        return True if small.getModelStatus() == highspy.HighsModelStatus.kOptimal else None
+
+    def _nearest_solve(self, comp: int, weights: dict[int, float], bounds: dict[int, tuple[float, float]]):  # noqa: ANN202
+        """The solution nearest the truth with extra costs on some columns and some columns held in
+        bounds (local column numbers); None when there is none. Raises on a solver failure."""
+        import highspy
+        import numpy as np
+
+        _lookup, _solver, _numbers, col_low, col_high = self._solver(comp)
+        model, truth = self._nearest(comp)
+        size = 3 * len(truth)
+        if weights:
+            cost = np.r_[np.zeros(len(truth)), np.ones(2 * len(truth))]
+            cost[list(weights)] = list(weights.values())
+            model.changeColsCost(size, np.arange(size, dtype=np.int32), cost)
+        at = np.array(list(bounds), dtype=np.int32)
+        if len(at):
+            model.changeColsBounds(len(at), at, np.array([b[0] for b in bounds.values()]),
+                                   np.array([b[1] for b in bounds.values()]))
+        try:
+            model.run()
+            status = model.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return None
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise ProtectionError("Die Prüfung der gesperrten Felder ist fehlgeschlagen "
+                                      f"({model.modelStatusToString(status)}).")
+            return np.asarray(model.getSolution().col_value)[:len(truth)]
+        finally:
+            if len(at):
+                model.changeColsBounds(len(at), at, col_low[at], col_high[at])
+            if weights:
+                cost = np.r_[np.zeros(len(truth)), np.ones(2 * len(truth))]
+                model.changeColsCost(size, np.arange(size, dtype=np.int32), cost)
+
+    def _nearest(self, comp: int):  # noqa: ANN202 - a highspy.Highs and the true values
+        """The group's model with ``x − p + m = true value``, cost Σ(p + m): the solution nearest the truth."""
+        if comp not in self._nearest_models:
+            import highspy
+            import numpy as np
+
+            _lookup, solver, _numbers, col_low, col_high = self._solver(comp)
+            lp = solver.getLp()
+            n, rows = lp.num_col_, lp.num_row_
+            start = np.asarray(lp.a_matrix_.start_, dtype=np.int64)
+            index = np.asarray(lp.a_matrix_.index_, dtype=np.int32)
+            value = np.asarray(lp.a_matrix_.value_, dtype=float)
+            x_start = start + np.arange(n + 1)  # each x column gets one more entry: its distance row
+            entries = x_start[-1]
+            x_index = np.empty(entries, dtype=np.int32)
+            x_value = np.empty(entries, dtype=float)
+            shifted = np.arange(len(index)) + np.repeat(np.arange(n), np.diff(start))
+            x_index[shifted], x_value[shifted] = index, value
+            x_index[x_start[1:] - 1], x_value[x_start[1:] - 1] = rows + np.arange(n), 1.0
+            truth = self.matrix.values[[self.matrix.position[self._key_list[m]] for m in self.members[comp]]]
+            near = highspy.HighsLp()
+            near.num_col_, near.num_row_ = 3 * n, rows + n
+            near.col_cost_ = np.r_[np.zeros(n), np.ones(2 * n)]
+            near.col_lower_ = np.r_[col_low, np.zeros(2 * n)]
+            near.col_upper_ = np.r_[col_high, np.full(2 * n, highspy.kHighsInf)]
+            near.row_lower_ = np.r_[np.asarray(lp.row_lower_), truth]
+            near.row_upper_ = np.r_[np.asarray(lp.row_upper_), truth]
+            near.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            near.a_matrix_.start_ = np.r_[x_start, entries + np.arange(1, 2 * n + 1)].astype(np.int32)
+            near.a_matrix_.index_ = np.r_[x_index, rows + np.arange(n), rows + np.arange(n)].astype(np.int32)
+            near.a_matrix_.value_ = np.r_[x_value, -np.ones(n), np.ones(n)]
+            model = _new_solver(highspy)
+            model.setOptionValue("output_flag", False)
+            model.setOptionValue("presolve", "off")  # only bounds change between solves: dual simplex from the last basis
+            model.passModel(near)
+            self._nearest_models[comp] = (model, truth)
+        return self._nearest_models[comp]
 
     def _keys(self) -> list[Key]:
-        if self._key_list is None:
-            self._key_list = sorted(self.index, key=self.index.__getitem__)
         return self._key_list
 
     def interval(self, key: Key) -> Interval:
@@ -433,15 +694,65 @@ class Attacker:
         others = [k for k in case.others if k in self.index]
         if not others:
             return False
-        best, _ = self.solve({k: -1 for k in others}, {k: 1 for k in others})
-        return best is None or -best >= 1 - EPSILON
+        groups: dict[int, list[Key]] = defaultdict(list)
+        for key in others:
+            groups[self.group(key)].append(key)
+        best = 0.0  # the groups are independent: the joint best is the sum of theirs
+        for group in groups.values():
+            found, _ = self.solve({k: -1 for k in group}, dict.fromkeys(group, 1))
+            if found is None:
+                return True
+            best += -found
+        return best >= 1 - EPSILON
 
     def witnesses(self, keys: list[Key], threshold: int) -> tuple[set[Key], set[Key]]:
-        """The cells shown to reach 0, and those shown to reach the threshold, by a few joint solves."""
+        """The cells shown to reach 0, and those shown to reach the threshold, by a few joint solves.
+
+        Each solve pushes the cells still without a witness towards 0 (towards t) while staying near
+        the true values: such a solution is mostly in whole numbers, so a witness for both the linear
+        and the integer attacker. The solver's plain optimal vertex is the fallback."""
+        low_ok, high_ok = self._vertex_witnesses(keys, threshold)
+        comp = self.group(keys[0]) if keys else -1
+        if comp >= 0 and not self.integer:
+            near_low, near_high = self._near_witnesses(comp, [k for k in keys if k not in low_ok],
+                                                       [k for k in keys if k not in high_ok], threshold)
+            low_ok |= near_low
+            high_ok |= near_high
+        return low_ok, high_ok
+
+    def _near_witnesses(self, comp: int, lows: list[Key], highs: list[Key],
+                        threshold: int) -> tuple[set[Key], set[Key]]:
+        import numpy as np
+
+        lookup, _solver, _numbers, _col_low, col_high = self._solver(comp)
+        column = {key: lookup[self.index[key]] for key in {*lows, *highs}}
+        found: list[set[Key]] = []
+        for target, keys in ((0, lows), (threshold, highs)):
+            reached: set[Key] = set()
+            remaining = list(keys)
+            for _attempt in range(WITNESS_ROUNDS):
+                if not remaining:
+                    break
+                weight = NEAR_WEIGHT if target == 0 else -NEAR_WEIGHT
+                caps = {} if target == 0 else {column[k]: (0.0, min(float(threshold), col_high[column[k]]))
+                                                 for k in remaining}
+                x = self._nearest_solve(comp, {column[k]: weight for k in remaining}, caps)
+                if x is None or not bool(np.all(np.abs(x - np.round(x)) <= EPSILON)):
+                    break
+                hit = {k for k in remaining if (x[column[k]] <= EPSILON if target == 0
+                                               else x[column[k]] >= threshold - EPSILON)}
+                if not hit:
+                    break
+                reached |= hit
+                remaining = [k for k in remaining if k not in hit]
+            found.append(reached)
+        return found[0], found[1]
+
+    def _vertex_witnesses(self, keys: list[Key], threshold: int) -> tuple[set[Key], set[Key]]:
         low_ok: set[Key] = set()
         high_ok: set[Key] = set()
         remaining = list(keys)
-        for _attempt in range(3):
+        for _attempt in range(WITNESS_ROUNDS):
             if not remaining:
                 break
             _, found = self.solve({k: 1 for k in remaining})
@@ -453,7 +764,7 @@ class Attacker:
             low_ok |= reached
             remaining = [k for k in remaining if k not in reached]
         remaining = list(keys)
-        for _attempt in range(3):
+        for _attempt in range(WITNESS_ROUNDS):
             if not remaining:
                 break
             _, found = self.solve({k: -1 for k in remaining}, {k: threshold for k in remaining})
@@ -465,6 +776,57 @@ class Attacker:
             high_ok |= reached
             remaining = [k for k in remaining if k not in reached]
         return low_ok, high_ok
+
+
+WITNESS_ROUNDS = 6
+NEAR_WEIGHT = 20.0  # cost of a cell not yet at 0 (at t), against 1 per unit moved away from the truth
+
+
+def _propagate(row, var, coef, rhs, equal, count: int, passes: int = 30):  # noqa: ANN001, ANN202 - numpy arrays
+    """Bounds on each hidden cell that follow from the relations one at a time, repeated (bound propagation).
+
+    ``Σ a·x ≤ r`` (an equality also read as ``−Σ a·x ≤ −r``): each term is at most ``r`` minus the
+    smallest the other terms can be. Every bound is implied by the relations, so nothing is assumed.
+    Returns lower bounds (≥ 0), upper bounds (inf: no limit) and, per entry of the last pass, the
+    relation, the cell and whether that relation gives the cell's final bound (its »reason«).
+    """
+    import numpy as np
+
+    twice = equal[row]
+    f_row = np.concatenate([row, row[twice]])
+    f_var = np.concatenate([var, var[twice]])
+    f_coef = np.concatenate([coef, -coef[twice]])
+    forms = len(rhs)
+    f_form = np.concatenate([row, forms + row[twice]])  # the negated copy of relation r is form forms + r
+    f_rhs = np.concatenate([rhs, -rhs])
+    low = np.zeros(count)
+    high = np.full(count, np.inf)
+    positive = f_coef > 0
+    bound = np.zeros(len(f_coef))
+    valid = np.zeros(len(f_coef), dtype=bool)
+    for _pass in range(passes):
+        with np.errstate(all="ignore"):
+            contribution = np.where(positive, f_coef * low[f_var], f_coef * high[f_var])
+        unlimited = ~np.isfinite(contribution)
+        finite = np.where(unlimited, 0.0, contribution)
+        total = np.bincount(f_form, weights=finite, minlength=2 * forms)
+        open_terms = np.bincount(f_form, weights=unlimited, minlength=2 * forms)
+        valid = (open_terms[f_form] - unlimited) == 0
+        with np.errstate(all="ignore"):
+            bound = (f_rhs[f_form] - total[f_form] + finite) / f_coef
+        new_high = high.copy()
+        up = valid & positive
+        np.minimum.at(new_high, f_var[up], bound[up])
+        new_low = low.copy()
+        down = valid & ~positive
+        np.maximum.at(new_low, f_var[down], bound[down])
+        changed = bool(np.any(new_high < high - EPSILON) or np.any(new_low > low + EPSILON))
+        low, high = np.maximum(low, new_low), np.minimum(high, new_high)
+        if not changed:
+            break
+    tight = valid & np.where(positive, np.abs(bound - high[f_var]) <= EPSILON, np.abs(bound - low[f_var]) <= EPSILON)
+    tight &= np.where(positive, np.isfinite(high[f_var]), low[f_var] > EPSILON)
+    return low, high, (f_row, f_var, tight)
 
 
 EPSILON = 1e-6
@@ -492,54 +854,93 @@ def sensitive_cells(system: CellSystem, threshold: int) -> set[Key]:
 
 
 def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: bool = False,
-              only: set[Key] | None = None) -> AuditResult:
+              only: set[Key] | None = None, cheap: bool = False) -> AuditResult:
     """Check every sensitive hidden cell: can it be 0, can it reach the threshold?
 
-    A few joint solves per group of linked cells find witnesses for most cells at once; only the
-    cells without a witness are solved one by one. The intervals found are ``[0, at least t]`` for a
-    protected cell, the exact bound where a cell fails.
+    A cell the relations narrow on their own (bound propagation) fails without a solver. For the
+    others a few joint solves per group of linked cells find witnesses for most cells at once; only
+    the cells without a witness are solved one by one. The intervals found are ``[0, at least t]``
+    for a protected cell, the exact bound (or the propagated one) where a cell fails.
+
+    *cheap*: only the solver-free part — its failures are real, but a cell it passes is not proven.
     """
     attacker = Attacker(system, hidden, integer)
     sensitive = sorted(k for k in sensitive_cells(system, threshold) if only is None or k in only)
     failures = [key for key in sensitive if key not in hidden]
+    intervals: dict[Key, Interval] = {}
+    reasons: dict[Key, list[Relation]] = {}
     by_component: dict[int, list[Key]] = defaultdict(list)
     for key in sensitive:
-        if key in hidden:
-            by_component[attacker.component[attacker.index[key]]].append(key)
-    intervals: dict[Key, Interval] = {}
+        if key not in hidden:
+            continue
+        narrowed = attacker.cheap_interval(key, threshold)
+        if narrowed is not None:
+            intervals[key] = narrowed
+            reasons[key] = attacker.reasons(key)
+            failures.append(key)
+        else:
+            by_component[attacker.group(key)].append(key)
+    cases = [c for c in system.homogeneous if only is None or c.single in only]
+    if cheap:
+        broken = [case for case in cases if attacker.cheap_broken(case)]
+        for case in broken:
+            reasons[case.single] = [r for k in case.others if k in attacker.index for r in attacker.reasons(k, 8)]
+        return AuditResult(intervals, broken, failures, set(), reasons, attacker)
     fractional: set[Key] = set()
     for keys in by_component.values():
         low_ok, high_ok = attacker.witnesses(keys, threshold)
         for key in keys:
-            if key in low_ok:
-                low = 0
-            else:
+            pinning: list[Relation] = []  # where the cell fails: the relations holding the optimum
+            # A cell without a joint witness: the solution nearest the truth with the cell at 0 (at t);
+            # only where there is none, the exact bound (and the relations holding it).
+            low = 0 if key in low_ok else None
+            if low is None and not integer:
+                found = attacker.whole_witness(key, 0, 0)
+                if found is not False:
+                    low = 0
+                    if found is None:
+                        fractional.add(key)
+            if low is None:
                 best, solution = attacker.solve({key: 1})
                 low = _ceil(best or 0)
                 if not _whole(solution):
                     fractional.add(key)
-            if key in high_ok:
-                high = threshold
-            else:
+                if low > 0 and not integer:
+                    pinning += attacker.binding_rows(key)
+            high = threshold if key in high_ok else None
+            if high is None and not integer:
+                found = attacker.whole_witness(key, threshold, None)
+                if found is not False:
+                    high = threshold
+                    if found is None:
+                        fractional.add(key)
+            if high is None:
                 best, solution = attacker.solve({key: -1}, {key: threshold})
                 high = _floor(-(best or 0))
                 if not _whole(solution):
                     fractional.add(key)
+                if high < threshold and not integer:
+                    pinning += attacker.binding_rows(key)
             intervals[key] = found = Interval(low, high)
             if found.low > 0 or found.high < threshold:
                 failures.append(key)
-    cases = [c for c in system.homogeneous if only is None or c.single in only]
+                if pinning:
+                    reasons[key] = pinning
     broken = _broken_columns(attacker, cases, fractional)
-    return AuditResult(intervals, broken, failures, fractional)
+    return AuditResult(intervals, broken, failures, fractional, reasons, attacker)
 
 
-def widest_reach(system: CellSystem, hidden: set[Key], keys: Iterable[Key], limit: int) -> dict[Key, int]:
-    """How far up each hidden cell of *keys* can go (looked for up to *limit*; one joint solve per group)."""
-    attacker = Attacker(system, hidden)
+def widest_reach(system: CellSystem, hidden: set[Key], keys: Iterable[Key], limit: int,
+                 attacker: Attacker | None = None) -> dict[Key, int]:
+    """How far up each hidden cell of *keys* can go (looked for up to *limit*; one joint solve per group).
+
+    *attacker*: one already built for exactly these hidden cells (its models are warm)."""
+    if attacker is None or attacker.integer or attacker.index.keys() != hidden:
+        attacker = Attacker(system, hidden)
     by_component: dict[int, list[Key]] = defaultdict(list)
     for key in keys:
         if key in attacker.index:
-            by_component[attacker.component[attacker.index[key]]].append(key)
+            by_component[attacker.group(key)].append(key)
     reach: dict[Key, int] = {}
     for group in by_component.values():
         _, found = attacker.solve({k: -1 for k in group}, {k: limit for k in group})
@@ -548,23 +949,36 @@ def widest_reach(system: CellSystem, hidden: set[Key], keys: Iterable[Key], limi
 
 
 def _broken_columns(attacker: Attacker, cases: list[Homogeneity], fractional: set[Key]) -> list[Homogeneity]:
-    """The homogeneous columns an attacker can prove homogeneous: one joint solve per group, then one by one."""
-    by_component: dict[int, list[Homogeneity]] = defaultdict(list)
+    """The homogeneous columns an attacker can prove homogeneous: one joint solve per group, then one by one.
+
+    Groups of linked cells are independent, so the joint solves of all groups together are one joint
+    solution: a column whose other categories reach 1 person in it is not provably homogeneous."""
     broken = []
+    by_component: dict[int, dict[Key, int]] = defaultdict(dict)
     for case in cases:
         others = [k for k in case.others if k in attacker.index]
         if not others:
             broken.append(case)
-        else:
-            by_component[attacker.component[attacker.index[others[0]]]].append(case)
-    for group in by_component.values():
-        caps = {k: 1 for case in group for k in case.others if k in attacker.index}
-        _, found = attacker.solve({k: -1 for k in caps}, caps)
-        if not _whole(found):
-            fractional.update(case.single for case in group)
-        for case in group:
-            if sum(found.get(k, 0) for k in case.others) < 1 - EPSILON and not attacker.can_be_mixed(case):
-                broken.append(case)
+        for key in others:
+            by_component[attacker.group(key)][key] = 1
+    found: dict[Key, float] = {}
+    doubtful: set[int] = set()
+    for comp, caps in by_component.items():
+        _, solution = attacker.solve({k: -1 for k in caps}, caps)
+        if not _whole(solution):
+            doubtful.add(comp)
+        found.update(solution)
+    for case in cases:
+        others = [k for k in case.others if k in attacker.index]
+        if not others or case in broken:
+            continue
+        if sum(found.get(k, 0) for k in others) < 1 - EPSILON and not attacker.can_be_mixed(case):
+            broken.append(case)
+        elif any(attacker.group(k) in doubtful for k in others):
+            # the joint solution is not whole: one in another category, in the solution nearest the truth
+            likely = sorted(others, key=lambda k: -found.get(k, 0))
+            if attacker.integer or not any(attacker.whole_witness(k, 1, None) for k in likely[:3]):
+                fractional.add(case.single)
     return broken
 
 
@@ -623,13 +1037,17 @@ def _close_equalities(system: CellSystem, hidden: set[Key], relations_of: dict[K
 def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_of: dict[Key, list[Relation]],
            closing_of: dict[Key, list[Relation]], threshold: int) -> None:
     """Hide one more cell next to each cell the audit could narrow down (the cheapest that gives it room)."""
-    attacker = Attacker(system, hidden)
+    attacker = audit.attacker
+    if attacker is None or attacker.integer or attacker.index.keys() != hidden:
+        attacker = Attacker(system, hidden)
     for key in [*audit.failures, *(case.single for case in audit.homogeneity_broken)]:
         # the relations that pin the cell: hide a published cell in them (LP duals, as in τ-Argus' audit)
         candidates: set[Key] = set()
         if key in attacker.index:
             found = audit.intervals.get(key)
-            if key in audit.failures and found is not None:
+            if key in audit.reasons:  # narrowed by relations read one at a time: those relations
+                candidates |= {k for r in audit.reasons[key] for k, _c in r.terms}
+            elif key in audit.failures and found is not None:
                 if found.low > 0:
                     candidates |= {k for r in attacker.binding({key: 1}) for k, _c in r.terms}
                 if found.high is not None and found.high < threshold:
@@ -641,8 +1059,7 @@ def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_o
                     candidates |= {k for r in attacker.binding({k: -1 for k in others}, others) for k, _c in r.terms}
         partner = _partner(system, candidates, hidden, threshold, headline=False)
         if partner is None:  # fall back: the cheapest published cell next to the linked hidden cells
-            comp = attacker.component[attacker.index[key]] if key in attacker.index else None
-            near = {key} if comp is None else {k for k, n in attacker.index.items() if attacker.component[n] == comp}
+            near = set(attacker.keys_of(attacker.group(key))) if key in attacker.index else {key}
             around = {k for cell in near for relation in relations_of.get(cell, ()) for k, _c in relation.terms}
             partner = (_partner(system, around, hidden, threshold, headline=False)
                        or _partner(system, candidates | around, hidden, threshold))
@@ -669,12 +1086,25 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
     relations_of = _relations_of(system)
     closing_of = _relations_of(system, closing=True)
     _close_equalities(system, hidden, closing_of, threshold)
+    # First what the relations give away read one at a time (no solver: quick to repeat), then the
+    # attacker's linear programmes on what is left.
+    for _round in range(MAX_ROUNDS):
+        quick = run_audit(system, hidden, threshold, cheap=True)
+        if not quick.failures and not quick.homogeneity_broken:
+            break
+        _widen(system, hidden, quick, relations_of, closing_of, threshold)
     audit = run_audit(system, hidden, threshold)
     for _round in range(MAX_ROUNDS):
         if not audit.failures and not audit.homogeneity_broken:
             break
         _widen(system, hidden, audit, relations_of, closing_of, threshold)
-        audit = run_audit(system, hidden, threshold)
+        # Hiding more cells only widens what the attacker must allow (each witness found stays a
+        # solution, the new cells at their true values): only the cells not yet proven are checked again.
+        pending = set(audit.failures) | {case.single for case in audit.homogeneity_broken}
+        again = run_audit(system, hidden, threshold, only=pending)
+        again.intervals = {**audit.intervals, **again.intervals}
+        again.fractional |= audit.fractional - pending  # still to be checked in whole numbers
+        audit = again
     if audit.failures or audit.homogeneity_broken:
         raise ProtectionError(
             f"Der Bericht lässt sich nicht sicher veröffentlichen: {len(audit.failures)} gesperrte Felder ließen sich "
@@ -682,6 +1112,7 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
     # The attacker's full power: whole numbers. Needed only where the relaxation's witnesses were
     # fractional; hide more if whole numbers narrow a cell the relaxation did not.
     checked = audit
+    last_lp = audit.attacker
     for _round in range(MAX_ROUNDS):
         if not checked.fractional and not checked.failures and not checked.homogeneity_broken:
             break
@@ -695,21 +1126,24 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
     else:
         raise ProtectionError("Der Bericht lässt sich nicht sicher veröffentlichen: gesperrte Felder ließen sich "
                               "trotz zusätzlicher Sperrungen zu genau eingrenzen.")
+    checked.attacker = None  # its solvers are not needed any more
     _DONE[fingerprint] = (frozenset(hidden), checked)
     while len(_DONE) > 16:
         del _DONE[next(iter(_DONE))]
-    return _publish(_with_reach(Protection(system, hidden, primary, homogeneous_cells, checked), exact, threshold))
+    return _publish(_with_reach(Protection(system, hidden, primary, homogeneous_cells, checked), exact, threshold,
+                                last_lp))
 
 
 _DONE: dict[tuple, tuple[frozenset[Key], AuditResult]] = {}
 
 
-def _with_reach(protection: Protection, exact: Iterable[Key], threshold: int) -> Protection:
+def _with_reach(protection: Protection, exact: Iterable[Key], threshold: int,
+                attacker: Attacker | None = None) -> Protection:
     """The note's intervals: how far each hidden small cell of the report written can go (0 is proven)."""
     audit = protection.audit
     intervals = dict(audit.intervals)
     reach = widest_reach(protection.system, protection.hidden, [k for k in exact if k in protection.hidden],
-                         10 * threshold)
+                         10 * threshold, attacker)
     for key, high in reach.items():
         intervals[key] = Interval(0, max(high, threshold))
     protection.audit = AuditResult(intervals, audit.homogeneity_broken, audit.failures, audit.fractional)
