@@ -58,6 +58,23 @@ def page_texts(path: Path) -> list[str]:
     return [normalise(page.extract_text() or "") for page in PdfReader(str(path)).pages]
 
 
+def quick_page_texts(path: Path) -> list[str]:
+    """The text of every page like :func:`page_texts`, read by pdfium (C, about 50 times faster for a
+    280-page booklet). pdfium keeps list bullets and puts no space before a full stop after bold text."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        texts = []
+        for index in range(len(document)):
+            text_page = document[index].get_textpage()
+            texts.append(normalise(text_page.get_text_range()))
+            text_page.close()
+        return texts
+    finally:
+        document.close()
+
+
 def pdf_text(path: Path) -> str:
     return " ".join(page_texts(path))
 
@@ -124,23 +141,27 @@ def page_objects(path: Path) -> list[PageObject]:
     return found
 
 
-def render_pages(path: Path, dpi: int = 150):
-    """Every page as a PIL image at *dpi*."""
+def render_pages(path: Path, dpi: int = 150, pages: set[int] | None = None):
+    """Every page (or the page numbers in *pages*, from 1) as a PIL image at *dpi*."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(path))
     try:
-        return [document[index].render(scale=dpi / 72).to_pil() for index in range(len(document))]
+        return [document[index].render(scale=dpi / 72).to_pil() for index in range(len(document))
+                if pages is None or index + 1 in pages]
     finally:
         document.close()
 
 
-def decode_qr_codes(path: Path, dpi: int = 150) -> list[QrResult]:
-    """Decode every QR code on every page; also measure its printed size and check its quiet zone."""
+def decode_qr_codes(path: Path, dpi: int = 150, pages: set[int] | None = None) -> list[QrResult]:
+    """Decode every QR code on every page (or on *pages*); also measure its printed size and check its quiet zone."""
     import zxingcpp
 
     results = []
-    for number, image in enumerate(render_pages(path, dpi), 1):
+    images = render_pages(path, dpi, pages)
+    numbers = list(range(1, len(images) + 1)) if pages is None else sorted(pages)
+    assert len(numbers) == len(images), f"Seiten {sorted(pages or ())} nicht alle im PDF"
+    for number, image in zip(numbers, images):
         grey = image.convert("L")
         for code in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode):
             corners = code.position
