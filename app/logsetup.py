@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import time
 
 _PARAMETERS = re.compile(r"\[(?:SQL )?parameters: .*?\](?=\s*(?:\n|\(Background|$))", re.DOTALL)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -74,6 +75,33 @@ class PersonalDataFilter(logging.Filter):
 
 from app import paths
 
+ROTATION_PAUSE_S = 300.0
+
+
+class SharedLogHandler(logging.handlers.RotatingFileHandler):
+    """Rotation that gives way when another Kurslotse holds the log file.
+
+    On Windows a log that the window program has open cannot be renamed by a command started beside
+    it (and vice versa): the rotation fails. Then this process keeps appending to the current file
+    and tries again after a few minutes, instead of printing a logging error on every line.
+    """
+
+    _paused_until = 0.0
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 - logging API
+        if time.monotonic() < self._paused_until:
+            return False
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:  # noqa: N802 - logging API
+        try:
+            super().doRollover()
+        except OSError:
+            self._paused_until = time.monotonic() + ROTATION_PAUSE_S
+            if self.stream is None:  # closed for the rename that failed: keep writing to the same file
+                self.stream = self._open()
+
+
 _handler: logging.handlers.RotatingFileHandler | None = None
 
 
@@ -87,7 +115,7 @@ def setup_logging(level: int = logging.INFO) -> None:
             return
         root.removeHandler(_handler)
         _handler.close()
-    _handler = logging.handlers.RotatingFileHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
+    _handler = SharedLogHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
     _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     _handler.addFilter(PersonalDataFilter())
     root.addHandler(_handler)
