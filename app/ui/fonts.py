@@ -10,7 +10,8 @@ from app import paths
 
 log = logging.getLogger(__name__)
 PREFERRED_FAMILIES = ("Atkinson Hyperlegible", "Atkinson Hyperlegible Next")
-FALLBACK_FAMILY = "DejaVu Sans"
+# When the bundled fonts cannot be loaded: the usual sans-serif of Linux, Windows, macOS.
+FALLBACK_FAMILIES = ("DejaVu Sans", "Segoe UI", "Arial", "Helvetica")
 _family: str | None = None
 
 
@@ -35,7 +36,5 @@ def projection_family() -> str:
     if _family is None:
         loaded = load_bundled_fonts()
         available = set(loaded) | set(QFontDatabase.families())
-        _family = next((f for f in PREFERRED_FAMILIES if f in available), None) or (
-            FALLBACK_FAMILY if FALLBACK_FAMILY in available else "Sans Serif"
-        )
+        _family = next((f for f in (*PREFERRED_FAMILIES, *FALLBACK_FAMILIES) if f in available), "Sans Serif")
     return _family
