@@ -26,6 +26,19 @@ def db(data_dir) -> Iterator[Database]:  # noqa: ANN001 - data_dir comes from co
     context.close()
 
 
+@pytest.fixture
+def db_any(database_url: str) -> Iterator[Database]:
+    """The process database on a laptop's SQLite file and on the office's PostgreSQL server (``database_url``)."""
+    from app import paths
+
+    context.close()
+    paths.set_database_url(database_url)
+    database = context.database()
+    yield database
+    context.close()
+    paths.set_database_url(None)
+
+
 @pytest.fixture(autouse=True)
 def no_leaked_listeners() -> Iterator[None]:
     """Views must unsubscribe from the change notifier when they are destroyed."""

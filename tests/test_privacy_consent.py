@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 
 from app.domain.attendance import ConsentKind, InputError, ParticipantInput
 from app.services import people
 from app.ui.courses.person_dialog import ParticipantDialog
-from tests.attendance_fixtures import TODAY, db, make_course, no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import TODAY, db, db_any, make_course, no_leaked_listeners  # noqa: F401
 
 GIVEN = TODAY - dt.timedelta(days=1)
 
 
-def _rows(db, sql: str, *args) -> list[tuple]:  # noqa: ANN001
-    with sqlite3.connect(db.path) as conn:
-        return conn.execute(sql, args).fetchall()
+def _rows(db, sql: str) -> list[tuple]:  # noqa: ANN001
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql))]
 
 
-def test_contact_details_without_storage_consent_are_refused_and_nothing_is_saved(db):
+def test_contact_details_without_storage_consent_are_refused_and_nothing_is_saved(db_any):
+    db = db_any  # on a laptop's SQLite file and on the office's PostgreSQL database
     with pytest.raises(InputError, match="nur mit Einwilligung zur Datenspeicherung") as error:
         people.create_participant(db, ParticipantInput(name="Otto Petry", phone="06381 1234"), today=TODAY)
     assert "Es wurde nichts gespeichert" in str(error.value)
@@ -42,7 +43,8 @@ def test_contact_details_without_storage_consent_are_refused_and_nothing_is_save
     assert people.get_participant(db, plain).email == "anna@example.org"
 
 
-def test_withdrawing_storage_consent_removes_contact_details(db):
+def test_withdrawing_storage_consent_removes_contact_details(db_any):
+    db = db_any
     person = people.create_participant(
         db, ParticipantInput(name="Otto Petry", phone="06381 1234", email="otto@example.org"), today=TODAY,
         new_consents=[(ConsentKind.DATA_STORAGE, GIVEN, "1"), (ConsentKind.CONTACT, GIVEN, "1")])

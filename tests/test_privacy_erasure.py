@@ -15,9 +15,9 @@ from app.services import context, erasure, people, privacy
 from app.storage import backups
 from app.storage.database import open_database
 from app.sync.service import synchronise
-from tests.attendance_fixtures import TODAY, db, no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import TODAY, db, db_any, no_leaked_listeners  # noqa: F401
 from tests.privacy_fixtures import NAME, files_with_needles, found_needles, make_person
-from tests.report_fixtures import LESSONS, demo_db  # noqa: F401
+from tests.report_fixtures import LESSONS, demo_db, demo_db_any  # noqa: F401
 
 CREATED = dt.datetime(2026, 3, 10, 12, 0)
 PERIOD = year_period(2026)
@@ -83,7 +83,9 @@ def test_erased_person_is_gone_from_file_backups_exports_and_sync_folder(db, dat
     assert not files_with_needles(data_dir)
 
 
-def test_erasure_keeps_past_counts_of_the_demo_data(demo_db):
+def test_erasure_keeps_past_counts_of_the_demo_data(demo_db_any):
+    """On a laptop's SQLite file and on the office's PostgreSQL database."""
+    demo_db = demo_db_any
     period = year_period(2025)
     before = build_report(demo_db, period, lessons=LESSONS, created=CREATED)
     everyone = [p.id for p in people.known_people(demo_db)]
@@ -98,7 +100,8 @@ def test_erasure_keeps_past_counts_of_the_demo_data(demo_db):
     assert dataclasses.asdict(after.data.total)["values"] == dataclasses.asdict(before.data.total)["values"]
 
 
-def test_erasing_twice_and_unknown_people(db):
+def test_erasing_twice_and_unknown_people(db_any):
+    db = db_any
     setup = make_person(db)
     assert erasure.erase_one(db, setup.person_id).erased == [setup.person_id]
     again = erasure.erase_one(db, setup.person_id)

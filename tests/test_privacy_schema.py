@@ -7,15 +7,16 @@ fails here; classifying it as personal without adding it to the erasure fails he
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+from sqlalchemy import text
 
 from app.services import auskunft, erasure
 from app.services.personal_data import PERSON_TABLES, REGISTRY, Kind
 from app.storage.changelog import PERSONAL_FIELDS
 from app.storage.models import Base
-from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401
+from app.storage.migrate_v2 import _stored
+from tests.attendance_fixtures import db, db_any, no_leaked_listeners  # noqa: F401
 from tests.privacy_fixtures import EMAIL, NAME, NOTE, PHONE, make_person
 
 SCHEMA = {table.name: [column.name for column in table.columns] for table in Base.metadata.sorted_tables}
@@ -52,7 +53,7 @@ def test_record_columns_belong_to_tables_of_one_person():
                 assert col.label, f"{table}.{name}: a German label for the Auskunft"
 
 
-def _same(shown, stored) -> bool:  # noqa: ANN001 - JSON value against the raw SQLite value
+def _same(shown, stored) -> bool:  # noqa: ANN001 - JSON value against the value as SQLite stores it
     if isinstance(shown, bool):
         shown = int(shown)
     return str(shown).replace("T", " ")[:19] == str(stored)[:19]
@@ -60,11 +61,13 @@ def _same(shown, stored) -> bool:  # noqa: ANN001 - JSON value against the raw S
 
 def _rows(db, table, column, value):  # noqa: ANN001
     with db.engine.connect() as conn:
-        result = conn.exec_driver_sql(f"SELECT * FROM {table} WHERE {column} = ?", (value,))
-        return [dict(row._mapping) for row in result]
+        result = conn.execute(text(f"SELECT * FROM {table} WHERE {column} = :v"), {"v": value})
+        return [{name: _stored(v) for name, v in row._mapping.items()} for row in result]
 
 
-def test_auskunft_shows_every_column_and_erasure_blanks_every_personal_one(db):
+def test_auskunft_shows_every_column_and_erasure_blanks_every_personal_one(db_any):
+    """On a laptop's SQLite file and on the office's PostgreSQL database."""
+    db = db_any
     setup = make_person(db)
     data = json.loads(json.dumps(auskunft.collect(db, setup.person_id).as_json()))
     sections = {"participants": [data["person"]], "consents": data["einwilligungen"],
@@ -91,9 +94,9 @@ def test_auskunft_shows_every_column_and_erasure_blanks_every_personal_one(db):
     assert person["erased"] == 1 and person["deleted"] == 0  # the placeholder stays counted
     copies = [(t, c) for t, cols in REGISTRY.items() for c, col in cols.items() if col.kind is Kind.COPY]
     assert copies
-    with sqlite3.connect(db.path) as conn:
+    with db.engine.connect() as conn:
         for table, column in copies:
-            values = [row[0] or "" for row in conn.execute(f"SELECT {column} FROM {table}")]
+            values = [row[0] or "" for row in conn.execute(text(f"SELECT {column} FROM {table}"))]
             for secret in (NAME, PHONE, EMAIL, NOTE, "1941"):
                 assert not any(secret in json.dumps(v, ensure_ascii=False) or secret in v for v in values), (
                     table, column, secret)
