@@ -1,23 +1,27 @@
-"""Head counts and topic tallies counted on two laptops at once add up (counter CRDT), old counts are kept."""
+"""Head counts and topic tallies counted on two laptops at once add up (counter CRDT), old counts are kept.
+
+Hans's database is a SQLite file in one run and the office's PostgreSQL database in the other.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
+from sqlalchemy import text
 
 from app.domain.attendance import CourseFormat
 from app.services.checkin import CheckInDesk
 from app.storage.database import open_database
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
-from tests.sync_helpers import Laptop
+from tests.sync_helpers import Laptop, _reading
 
 
 @pytest.fixture
-def pair(tmp_path):
+def pair(tmp_path, database_url):
     shared = tmp_path / "stick"
     shared.mkdir()
-    silvia, hans = Laptop.create(tmp_path / "silvia", "silvia"), Laptop.create(tmp_path / "hans", "hans")
+    silvia, hans = Laptop.create(tmp_path / "silvia", "silvia"), Laptop.create(tmp_path / "hans", "hans", database_url)
     course = silvia.add_course("Smartphone-Sprechstunde", format=CourseFormat.DROP_IN)
     termin = silvia.add_termin(course)
     silvia.sync(shared)
@@ -28,12 +32,9 @@ def pair(tmp_path):
 
 
 def _counts(laptop: Laptop) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    conn = sqlite3.connect(laptop.path)
-    try:
-        return (conn.execute("SELECT head_count FROM termine").fetchall(),
-                sorted(conn.execute("SELECT topic, count FROM topic_tallies").fetchall()))
-    finally:
-        conn.close()
+    with _reading(laptop.source) as conn:
+        return ([tuple(row) for row in conn.execute(text("SELECT head_count FROM termine"))],
+                sorted(tuple(row) for row in conn.execute(text("SELECT topic, count FROM topic_tallies"))))
 
 
 def test_visitors_and_topics_counted_on_two_laptops_add_up(pair):

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Connection, func, literal_column, select, update
 
 from app.storage import device as device_state
-from app.storage.changelog import PERSONAL_FIELDS, Op, upsert
+from app.storage.changelog import PERSONAL_FIELDS, Op, erased_records, upsert
 from app.storage.database import Database
 from app.storage.models import SyncConflict, SyncDevice, SyncErased, SyncField, SyncFile, SyncOp, utc_now
 from app.storage.sqlcompat import is_server
@@ -361,12 +361,26 @@ def erasure_mark(conn: Connection) -> int:
 
     SQLite numbers the tombstones in order of arrival (rowid): the newest one's number. A server
     has no such number; there it is how many tombstones there are (they are never removed), and
-    a file is checked against all of them when the number grew (see ``_holds_erased``).
+    when the number grew the file itself is read to see whether it still holds an erased
+    person's values (see ``_file_holds_erased``), so clean files stay untouched there too.
     """
     if is_server(conn):
         return int(conn.execute(select(func.count()).select_from(SyncErased)).scalar() or 0)
     return int(conn.execute(select(func.coalesce(func.max(literal_column("rowid")), 0))
                             .select_from(SyncErased)).scalar() or 0)
+
+
+def _file_holds_erased(conn: Connection, item: folder_io.FolderFile, passphrase: str | None) -> bool:
+    """Whether the file in the folder still holds a personal value of a person erased here (unreadable: yes)."""
+    try:
+        content = fileformat.decode_file(_read_bounded(item.path), item.path.name, passphrase, item.device, item.seq)
+    except (OSError, RefusedFile):
+        return True
+    personal = PERSONAL_FIELDS["participants"]
+    candidates = {op.record for op in content.ops if op.table == "participants" and op.field in personal}
+    erased = erased_records(conn, candidates)
+    return any(op.record in erased and op.field in personal and op.value != personal[op.field]
+               for op in content.ops)
 
 
 def _holds_erased(conn: Connection, first: int, last: int, done: int) -> bool:
@@ -499,6 +513,8 @@ def _scrub(db: Database, root: Path, files: list[folder_io.FolderFile], passphra
             continue
         with db.write_connection() as conn:
             holds = swapped or _holds_erased(conn, first, last, done)
+            if holds and not swapped and is_server(conn):
+                holds = _file_holds_erased(conn, item, passphrase if encrypted else None)
             if not holds:
                 conn.execute(update(SyncFile).where(SyncFile.device == dev, SyncFile.seq == seq)
                              .values(erasures=newest_erasure))
