@@ -241,7 +241,7 @@ def _office_import(ctx: BenchContext, server: BenchServer | None, reason: str, s
             env = quiet_env(KURSLOTSE_DATENBANK=url, KURSLOTSE_DATEN=str(ctx.fresh_dir("buero-pg-daten")))
             pg = run_process(command, env=env)
             value, peak = pg.seconds, pg.peak_mib
-            note = f"CPU Kurslotse {german(pg.cpu_seconds, 1)} s"
+            note = f"CPU Kurslotse {german(pg.cpu_seconds, 1)} s (SQLite-Lauf {german(lite.cpu_seconds, 1)} s)"
         finally:
             server.drop_database(url)
     return Row(f"Büro: {sizes.laptops} Laptops × {sizes.years} Jahre einlesen, PostgreSQL", value, "s",
