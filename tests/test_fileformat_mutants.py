@@ -492,3 +492,29 @@ def test_key_derivation_is_scrypt_and_cached():
     assert fileformat.derive_key("pö", b"salt1234", 2**10, 8, 1) == hashlib.scrypt(
         "pö".encode(), salt=b"salt1234", n=2**10, r=8, p=1, dklen=32)
     assert len(fileformat.new_salt()) == 16 and fileformat.new_salt() != fileformat.new_salt()
+
+
+def test_read_header_names_the_file_in_its_refusals():
+    with pytest.raises(RefusedFile) as empty:
+        read_header(b"", "b.klsync")
+    assert empty.value.message.startswith("b.klsync: Die Datei ist leer")
+    with pytest.raises(RefusedFile) as no_device:
+        read_header(_plain({"devices": [], "ops": []}, device="kein"), "b.klsync")
+    assert no_device.value.message == f"b.klsync: Die Datei enthält ungültige Daten (Geräte-Kennung fehlt). {END}"
+
+
+def test_peek_reads_the_header_length_as_unsigned(tmp_path):
+    """A length with the top bit set is 2 GiB, not negative: refused as too long, not read to the end."""
+    path = tmp_path / "f.klsync"
+    path.write_bytes(MAGIC + struct.pack(">H", 1) + bytes([0x80, 0, 0, 0x10]) + b'{"cipher": "AES-256-GCM"}')
+    assert peek_encrypted(path) is None
+
+
+@pytest.mark.parametrize("field", ["salt", "nonce"])
+def test_encryption_parameters_with_characters_outside_base64_are_refused(field, monkeypatch):
+    size = 16 if field == "salt" else 12
+    text = base64.b64encode(b"z" * size).decode()
+    data = _encrypted_with(**{field: text[:4] + "!" + text[4:]})  # decodes to the right length if »!« is skipped
+    monkeypatch.setattr(fileformat, "derive_key", lambda *args: pytest.fail("key derived for a bad header"))
+    assert _refused(data, "pw").message == (
+        f"a.klsync: Die Datei enthält ungültige Daten (Angaben zur Verschlüsselung fehlen). {END}")
