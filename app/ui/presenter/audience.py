@@ -29,7 +29,8 @@ class AudienceWindow(QWidget):
         painter = QPainter(self)
         c = self.controller
         if c.blank is Blank.NONE and not c.zoomed:
-            frame = self.renderer.cached_frame(c.step, c.device, self.size(), c.font_scale, c.theme, c.step_label)
+            frame = self.renderer.cached_frame(c.step, c.device, self.size(), c.font_scale, c.theme, c.step_label,
+                                               self.devicePixelRatioF())
             if frame is not None:  # painted ahead while the trainer talked: copy the pixels
                 self.last_layout = self.renderer.layout(c.step, c.device, self.size(), c.font_scale, c.theme)
                 painter.drawImage(0, 0, frame)

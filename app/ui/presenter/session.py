@@ -168,7 +168,8 @@ class PresentationSession(QObject):
         if self._ended or not 0 <= index < len(c.steps):
             return
         label = f"Schritt {index + 1} von {len(c.steps)}"
-        self.renderer.frame(c.steps[index], c.device, self.audience.size(), c.font_scale, c.theme, label)
+        self.renderer.frame(c.steps[index], c.device, self.audience.size(), c.font_scale, c.theme, label,
+                            self.audience.devicePixelRatioF())
 
     def end(self) -> None:
         if self._ended:

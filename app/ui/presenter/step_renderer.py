@@ -197,21 +197,30 @@ class StepRenderer:
         self._frames.clear()
 
     def cached_frame(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme,
-                     footer_text: str = "") -> QImage | None:
+                     footer_text: str = "", pixel_ratio: float = 1.0) -> QImage | None:
         """The frame :meth:`frame` painted earlier for exactly these settings, or None."""
-        key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name, footer_text)
+        key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name, footer_text,
+               round(pixel_ratio, 3))
         entry = self._frames.get(key)
         if entry is None or entry[0] is not step:
             return None
         self._frames[key] = self._frames.pop(key)  # recently used frames stay longest
         return entry[1]
 
-    def frame(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme, footer_text: str = "") -> QImage:
-        """The whole step painted once into an image; a step change then only copies pixels."""
-        key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name, footer_text)
+    def frame(self, step: Step, device: Device, size: QSize, scale: float, theme: Theme, footer_text: str = "",
+              pixel_ratio: float = 1.0) -> QImage:
+        """The whole step painted once into an image; a step change then only copies pixels.
+
+        *pixel_ratio* is the wall's devicePixelRatio (1.25/1.5 at Windows' 125/150 % scaling): the
+        image has that many device pixels per logical pixel, so text stays as sharp as at 100 %.
+        """
+        key = (id(step), device, size.width(), size.height(), round(scale, 3), theme.name, footer_text,
+               round(pixel_ratio, 3))
         entry = self._frames.get(key)
         if entry is None or entry[0] is not step:
-            image = QImage(size, QImage.Format.Format_RGB32)
+            image = QImage(round(size.width() * pixel_ratio), round(size.height() * pixel_ratio),
+                           QImage.Format.Format_RGB32)
+            image.setDevicePixelRatio(pixel_ratio)
             painter = QPainter(image)
             self.paint(painter, step, device, size, scale, theme, footer_text)
             painter.end()
@@ -400,11 +409,15 @@ class StepRenderer:
         return rect
 
     def _paint_picture(self, painter: QPainter, picture: Picture, rect: QRectF, theme: Theme) -> None:
-        target = QSize(max(1, round(rect.width())), max(1, round(rect.height())))
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        # the picture in device pixels: an SVG drawn at 150 % scaling is rendered at 150 %, not enlarged
+        target = QSize(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)))
         image = self.pictures.image(picture.path, target)
         if image is None:
             self.paint_placeholder(painter, rect, picture, theme)
             return
+        image.setDevicePixelRatio(ratio)
         if QColor(theme.background).lightness() < 128:
             # pictures are drawn for white paper: give transparent ones a light card in the dark theme
             pad = max(4.0, rect.height() * 0.02)
