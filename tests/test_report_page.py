@@ -139,3 +139,31 @@ def test_sheet_model_passes_the_model_tester(qtmodeltester):
     assert model.data(model.index(1, 1)) == "<3"
     assert "Datenschutz" in model.data(model.index(1, 1), Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(2, 1)) == "12,50"
+
+
+def test_protection_runs_off_the_gui_thread_and_moves_the_progress_bar(qtbot, page):
+    from PySide6.QtCore import QTimer
+
+    from app.reports import protection
+
+    protection._DONE.clear()  # a real audit of the year's reports, not the result of an earlier test
+    during: list[bool] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: during.append(page.job is not None and page.progress.isVisible()))
+    timer.start()
+    shown: list[int] = []
+    with qtbot.waitSignal(page.report_ready, timeout=WAIT_MS):
+        page.set_period(quarter_period(2025, 2))
+        assert page.job is not None and not page.xlsx_button.isEnabled()
+        page.job.progressed.connect(lambda done, total: shown.append(1000 * done // total))
+    timer.stop()
+    # the window kept handling events while the protection was computed
+    assert sum(during) >= 5
+    # the bar moved during the protection (the last third), not only at its start and end
+    assert len({value for value in shown if 667 < value < 1000}) >= 3, shown
+    assert shown == sorted(shown)
+    audit = page.report.data.audit
+    assert audit is not None and audit.reports == 7 and not audit.internal
+    assert audit.narrowest is not None and audit.narrowest[0] == 0 and audit.narrowest[1] >= 3
+    assert not page.progress.isVisible() and page.xlsx_button.isEnabled()

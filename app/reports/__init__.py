@@ -112,13 +112,15 @@ def build_report(db, period: Period, municipality: str | None = None,  # noqa: A
             data = reports[(period, town)]
             everyone = [report for (_p, where), report in reports.items() if where is None]
             village = [report for (_p, where), report in reports.items() if where is not None]
-            protection.protect_reports(everyone, threshold, focus=data, village=village)
+            protection.protect_reports(everyone, threshold, focus=data, village=village,
+                                       progress=_stage(progress, 2, 3))
         else:
             facts = query.read_facts(db, period, municipality, lessons)
             if step:
                 step(1, 1)
             data = compute.compute(facts, created, _stage(progress, 1, 3))
-            protection.protect_reports([data], threshold, internal=not period.kind.standard)
+            protection.protect_reports([data], threshold, internal=not period.kind.standard,
+                                       progress=_stage(progress, 2, 3))
     sheets = tables.report_sheets(data, threshold)
     head = _letterhead(db)
     if progress:

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.indicators import AGE_BANDS, DEVICES, GENDERS, NO_ANSWER, Period
 from app.reports.files import ExportError
 from app.reports.model import AuditFigures, GroupFigures, ReportData
 
+Progress = Callable[[int, int], None]
 # start, end, Ortsgemeinde, format, topic, measure, reference day (»neu« only), "" for »all«
 Key = tuple[dt.date, dt.date, str, str, str, str, dt.date | None]
 
@@ -854,7 +855,7 @@ def sensitive_cells(system: CellSystem, threshold: int) -> set[Key]:
 
 
 def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: bool = False,
-              only: set[Key] | None = None, cheap: bool = False) -> AuditResult:
+              only: set[Key] | None = None, cheap: bool = False, progress: Progress | None = None) -> AuditResult:
     """Check every sensitive hidden cell: can it be 0, can it reach the threshold?
 
     A cell the relations narrow on their own (bound propagation) fails without a solver. For the
@@ -863,6 +864,7 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
     for a protected cell, the exact bound (or the propagated one) where a cell fails.
 
     *cheap*: only the solver-free part — its failures are real, but a cell it passes is not proven.
+    *progress*: called with (cells checked, cells to check).
     """
     attacker = Attacker(system, hidden, integer)
     sensitive = sorted(k for k in sensitive_cells(system, threshold) if only is None or k in only)
@@ -887,8 +889,13 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
             reasons[case.single] = [r for k in case.others if k in attacker.index for r in attacker.reasons(k, 8)]
         return AuditResult(intervals, broken, failures, set(), reasons, attacker)
     fractional: set[Key] = set()
+    todo = sum(len(keys) for keys in by_component.values())
+    done = 0
     for keys in by_component.values():
         low_ok, high_ok = attacker.witnesses(keys, threshold)
+        done += len(low_ok & high_ok)
+        if progress is not None:
+            progress(done, todo + 1)
         for key in keys:
             pinning: list[Relation] = []  # where the cell fails: the relations holding the optimum
             # A cell without a joint witness: the solution nearest the truth with the cell at 0 (at t);
@@ -921,6 +928,10 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
                     fractional.add(key)
                 if high < threshold and not integer:
                     pinning += attacker.binding_rows(key)
+            if key not in low_ok or key not in high_ok:
+                done += 1
+                if progress is not None:
+                    progress(done, todo + 1)
             intervals[key] = found = Interval(low, high)
             if found.low > 0 or found.high < threshold:
                 failures.append(key)
@@ -1069,11 +1080,13 @@ def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_o
 
 
 def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
-            already: set[Key] | None = None) -> Protection:
+            already: set[Key] | None = None, progress: Progress | None = None) -> Protection:
     """Choose the cells to withhold and audit them; marks them on the reports' GroupFigures.
 
     *already*: cells hidden by an earlier protection whose published cells are in ``system.frozen``.
+    *progress*: called with (done, total) now and then (the first full audit is most of the work).
     """
+    tick = _part(progress, 0.0, 1.0)
     system.find_homogeneous()
     primary = sensitive_cells(system, threshold)
     homogeneous_cells = {k for case in system.homogeneous for k in (case.single, *case.others)}
@@ -1086,14 +1099,16 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
     relations_of = _relations_of(system)
     closing_of = _relations_of(system, closing=True)
     _close_equalities(system, hidden, closing_of, threshold)
+    tick(5, 100)
     # First what the relations give away read one at a time (no solver: quick to repeat), then the
     # attacker's linear programmes on what is left.
     for _round in range(MAX_ROUNDS):
         quick = run_audit(system, hidden, threshold, cheap=True)
+        tick(min(10 + _round, 15), 100)
         if not quick.failures and not quick.homogeneity_broken:
             break
         _widen(system, hidden, quick, relations_of, closing_of, threshold)
-    audit = run_audit(system, hidden, threshold)
+    audit = run_audit(system, hidden, threshold, progress=_part(progress, 0.15, 0.85))
     for _round in range(MAX_ROUNDS):
         if not audit.failures and not audit.homogeneity_broken:
             break
@@ -1105,6 +1120,7 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
         again.intervals = {**audit.intervals, **again.intervals}
         again.fractional |= audit.fractional - pending  # still to be checked in whole numbers
         audit = again
+        tick(min(85 + _round, 90), 100)
     if audit.failures or audit.homogeneity_broken:
         raise ProtectionError(
             f"Der Bericht lässt sich nicht sicher veröffentlichen: {len(audit.failures)} gesperrte Felder ließen sich "
@@ -1126,6 +1142,7 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
     else:
         raise ProtectionError("Der Bericht lässt sich nicht sicher veröffentlichen: gesperrte Felder ließen sich "
                               "trotz zusätzlicher Sperrungen zu genau eingrenzen.")
+    tick(95, 100)
     checked.attacker = None  # its solvers are not needed any more
     _DONE[fingerprint] = (frozenset(hidden), checked)
     while len(_DONE) > 16:
@@ -1175,28 +1192,42 @@ def audit_figures(protection: Protection, data: ReportData, internal: bool) -> A
 
 
 def protect_reports(reports: Sequence[ReportData], threshold: int, internal: bool = False,
-                    focus: ReportData | None = None, village: Sequence[ReportData] = ()) -> Protection:
+                    focus: ReportData | None = None, village: Sequence[ReportData] = (),
+                    progress: Progress | None = None) -> Protection:
     """Protect *reports* together (the same cells hidden wherever they appear) and note the audit on *focus*.
 
     *village*: the standard reports of one Ortsgemeinde, protected in a second step against *reports*
     whose withheld cells stay as they are — so the reports for all villages come out the same
     whichever village's report is asked for. The report to be written (*focus*, default the first)
-    gets exact intervals for its note.
+    gets exact intervals for its note. *progress*: called with (done, total) while the audit runs.
     """
     focus = focus or reports[0]
     system = _system(reports)
     first_keys = set(system.values)
     mine = system.report_keys.get(id(focus), set())
-    protection = protect(system, threshold, exact=sorted(k for k in mine if 0 < system.values[k] < threshold))
+    protection = protect(system, threshold, exact=sorted(k for k in mine if 0 < system.values[k] < threshold),
+                         progress=_part(progress, 0.0, 0.5 if village else 1.0))
     if village:
         hidden = set(protection.hidden)
         system = _system([*reports, *village])
         system.frozen = first_keys - hidden
         mine = system.report_keys[id(focus)]
         protection = protect(system, threshold, exact=sorted(k for k in mine if 0 < system.values[k] < threshold),
-                             already=hidden)
+                             already=hidden, progress=_part(progress, 0.5, 1.0))
     focus.audit = audit_figures(protection, focus, internal)
+    if progress is not None:
+        progress(1000, 1000)
     return protection
+
+
+def _part(progress: Progress | None, start: float, end: float) -> Progress:
+    """*progress* for a part of the work: (done, total) of the part mapped onto ``start … end`` of 1000."""
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            share = min(1.0, done / total) if total else 1.0
+            progress(int(1000 * (start + (end - start) * share)), 1000)
+
+    return report
 
 
 def _system(reports: Sequence[ReportData]) -> CellSystem:
