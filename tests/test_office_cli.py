@@ -187,3 +187,17 @@ def test_database_error_in_one_folder_is_reported_and_the_next_folder_runs(kreis
     assert f"Die Datenbank meldet beim Abgleich mit {kreis['stick_a']} einen Fehler" in err
     assert "Traceback" not in out + err
     assert _titles(kreis["office"]) == ["WhatsApp in Altenglan"]
+
+
+def test_no_question_without_a_terminal(kreis, capsys, monkeypatch):
+    import getpass
+
+    def asked(*_args: object, **_kwargs: object) -> str:
+        raise AssertionError("a scheduled job must never be asked for a password")
+
+    monkeypatch.setattr(getpass, "getpass", asked)
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))  # noqa: SIM115 - closed with the test's stdin
+    monkeypatch.delenv("KURSLOTSE_ABGLEICH_PASSWORT", raising=False)
+    code, out, err = _main(capsys, "--daten", kreis["office"], "abgleich", kreis["stick_a"], kreis["stick_b"])
+    assert code == 0, err
+    assert sum(line.startswith("Ergebnis ") and ": fertig – " in line for line in out.splitlines()) == 2
