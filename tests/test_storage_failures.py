@@ -83,12 +83,13 @@ def test_deleted_wal_is_named(tmp_path):
 
 
 _OPEN_WHEN_TOLD = """
-import sys, time
+import os, sys, time
 from pathlib import Path
+from app.storage.database import open_database
 go = Path(sys.argv[2])
+(go.parent / f"bereit-{os.getpid()}").touch()
 while not go.exists():
     time.sleep(0.005)
-from app.storage.database import open_database
 db = open_database("sqlite:///" + sys.argv[1])
 with db.engine.connect() as conn:
     print(conn.exec_driver_sql("SELECT version FROM schema_info").scalar())
@@ -107,7 +108,11 @@ def test_processes_starting_together_on_a_new_folder_all_succeed(tmp_path):
             [sys.executable, "-c", _OPEN_WHEN_TOLD, str(folder / "kurslotse.sqlite3"), str(go)],
             cwd=str(PROJECT_ROOT_FOR_SUBPROCESS), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         ) for _child in range(3)]
-        time.sleep(2.0)  # all three are waiting for the signal with their imports done
+        waited = time.monotonic()
+        while len(list(folder.glob("bereit-*"))) < 3:  # all three wait for the signal, imports done
+            assert time.monotonic() - waited < 120, "Kindprozesse nicht bereit"
+            assert all(child.poll() is None for child in children), [c.communicate() for c in children]
+            time.sleep(0.01)
         go.touch()
         for child in children:
             out, err = child.communicate(timeout=120)
