@@ -27,6 +27,12 @@ from app.ui.look import colours, mark_primary, with_icon
 from app.ui.presenter.controller import Action, Blank, PresentationController
 from app.ui.presenter.step_renderer import StepRenderer
 
+SINGLE_SCREEN_NOTE = (
+    "Nur ein Bildschirm erkannt: Zeigt der Beamer dasselbe Bild wie der Laptop (»Duplizieren«), sieht das "
+    "Publikum jetzt auch diese Ansicht mit den Notizen. Mit Tab zurück zur Wandansicht. Unter Windows mit "
+    "Win+P »Erweitern« wählen – dann bleiben die Notizen auf dem Laptop."
+)
+
 
 def pace_colour(pace: Pace) -> str:
     """Tempo in the window palette's colours (readable in light and dark)."""
@@ -114,6 +120,12 @@ class ConsoleWindow(QWidget):
         self.scale_note = QLabel()
         self.scale_note.setAccessibleName("Hinweis zur Schriftgröße")
         self.scale_note.setWordWrap(True)
+        # Windows' Win+P "Duplizieren" reports one screen: this view (with notes) is then on the wall too
+        self.single_screen_note = QLabel(SINGLE_SCREEN_NOTE)
+        self.single_screen_note.setAccessibleName("Hinweis: nur ein Bildschirm erkannt")
+        self.single_screen_note.setWordWrap(True)
+        self.single_screen_note.setStyleSheet("font-weight: bold")
+        self.single_screen_note.hide()
         self.position = QLabel()
         self.clock = QLabel()
         self.elapsed = QLabel()
@@ -185,6 +197,7 @@ class ConsoleWindow(QWidget):
         grid.setRowStretch(3, 3)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.single_screen_note)
         layout.addLayout(status)
         layout.addLayout(grid, 1)
         layout.addWidget(self.scale_note)

@@ -99,6 +99,7 @@ class PresentationSession(QObject):
             self.audience.activateWindow()
             self.audience.setFocus()
         else:
+            self.console.single_screen_note.hide()
             console_screen = screens[placement.console]
             self.console.hide()
             self.console.setScreen(console_screen)
@@ -140,6 +141,7 @@ class PresentationSession(QObject):
             self._console_visible_single = False
         else:
             screen = self.audience.screen()
+            self.console.single_screen_note.show()  # the wall may be a duplicate of this screen
             self.console.setScreen(screen)
             self.console.setGeometry(screen.availableGeometry())
             self.console.showMaximized()
