@@ -11,11 +11,14 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.lesson import Lesson, Problem, Severity
-from app.lessons.course_templates import CourseTemplate, check_against_library, load_templates
 from app.lessons.parser import LESSON_FILE, MAX_LESSON_FILE_BYTES, parse_lesson
 from app.lessons.safe_read import UnsafeFile, read_bounded
+
+if TYPE_CHECKING:  # course templates are read only with a whole library (not for a single handout)
+    from app.lessons.course_templates import CourseTemplate
 
 MAX_LESSON_FOLDERS = 2000
 
@@ -103,6 +106,8 @@ def load_library(
         library.lessons.append(lesson)
         if progress is not None:
             progress(done, len(plan))
+    from app.lessons.course_templates import check_against_library, load_templates
+
     for root in roots_in_order:
         library.templates.extend(load_templates([root]))
     known = {lesson.id: lesson for lesson in library.lessons if not lesson.is_broken}

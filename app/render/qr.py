@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from app.render.document import Block, PaintContext
 from app.render.markdown import Paragraph, Run
+from app.render.qr_matrix import qr_matrix
 from app.render.text import BODY, Text, TextStyle
 from app.render.units import mm
 
@@ -30,14 +31,8 @@ URL_STYLE = TextStyle(size=14, line_height=1.35)
 
 
 def qr_modules(data: str) -> list[list[bool]]:
-    """The dark/light modules of *data* (without quiet zone), error correction level M or better."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
+    """The dark/light modules of *data* (without quiet zone), error correction level M."""
+    return qr_matrix(data)
 
 
 def qr_path(modules: list[list[bool]], module_size: float) -> QPainterPath:
