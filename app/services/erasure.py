@@ -21,8 +21,8 @@ What stays on the disk outside Kurslotse's reach (copies a person made by hand, 
 system has not overwritten yet) is explained in the README.
 
 On a database server (a project office's PostgreSQL) there is no file here: the rows and the
-change log are cleared in the same transaction, and the report explains what only the server's
-administrators can remove (its backups, its WAL archive, old row versions until VACUUM).
+change log are cleared in the same transaction; what only the server's administrators can remove
+(its backups, its WAL archive) is explained by ``app.server_database.erasure_lines``.
 """
 
 from __future__ import annotations
@@ -47,14 +47,6 @@ from app.storage.models import Participant, SyncErased
 
 log = logging.getLogger(__name__)
 KEY_PURGED = "erasures_purged"  # local_meta: how many tombstones the file and backups were last cleaned for
-SERVER_NOTE = (
-    "Die Daten sind in der Server-Datenbank gelöscht (Tabellen und Änderungsprotokoll). Was nur die Betreuer "
-    "des Datenbank-Servers entfernen können: ältere Stände in den Sicherungen des Servers und in seinem "
-    "WAL-Archiv (für die Wiederherstellung zu einem Zeitpunkt) bleiben bis zum Ende ihrer Aufbewahrungsfrist "
-    "erhalten; alte Zeilenfassungen in den Tabellendateien verschwinden mit dem nächsten VACUUM des Servers. "
-    "Bitte die Server-Betreuung informieren, falls eine Wiederherstellung aus einer älteren Sicherung ansteht: "
-    "danach muss die Löschung wiederholt werden (beim nächsten Abgleich geschieht das von selbst)."
-)
 
 
 @dataclass
@@ -66,7 +58,6 @@ class ErasureReport:
     backups_cleaned: int = 0
     problems: list[str] = field(default_factory=list)
     version_folders: list[str] = field(default_factory=list)
-    server_note: str = ""  # on a database server: what the server itself keeps (its backups, WAL archive)
 
     def lines(self) -> list[str]:
         out = []
@@ -85,8 +76,6 @@ class ErasureReport:
             out.append("Achtung: Ein Abgleich-Programm hebt alte Fassungen der Abgleich-Dateien auf in "
                        f"{', '.join(self.version_folders)}. Dort steht die Person noch drin; bitte diese "
                        "Fassungen dort von Hand löschen.")
-        if self.erased and self.server_note:
-            out.append(self.server_note)
         out.extend(self.problems)
         return out
 
@@ -102,8 +91,6 @@ def erase_people(db: Database, participant_ids: list[int]) -> ErasureReport:
         else:
             report.already_erased.append(participant_id)
     report.backups_cleaned, report.problems = purge_traces(db)
-    if db.is_server:
-        report.server_note = SERVER_NOTE
     scrub_log(texts)
     report.version_folders = _version_folders_of_last_sync(db)
     return report
@@ -170,7 +157,7 @@ def erase_one(db: Database, participant_id: int) -> ErasureReport:
 def purge_traces(db: Database) -> tuple[int, list[str]]:
     """Apply all tombstones to the backups, VACUUM and checkpoint the database; (backups changed, problems)."""
     if db.path is None or db.is_server:
-        return 0, []  # a server's files, WAL and backups are the server's (see SERVER_NOTE)
+        return 0, []  # a server's files, WAL and backups are the server's (app.server_database)
     with db.engine.connect() as conn:
         tombstones = conn.execute(select(SyncErased.record_uuid, SyncErased.table_name, SyncErased.hlc,
                                          SyncErased.device)).all()
