@@ -15,7 +15,7 @@ from app.services import context, courses
 from app.storage import backups, migrations
 from app.storage.database import DatabaseError, NewerSchemaError, open_database, sqlite_path
 from app.storage.models import SCHEMA_VERSION, SYNCED_MODELS, Base
-from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import db, db_any, no_leaked_listeners  # noqa: F401
 
 SYNC_COLUMNS = {"uuid", "created_at", "updated_at", "deleted"}
 
@@ -50,7 +50,8 @@ def test_every_synced_table_has_uuid_timestamps_and_soft_delete(db):
             assert SYNC_COLUMNS <= columns, model.__tablename__
 
 
-def test_records_get_uuid_and_updated_timestamp_moves(db):
+def test_records_get_uuid_and_updated_timestamp_moves(db_any):
+    db = db_any  # a laptop's SQLite file and the office's PostgreSQL database (tests/test_postgres_storage.py)
     course_id = courses.create_course(db, CourseInput(title="Kurs A"))
     with db.engine.connect() as conn:
         uuid, created, updated = conn.execute(
