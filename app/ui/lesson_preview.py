@@ -10,7 +10,10 @@ from app.domain.lesson import Lesson
 def lesson_preview_html(lesson: Lesson) -> str:
     parts = [f"<h1>{escape(lesson.title)}</h1>"]
     if lesson.is_broken:
-        parts.append('<p style="color:#8a1c00"><b>Diese Lektion hat Fehler und kann nicht gezeigt werden:</b></p><ul>')
+        from app.ui.look import colours  # the light or dark look's error colour (dark red vanishes on dark)
+
+        parts.append(f'<p style="color:{colours().error}"><b>Diese Lektion hat Fehler und kann nicht gezeigt '
+                     'werden:</b></p><ul>')
         for problem in lesson.errors[:12] or []:
             parts.append(f"<li>Zeile {problem.line}: {escape(problem.message)}</li>")
         if not lesson.errors:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.contrast import THEMES
 from app.settings import Settings
+from app.ui.look import colours
 
 
 class SettingsDialog(QDialog):
@@ -47,7 +48,7 @@ class SettingsDialog(QDialog):
         self.font_size.setValue(settings.ui_font_pt)
         self.font_size.setSuffix(" pt")
         self.message = QLabel()
-        self.message.setStyleSheet("color: #8a1c00")
+        self.message.setStyleSheet(f"color: {colours().error}")  # readable in the light and the dark look
         self.message.setWordWrap(True)
 
         form = QFormLayout()
