@@ -242,3 +242,63 @@ def test_three_laptops_meet_in_the_office_database_and_an_erasure_goes_back(data
         log = (data_dir / "kurslotse.log").read_text(encoding="utf-8") if (data_dir / "kurslotse.log").exists() else ""
         assert password not in office.printed and password not in log
     assert PASSPHRASE not in office.printed
+
+
+def test_server_gone_mid_import_leaves_whole_files_and_the_next_run_completes(pg_server, pg_url, tmp_path, data_dir):
+    """The server drops every connection while the scheduled job imports: files are whole or absent."""
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from app.bench.office import OfficeSizes, write_office_folders
+    from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS
+
+    sizes = OfficeSizes(laptops=6, folders=2, courses_per_year=4, years=2, termine_per_course=8,
+                        people_per_course=10, attendances=0)
+    folders, files, _ops = write_office_folders(tmp_path / "ordner", sizes)
+    assert files == 48  # 6 laptops × 8 courses, one file (one whole course) each
+    env = {**os.environ, "KURSLOTSE_DATENBANK": pg_url, "KURSLOTSE_DATEN": str(data_dir), "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "app", "abgleich", *map(str, folders), "--ohne-passwort"]
+    url = make_url(pg_url)
+    watch = psycopg.connect(host=url.host, port=url.port, user=url.username, password=url.password,
+                            dbname=url.database, autocommit=True)
+
+    def imported() -> int:
+        try:
+            return watch.execute("SELECT count(*) FROM sync_files WHERE NOT own").fetchone()[0]
+        except psycopg.errors.UndefinedTable:
+            return 0
+
+    def courses_whole() -> tuple[int, int]:
+        """(courses, courses with all 8 Termine and 10 enrolments)."""
+        rows = watch.execute(
+            "SELECT c.id, (SELECT count(*) FROM termine t WHERE t.course_id = c.id), "
+            "(SELECT count(*) FROM enrolments e WHERE e.course_id = c.id) FROM courses c").fetchall()
+        return len(rows), sum(1 for _id, termine, enrolled in rows if termine == 8 and enrolled == 10)
+
+    try:
+        job = subprocess.Popen(command, env=env, cwd=str(PROJECT_ROOT_FOR_SUBPROCESS), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while imported() < 3 and job.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # the server drops every connection of the job, as a restart or a network cut would
+        watch.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = %s AND pid <> pg_backend_pid()", (url.database,))
+        out, err = job.communicate(timeout=300)
+        assert job.returncode == 1, out + err
+        assert f"Ergebnis {folders[0]}: fehlgeschlagen" in out
+        assert f"Ergebnis {folders[1]}: fertig – 0 Dateien geschrieben, 24 Dateien gelesen" in out
+        assert "Traceback" not in out + err and url.password not in out + err
+        count, whole = courses_whole()
+        assert 24 < count < 48 and whole == count == imported()  # no half course, none counted twice
+
+        again = subprocess.run(command, env=env, cwd=str(PROJECT_ROOT_FOR_SUBPROCESS), text=True,
+                               capture_output=True, timeout=300, check=False)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert courses_whole() == (48, 48) and imported() == 48
+    finally:
+        watch.close()
