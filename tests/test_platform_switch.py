@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from app import _bootstrap, platform, qt_check
 
 APP = Path(__file__).resolve().parent.parent / "app"
@@ -42,3 +44,12 @@ def test_windows_needs_no_linux_libraries_or_display_variable(monkeypatch):
     assert qt_check.gui_problem() is None
     monkeypatch.setattr(platform, "IS_LINUX", False)
     assert platform.has_display() is True
+
+
+def test_the_missing_driver_hint_names_the_windows_pip(monkeypatch):
+    from app.storage.database import DatabaseError, open_database
+
+    monkeypatch.setattr(platform, "IS_WINDOWS", True)
+    with pytest.raises(DatabaseError) as refused:
+        open_database("postgresql+pg8000://anna@localhost/kreis")  # a driver that is not installed
+    assert "Scripts" in str(refused.value) and "pip.exe" in str(refused.value) and "bin/pip" not in str(refused.value)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.paths import masked_url
+from app.platform import venv_program
 from app.storage import backups, changelog, device, migrations, sqlcompat
 from app.storage.models import SCHEMA_VERSION, TABLE_SCHEMA_INFO
 
@@ -160,7 +161,12 @@ def _configure_server(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         if conn.get_execution_options().get(WRITE_OPTION):
+            # READ COMMITTED (the server's default): after the lock, every read sees the last commit.
             sqlcompat.take_write_lock(conn)
+        else:
+            # A reading transaction (a report's several queries) sees one consistent state, as a
+            # SQLite read transaction does, even while an import commits next to it.
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def explain_server_error(error: BaseException) -> str | None:
@@ -286,7 +292,8 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
     except ImportError as error:  # the dialect's driver (e.g. psycopg) is not installed
         raise DatabaseError(
             f"Für die Datenbank {masked_url(url)} fehlt der Treiber »{error.name or error}«. "
-            'Für PostgreSQL bitte im Ordner von Kurslotse ausführen:  .venv/bin/pip install -e ".[postgres]"'
+            f'Für PostgreSQL bitte im Ordner von Kurslotse ausführen:  {venv_program(Path(".venv"), "pip")} '
+            'install -e ".[postgres]"'
         ) from None
     except (SQLAlchemyError, ValueError) as error:
         raise DatabaseError(f"»{masked_url(url)}« ist keine gültige Datenbank-Adresse.") from None
