@@ -201,3 +201,18 @@ def test_no_question_without_a_terminal(kreis, capsys, monkeypatch):
     code, out, err = _main(capsys, "--daten", kreis["office"], "abgleich", kreis["stick_a"], kreis["stick_b"])
     assert code == 0, err
     assert sum(line.startswith("Ergebnis ") and ": fertig – " in line for line in out.splitlines()) == 2
+
+
+def test_password_file_problems_in_german(tmp_path, capsys):
+    office = tmp_path / "buero"
+    office.mkdir()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    code, _out, err = _main(capsys, "--daten", office, "abgleich", stick, "--passwort-datei", tmp_path)
+    assert code == 1 and f"{tmp_path} ist ein Ordner, keine Passwort-Datei." in err
+    code, _out, err = _main(capsys, "--daten", office, "abgleich", stick, "--passwort-datei", tmp_path / "fehlt")
+    assert code == 1 and f"Die Passwort-Datei {tmp_path / 'fehlt'} gibt es nicht." in err
+    empty = _secret(tmp_path / "leer", "")
+    code, _out, err = _main(capsys, "--daten", office, "abgleich", stick, "--passwort-datei", empty)
+    assert code == 1 and f"Die Passwort-Datei {empty} ist leer." in err
+    assert list(stick.iterdir()) == []

@@ -68,6 +68,8 @@ def read_secret_file(text: str, what: str) -> str:
     messages, e.g. ``Passwort-Datei``.
     """
     path = Path(text).expanduser()
+    if path.is_dir():
+        raise SecretFileError(f"{path} ist ein Ordner, keine {what}.")
     try:
         if not IS_WINDOWS:  # Windows has no owner-only mode bits (its ACLs are left alone)
             mode = path.stat().st_mode
@@ -78,6 +80,9 @@ def read_secret_file(text: str, what: str) -> str:
         content = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SecretFileError(f"Die {what} {path} gibt es nicht.") from None
+    except PermissionError:
+        raise SecretFileError(f"Die {what} {path} darf dieses Benutzerkonto nicht lesen. Sie muss dem Konto "
+                              "gehören, unter dem Kurslotse läuft (z. B. der geplante Auftrag).") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise SecretFileError(f"Die {what} {path} kann nicht gelesen werden ({reason}).") from None
