@@ -243,3 +243,18 @@ def test_server_that_goes_away_mid_import_leaves_nothing_half_applied(pg_url, pg
     office.sync(shared)  # the server is back: the whole file arrives
     assert office.snapshot() == silvia.snapshot()
     assert len(office.snapshot()["participants"]) == 5
+
+
+def test_a_reading_transaction_sees_one_state_while_another_user_saves(office, database_url):
+    """A report's several queries add up even when an import commits between them (as on SQLite)."""
+    courses.create_course(office, CourseInput(title="Erster Kurs"))
+    other = open_database(database_url)
+    try:
+        with office.engine.connect() as conn:
+            before = conn.execute(sql("SELECT count(*) FROM courses")).scalar()
+            courses.create_course(other, CourseInput(title="Zweiter Kurs"))  # committed meanwhile
+            assert conn.execute(sql("SELECT count(*) FROM courses")).scalar() == before == 1
+        with office.engine.connect() as conn:
+            assert conn.execute(sql("SELECT count(*) FROM courses")).scalar() == 2
+    finally:
+        other.close()
