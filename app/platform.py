@@ -190,9 +190,7 @@ def filesystem_type(path: str, mounts: str) -> str | None:
 def _windows_drive_type(text: str) -> int:
     import ntpath
 
-    drive = ntpath.splitdrive(text)[0]
-    if drive.startswith("\\\\?\\"):
-        drive = drive[4:]
+    drive = ntpath.splitdrive(text)[0].removeprefix("\\\\?\\")
     if len(drive) != 2 or drive[1] != ":":
         return 0
     try:

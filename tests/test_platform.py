@@ -32,7 +32,7 @@ def test_a_short_lock_is_waited_out(windows, tmp_path, monkeypatch):
     real_replace = os.replace
     failures = [_sharing_violation(), _sharing_violation()]
 
-    def locked_twice(source, destination):  # noqa: ANN001
+    def locked_twice(source, destination):
         if failures:
             raise failures.pop()
         real_replace(source, destination)
@@ -49,7 +49,7 @@ def test_a_lasting_lock_gives_a_german_message_and_keeps_the_old_file(windows, t
     target.write_bytes(b"alt")
     attempts = []
 
-    def always_locked(source, destination):  # noqa: ANN001
+    def always_locked(source, destination):
         attempts.append(destination)
         raise _sharing_violation()
 
@@ -65,7 +65,7 @@ def test_a_lasting_lock_gives_a_german_message_and_keeps_the_old_file(windows, t
 def test_other_errors_and_other_systems_are_not_retried(tmp_path, monkeypatch):
     calls = []
 
-    def denied(source, destination):  # noqa: ANN001
+    def denied(source, destination):
         calls.append(1)
         raise _sharing_violation()
 
@@ -116,7 +116,7 @@ def test_a_read_only_file_is_named_as_such_without_waiting(windows, tmp_path, mo
     target.chmod(0o444)
     attempts = []
 
-    def refused(source, destination):  # noqa: ANN001
+    def refused(source, destination):
         attempts.append(destination)
         raise _access_denied()
 
@@ -135,7 +135,7 @@ def test_access_denied_on_a_writable_file_is_still_waited_out(windows, tmp_path,
     real_replace = os.replace
     failures = [_access_denied()]
 
-    def scanned_once(source, destination):  # noqa: ANN001
+    def scanned_once(source, destination):
         if failures:
             raise failures.pop()
         real_replace(source, destination)

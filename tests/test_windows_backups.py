@@ -36,7 +36,7 @@ def windows(monkeypatch):
     monkeypatch.setattr(platform.time, "sleep", lambda seconds: None)
 
 
-def _courses(path) -> int:  # noqa: ANN001
+def _courses(path) -> int:
     conn = sqlite3.connect(path)
     try:
         return conn.execute("SELECT count(*) FROM courses").fetchone()[0]
@@ -49,7 +49,7 @@ def test_start_backup_waits_while_a_scanner_holds_the_new_copy(windows, data_dir
     _fill(path, 7)
     locks = [_sharing_violation(), _sharing_violation(), _sharing_violation()]
 
-    def scanned(source, destination):  # noqa: ANN001
+    def scanned(source, destination):
         if locks:
             raise locks.pop()
         REAL_REPLACE(source, destination)
@@ -70,7 +70,7 @@ def test_an_old_backup_held_open_does_not_stop_the_start_backup(windows, data_di
         backups.create_backup(path, "start", start + dt.timedelta(minutes=number))
     oldest = backups.list_backups(path)[-1].path
 
-    def held(name):  # noqa: ANN001
+    def held(name):
         if os.fspath(name) == os.fspath(oldest):
             raise _sharing_violation()
         REAL_UNLINK(name)
@@ -96,7 +96,7 @@ def test_restore_that_cannot_set_the_damaged_file_aside_says_so_in_german(window
     qtbot.addWidget(window)
     before = path.read_bytes()
 
-    def held(source, destination):  # noqa: ANN001
+    def held(source, destination):
         if os.fspath(source) == os.fspath(path):
             raise _sharing_violation()
         REAL_REPLACE(source, destination)
@@ -119,7 +119,7 @@ def test_restore_of_a_damaged_file_works_after_a_short_lock(windows, data_dir, m
     _corrupt_courses_page(path)
     locks = [_sharing_violation()]
 
-    def briefly_held(source, destination):  # noqa: ANN001
+    def briefly_held(source, destination):
         if locks:
             raise locks.pop()
         REAL_REPLACE(source, destination)

@@ -42,8 +42,8 @@ def test_version_resource_is_pyinstaller_notation_with_the_package_version():
     text = windows_version.version_resource_text("kurslotse", app.__version__, "kurslotse.exe")
     built: dict[str, list] = {}
 
-    def recorder(kind: str):  # noqa: ANN202 - stands in for PyInstaller's versioninfo classes
-        def make(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def recorder(kind: str):
+        def make(*args, **kwargs):
             built.setdefault(kind, []).append((args, kwargs))
             return kind
         return make
@@ -51,7 +51,7 @@ def test_version_resource_is_pyinstaller_notation_with_the_package_version():
     names = ["VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct", "VarFileInfo",
              "VarStruct"]
     ast.parse(text, mode="eval")  # one expression, as PyInstaller's loader eval()s it
-    assert eval(text, {"__builtins__": {}}, {name: recorder(name) for name in names}) == "VSVersionInfo"  # noqa: S307
+    assert eval(text, {"__builtins__": {}}, {name: recorder(name) for name in names}) == "VSVersionInfo"
     fixed = built["FixedFileInfo"][0][1]
     expected = tuple(int(part) for part in re.findall(r"\d+", app.__version__)[:4])
     assert fixed["filevers"][:len(expected)] == expected and fixed["prodvers"] == fixed["filevers"]

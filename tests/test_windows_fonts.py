@@ -16,7 +16,7 @@ WINDOWS_FAMILIES = ["Arial", "Calibri", "Cambria", "Consolas", "Segoe UI", "Sego
 @pytest.fixture
 def no_bundled_fonts(qapp, monkeypatch):
     monkeypatch.setattr(fonts, "_family", None)
-    monkeypatch.setattr(fonts, "load_bundled_fonts", lambda: [])
+    monkeypatch.setattr(fonts, "load_bundled_fonts", list)
     yield
     fonts._family = None
 

@@ -12,7 +12,7 @@ import logging
 from app import logsetup
 
 
-def _sharing_violation(*_args) -> None:  # noqa: ANN002
+def _sharing_violation(*_args) -> None:
     error = PermissionError(13, "Der Prozess kann nicht auf die Datei zugreifen")
     error.winerror = 32  # type: ignore[attr-defined]
     raise error
@@ -31,7 +31,7 @@ def test_a_held_log_is_appended_to_and_rotated_later(tmp_path, monkeypatch, caps
     handler = logsetup.SharedLogHandler(str(target), maxBytes=400, backupCount=3, encoding="utf-8", delay=True)
     attempts = []
 
-    def held(source, dest):  # noqa: ANN001
+    def held(source, dest):
         attempts.append(dest)
         _sharing_violation()
 

@@ -49,8 +49,8 @@ def test_a_unc_path_gets_an_empty_authority():
 
 def test_odd_characters_in_a_real_data_folder(data_dir, tmp_path):
     """On this system for real: a folder named with %, #, ? and a space holds the database and its backup."""
-    from app.services import context, courses
     from app.domain.attendance import CourseInput
+    from app.services import context, courses
 
     folder = tmp_path / "100% sicher #2 ?"
     paths.set_data_dir(folder)
@@ -154,7 +154,7 @@ def appdata(tmp_path, monkeypatch) -> tuple[Path, Path]:
     local = tmp_path / "Jörg Müller" / "AppData" / "Local" / "Kurslotse"
     asked = []
 
-    def user_data_dir(name, appauthor=None, roaming=False):  # noqa: ANN001, ANN202
+    def user_data_dir(name, appauthor=None, roaming=False):
         asked.append(roaming)
         return str(tmp_path / "Jörg Müller" / "AppData" / ("Roaming" if roaming else "Local") / name)
 
@@ -210,7 +210,7 @@ def test_a_roaming_folder_in_use_is_kept_until_the_next_start(appdata, monkeypat
     roaming, local = appdata
     _old_roaming_data(roaming)
 
-    def held(source, destination):  # noqa: ANN001
+    def held(source, destination):
         error = PermissionError(13, "Zugriff verweigert")
         error.winerror = 32  # type: ignore[attr-defined]
         raise error
@@ -251,8 +251,8 @@ STORE_PYTHON = (r"C:\Users\anna\AppData\Local\Microsoft\WindowsApps"
 
 @pytest.mark.parametrize(("executable", "store"), [
     (STORE_PYTHON, True),
-    (r"C:\Program Files\WindowsApps\PythonSoftwareFoundation.Python.3.11_3.11.2544.0_x64__qbz5n2kfra8p0"
-     r"\python.exe", True),
+    ((r"C:\Program Files\WindowsApps\PythonSoftwareFoundation.Python.3.11_3.11.2544.0_x64__qbz5n2kfra8p0"
+      r"\python.exe"), True),
     (r"C:\Users\anna\AppData\Local\Programs\Python\Python311\python.exe", False),  # python.org
 ])
 def test_the_store_python_is_recognised(monkeypatch, executable, store):
@@ -263,7 +263,7 @@ def test_the_store_python_is_recognised(monkeypatch, executable, store):
 
 
 def test_store_python_keeps_new_data_out_of_appdata(appdata, tmp_path, monkeypatch):
-    roaming, local = appdata
+    _roaming, local = appdata
     monkeypatch.setattr(platform, "is_store_python", lambda executable=None: True)
     monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "Jörg Müller"))
     assert paths.data_dir() == tmp_path / "Jörg Müller" / "Kurslotse-Daten"
@@ -271,7 +271,7 @@ def test_store_python_keeps_new_data_out_of_appdata(appdata, tmp_path, monkeypat
 
 
 def test_store_python_still_finds_data_it_already_wrote_to_appdata(appdata, monkeypatch):
-    roaming, local = appdata
+    _roaming, local = appdata
     local.mkdir(parents=True)
     (local / "kurslotse.sqlite3").write_bytes(b"")
     monkeypatch.setattr(platform, "is_store_python", lambda executable=None: True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from app.cli import main
 from app.lessons.parser import parse_lesson
-from tests.lesson_factory import SVG, STEPS, write_lesson
+from tests.lesson_factory import STEPS, SVG, write_lesson
 
 
-def _errors(folder) -> list[str]:  # noqa: ANN001
+def _errors(folder) -> list[str]:
     return [problem.format() for problem in parse_lesson(folder).errors]
 
 

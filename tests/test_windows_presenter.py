@@ -20,7 +20,7 @@ def lesson(tmp_path):
     return parse_lesson(write_lesson(tmp_path))
 
 
-def _session(qtbot, lesson, screens) -> PresentationSession:  # noqa: ANN001
+def _session(qtbot, lesson, screens) -> PresentationSession:
     created = PresentationSession(lesson, screens=screens)
     qtbot.addWidget(created.audience)
     qtbot.addWidget(created.console)

@@ -14,7 +14,7 @@ from app import platform
 from app.storage import device as device_state
 from app.sync import service
 from app.sync.folder import find_again
-from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401, F811 - fixtures
 
 OWN = "0123456789abcdef0123456789abcdef"
 OTHER = "fedcba9876543210fedcba9876543210"

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from PySide6.QtWidgets import QApplication
+
 from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
 app = QApplication([])
 from app.domain.lesson import Device
 from app.lessons.parser import parse_lesson
 from app.ui.presenter.session import PresentationSession
 from tests.lesson_factory import write_lesson
+
 
 def stats(image):
     image = image.convertToFormat(QImage.Format.Format_RGB32)
