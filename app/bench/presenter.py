@@ -16,6 +16,7 @@ import sys
 import time
 
 from app.bench import BenchContext, Row, german, median, percentile, quiet_env, run_process
+from app.platform import qt_offscreen_argument
 
 SIZES = ((1920, 1080), (1024, 768))
 
@@ -27,7 +28,7 @@ def rows(ctx: BenchContext) -> list[Row]:
         screen.write_text(json.dumps({"screens": [{"name": "Beamer", "x": 0, "y": 0, "width": width,
                                                     "height": height, "logicalDpi": 96, "logicalBaseDpi": 96,
                                                     "dpr": 1}]}))
-        env = quiet_env(QT_QPA_PLATFORM=f"offscreen:configfile={screen}",
+        env = quiet_env(QT_QPA_PLATFORM=qt_offscreen_argument(screen),  # no drive colon for Qt (Windows)
                         KURSLOTSE_DATEN=str(ctx.fresh_dir(f"praesentation-{width}")))
         presses = 100 if ctx.quick else 250
         run = run_process([sys.executable, "-m", "app.bench.presenter", str(width), str(height), str(presses)], env)
