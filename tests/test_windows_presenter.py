@@ -51,3 +51,34 @@ def test_two_screens_need_no_note(qtbot, lesson):
         assert not session.console.single_screen_note.isVisible()
     finally:
         session.end()
+
+
+class _Kernel32:
+    """Stands in for kernel32.dll: records SetThreadExecutionState calls, answers like Windows."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+        self.state = 0x80000000  # ES_CONTINUOUS: the previous state Windows returns (non-zero = success)
+
+    def SetThreadExecutionState(self, flags) -> int:  # noqa: N802 - the Windows API name
+        self.calls.append(flags.value)
+        previous, self.state = self.state, flags.value
+        return previous
+
+
+def test_a_presentation_on_windows_keeps_the_display_awake_until_it_ends(qtbot, lesson, monkeypatch):
+    import ctypes
+    import types
+
+    from app import platform
+
+    kernel32 = _Kernel32()
+    monkeypatch.setattr(platform, "IS_WINDOWS", True)
+    monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(kernel32=kernel32), raising=False)
+    session = _session(qtbot, lesson, QGuiApplication.screens)
+    assert kernel32.calls == [0x80000003]  # continuous, display and system required
+    assert session.display_keeper.holding
+    session.end()
+    assert kernel32.calls == [0x80000003, 0x80000000]  # back to normal: the screen may sleep again
+    session.end()  # a second end (window closed after Esc) changes nothing
+    assert kernel32.calls == [0x80000003, 0x80000000]
