@@ -20,7 +20,7 @@ def database(*, start_backup: bool = False) -> Database:
     global _current
     if _current is None:
         _current = open_database(paths.database_url(), start_backup=start_backup)
-        log.info("Datenbank geöffnet: %s", _current.url)
+        log.info("Datenbank geöffnet: %s", paths.masked_url(_current.url))
         _finish_erasures(_current)
     return _current
 
