@@ -4,6 +4,12 @@ Each row times the whole report — read, compute, suppress, XLSX in memory — 
 measured in the same run: reading the same attendance rows with one plain SQL query (sqlite3),
 the least any report over them must do. The large data set is generated inside SQLite with
 recursive CTEs (a few seconds, not measured).
+
+The rows »Bericht mit Schutz kleiner Zahlen« compare a standard quarter's report as published
+(secondary suppression and the attacker's audit over all standard reports of the year) with the
+same report hiding only the small counts themselves: the ratio, target ≤ 2 (issue #16). The
+protection's in-memory result is cleared before every protected run, so each run does the full
+work; the figure for a further report of the same year (result kept) is in the note.
 """
 
 from __future__ import annotations
@@ -142,6 +148,48 @@ def _report_seconds(db, period, repeat: int, lessons: dict[str, tuple[str, str]]
     return median(times), report
 
 
+def _protected_ratio(db, period, repeat: int, lessons: dict[str, tuple[str, str]] | None,  # noqa: ANN001
+                     other=None) -> tuple[float, float, float | None, object]:  # noqa: ANN001
+    """Median seconds of the report (XLSX in memory) without and with protection, runs interleaved so
+    both see the same machine load; with *other* (another period of the same year) also the protected
+    report when the year's protection is already known. Returns (without, with, other, report)."""
+    from app.reports import build_report, protection
+    from app.reports.xlsx import workbook_bytes
+
+    def one(protected: bool, fresh: bool = True, chosen=period) -> tuple[float, object]:  # noqa: ANN001
+        if fresh:
+            protection._DONE.clear()
+        begin = time.perf_counter()
+        report = build_report(db, chosen, lessons=lessons, protected=protected)
+        workbook_bytes(report.sheets, report.title)
+        return time.perf_counter() - begin, report
+
+    plain, guarded, report = [], [], None
+    for _ in range(repeat):
+        plain.append(one(False)[0])
+        seconds, report = one(True)
+        guarded.append(seconds)
+    again = None
+    if other is not None:
+        again = median([one(True, fresh=False, chosen=other)[0] for _ in range(repeat)])
+    return median(plain), median(guarded), again, report
+
+
+def _protection_row(name: str, without: float, with_: float, again: float | None, report, repeat: int,  # noqa: ANN001
+                    unit_ms: bool) -> Row:
+    audit = report.data.audit
+    scale, unit = (1000, "ms") if unit_ms else (1, "s")
+    digits = 0 if unit_ms else 2
+    note = (f"Median von {repeat}; mit Schutz {german(with_ * scale, digits)} {unit}, ohne (nur »<3«) "
+            f"{german(without * scale, digits)} {unit}")
+    if audit is not None:
+        note += (f"; {audit.reports} Berichte des Jahres mit {_n(audit.cells)} Personenfeldern geprüft, "
+                 f"{audit.hidden} kleine Zahlen, {audit.secondary} Felder zusätzlich gesperrt")
+    if again is not None:
+        note += f"; weiterer Bericht desselben Jahres (Schutz schon berechnet): {german(again * scale, digits)} {unit}"
+    return Row(name, with_ / without, "×", target=2.0, note=note)
+
+
 def _n(value: object) -> str:
     return f"{int(value or 0):,}".replace(",", ".")
 
@@ -163,7 +211,7 @@ def _command_row(ctx: BenchContext) -> Row:
 
 
 def rows(ctx: BenchContext) -> list[Row]:
-    from app.domain.indicators import custom_period
+    from app.domain.indicators import custom_period, previous_quarter, quarter_period
     from app.services import demo
     from app.services.lesson_titles import catalogue
     from app.storage.database import open_database
@@ -186,6 +234,12 @@ def rows(ctx: BenchContext) -> list[Row]:
                           baseline=baseline * 1000, baseline_name="blanke SQL-Abfrage der Anwesenheiten",
                           note=f"Median von {repeat}; {total['attendances']} Anwesenheiten, "
                                f"{total['termine_held']} Termine"))
+        quarter = previous_quarter(today)  # what the Berichte page shows first
+        other = quarter_period(quarter.start.year, ((quarter.start.month - 1) // 3 + 1) % 4 + 1)  # same year
+        checks = 3 if ctx.quick else 7
+        without, with_, again, report = _protected_ratio(db, quarter, checks, lessons, other)
+        result.append(_protection_row(f"Bericht mit Schutz kleiner Zahlen ({quarter.label}, Demo-Daten)", without,
+                                      with_, again, report, checks, unit_ms=True))
     finally:
         db.close()
 
@@ -206,6 +260,10 @@ def rows(ctx: BenchContext) -> list[Row]:
                           note=f"Median von {repeat}; {_n(counts['attendances'])} Anwesenheiten, "
                                f"{_n(counts['termine'])} Termine, {_n(total['persons'])} Personen; "
                                f"Daten erzeugt in {german(made, 1)} s"))
+        quarter = quarter_period(FIRST_DAY.year, 2)
+        without, with_, again, report = _protected_ratio(db, quarter, repeat, lessons)
+        result.append(_protection_row(f"Bericht mit Schutz kleiner Zahlen ({quarter.label}, 1 000 000 Anwesenheiten)",
+                                      without, with_, again, report, repeat, unit_ms=False))
     finally:
         db.close()
     return result

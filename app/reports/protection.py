@@ -481,8 +481,8 @@ class Attacker:
             solver.setOptionValue("output_flag", False)
             if not self.integer:
                 solver.setOptionValue("presolve", "off")  # keep the basis between objectives
-                # only the objective changes between solves: the last basis stays primal feasible
-                solver.setOptionValue("simplex_strategy", 4)
+                # the first solve from scratch: dual simplex, many times quicker here than primal
+                solver.setOptionValue("simplex_strategy", 1)
             solver.passModel(lp)
             lookup = {int(n): i for i, n in enumerate(members)}
             self._problems[comp] = (lookup, solver, numbers, col_low, col_high)
@@ -556,6 +556,9 @@ class Attacker:
             solver.changeColsBounds(len(capped), capped, col_low[capped], limits)
         try:
             solver.run()
+            if not self.integer:
+                # later only the objective changes: the last basis stays primal feasible
+                solver.setOptionValue("simplex_strategy", 4)
             status = solver.getModelStatus()
             if status == highspy.HighsModelStatus.kUnbounded:
                 return None, {}
@@ -898,36 +901,27 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
             progress(done, todo + 1)
         for key in keys:
             pinning: list[Relation] = []  # where the cell fails: the relations holding the optimum
-            # A cell without a joint witness: the solution nearest the truth with the cell at 0 (at t);
-            # only where there is none, the exact bound (and the relations holding it).
-            low = 0 if key in low_ok else None
-            if low is None and not integer:
-                found = attacker.whole_witness(key, 0, 0)
-                if found is not False:
-                    low = 0
-                    if found is None:
-                        fractional.add(key)
-            if low is None:
+            # A cell without a joint witness: its own bound; where the optimum is not in whole
+            # numbers, the solution nearest the truth with the cell at 0 (at t) as the witness.
+            if key in low_ok:
+                low = 0
+            else:
                 best, solution = attacker.solve({key: 1})
                 low = _ceil(best or 0)
-                if not _whole(solution):
-                    fractional.add(key)
                 if low > 0 and not integer:
                     pinning += attacker.binding_rows(key)
-            high = threshold if key in high_ok else None
-            if high is None and not integer:
-                found = attacker.whole_witness(key, threshold, None)
-                if found is not False:
-                    high = threshold
-                    if found is None:
-                        fractional.add(key)
-            if high is None:
+                if not _whole(solution) and (integer or low > 0 or not attacker.whole_witness(key, 0, 0)):
+                    fractional.add(key)
+            if key in high_ok:
+                high = threshold
+            else:
                 best, solution = attacker.solve({key: -1}, {key: threshold})
                 high = _floor(-(best or 0))
-                if not _whole(solution):
-                    fractional.add(key)
                 if high < threshold and not integer:
                     pinning += attacker.binding_rows(key)
+                if not _whole(solution) and (integer or high < threshold
+                                             or not attacker.whole_witness(key, threshold, None)):
+                    fractional.add(key)
             if key not in low_ok or key not in high_ok:
                 done += 1
                 if progress is not None:
