@@ -146,6 +146,10 @@ def _usable_console() -> None:
         stream = getattr(sys, name)
         if stream is None:  # PyInstaller console=False on Windows
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+            if name == "stderr":
+                from app.commands.common import mark_no_console
+
+                mark_no_console()  # messages that would go to stderr are shown in a window
             continue
         try:
             # Characters the console cannot show become "?" instead of a UnicodeEncodeError.

@@ -293,3 +293,19 @@ def test_first_setup_under_the_store_python_says_where_the_data_goes(monkeypatch
         _bootstrap.ensure_environment()
     err = capsys.readouterr().err
     assert "Microsoft Store" in err and "Kurslotse-Daten" in err and "python.org" in err
+
+
+def test_the_window_program_shows_a_refusal_in_a_window(qtbot, data_dir, share, monkeypatch):
+    """Double-clicked kurslotse.exe has no console: the German reason appears in a message box."""
+    import sys
+
+    from app.commands import common
+    from tests.test_start_checks import _answer
+
+    monkeypatch.setattr(common, "_no_console", False)
+    monkeypatch.setattr(sys, "stdout", None)  # as PyInstaller's console=False leaves them
+    monkeypatch.setattr(sys, "stderr", None)
+    shown = _answer("OK")
+    assert main(["--daten", str(share / "Kurslotse")]) == 1
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=3000)
+    assert "liegt auf einem Netzlaufwerk" in shown[0]

@@ -47,10 +47,38 @@ def invoked_as(argv0: str | None = None) -> str:
     return "kurslotse"
 
 
+_no_console = False
+
+
+def mark_no_console() -> None:
+    """The process has no console (the window program of the Windows bundle): messages go into a box."""
+    global _no_console
+    _no_console = True
+
+
 def fail(message: str, code: int = EXIT_FAILED) -> int:
-    """Print a German message to stderr and return *code* (``return fail(...)`` in a command)."""
+    """Print a German message to stderr and return *code* (``return fail(...)`` in a command).
+
+    Without a console (double-clicked ``kurslotse.exe``) nobody would read stderr: the message is
+    shown in a window instead, so a refused start never ends in silence.
+    """
     print(f"Kurslotse: {message}", file=sys.stderr)
+    if _no_console:
+        _message_box(message)
     return code
+
+
+def _message_box(message: str) -> None:
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "kurslotse"])
+        if isinstance(app, QApplication):
+            QMessageBox.critical(None, "Kurslotse", message)
+    except Exception:  # noqa: BLE001 - no window possible either: the message is in the log
+        import logging
+
+        logging.getLogger(__name__).exception("Meldung konnte nicht angezeigt werden: %s", message)
 
 
 # ---------------------------------------------------------------------------------- secrets
