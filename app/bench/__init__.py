@@ -203,8 +203,14 @@ def wait_measured(process: subprocess.Popen) -> tuple[float, float]:
 
 
 def quiet_env(**extra: str) -> dict[str, str]:
-    """The environment for measured commands: headless Qt without the offscreen plugin's notes."""
+    """The environment for measured commands: headless Qt without the offscreen plugin's notes.
+
+    ``PYTHONDONTWRITEBYTECODE`` (set on some development machines) is dropped: a trainer's
+    Python keeps the compiled modules after the first start (the bundle ships them), so a measured
+    command must not compile every module from source again on each run.
+    """
     env = {**os.environ, **extra}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["QT_LOGGING_RULES"] = "qt.qpa.*=false"
     return env
