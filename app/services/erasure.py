@@ -38,6 +38,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.attendance import InputError
+from app.platform import sqlite_url
 from app.services import privacy
 from app.storage import backups
 from app.storage import device as local_settings
@@ -308,7 +309,7 @@ def _scrub_backup(path: Path, tombstones: list[tuple[str, str, int, str]]) -> bo
         return False
     if "sync_erased" in tables:
         # A backup of the current schema: the same erasure as in the live database (rows, change log, conflicts).
-        engine = create_engine(f"sqlite:///{path}")
+        engine = create_engine(sqlite_url(path))  # a data folder named "100 %" or with "?" stays itself
         try:
             with engine.begin() as sa_conn:
                 for record, table, hlc, device in needed:
