@@ -128,3 +128,12 @@ def test_restore_of_a_damaged_file_works_after_a_short_lock(windows, data_dir, m
     backups.restore_backup(good.path, path)
     assert locks == [] and backups.database_problem(path) is None and _courses(path) == 6
     assert len(backups.set_aside_files(path)) == 1
+
+
+def test_a_backup_folder_that_cannot_be_made_is_a_german_backup_error(data_dir):
+    path = data_dir / "kurslotse.sqlite3"
+    _fill(path, 2)
+    (data_dir / "sicherungen").write_text("eine Datei, wo der Ordner hingehört", encoding="utf-8")
+    with pytest.raises(backups.BackupError) as refused:
+        backups.create_backup(path, "manual")
+    assert "Sicherungsordner" in str(refused.value) and "lässt sich nicht anlegen" in str(refused.value)

@@ -210,7 +210,10 @@ def set_aside_files(db_path: Path) -> list[Path]:
 def create_backup(db_path: Path, reason: str, now: dt.datetime | None = None) -> BackupInfo:
     """Copy *db_path* into its backup folder, named by time and *reason*."""
     folder = backup_dir_for(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # e.g. a data folder on a stick that was pulled out
+        raise BackupError(f"Der Sicherungsordner {folder} lässt sich nicht anlegen: {error.strerror or error}") from error
     when = now or dt.datetime.now()
     # Microseconds in the name keep the order of several backups within one second.
     newest = max((info.created for info in list_backups(db_path)), default=None)
