@@ -379,6 +379,17 @@ class Attacker:
         per_row = np.bincount(self.f_row, minlength=relations)
         keep = per_row[self.f_row] >= 2
         self.f_row, self.f_var, self.f_coef = self.f_row[keep], self.f_var[keep], self.f_coef[keep]
+        self._groups: tuple[list[int], dict[int, list[int]]] | None = None
+        self._bounding: dict[int, list[int]] | None = None  # cell → relations giving its bounds
+        self._cells_of: dict[int, list[int]] = {}  # relation → its hidden cells
+        self._problems: dict[int, tuple] = {}
+        self._fresh: set[int] = set()
+        self._nearest_models: dict[int, tuple] = {}
+
+    def _find_groups(self) -> tuple[list[int], dict[int, list[int]]]:
+        """The independent groups of linked free cells (union-find over the relations with two or more)."""
+        import numpy as np
+
         parent = list(range(len(self.index)))
 
         def find(a: int) -> int:
@@ -398,12 +409,23 @@ class Attacker:
                 if ra != rb:
                     parent[rb] = ra
         # a pinned cell is a group of its own (negative number), solved without HiGHS
-        self.component = [-1 - n if n in self.pinned else find(n) for n in range(len(self.index))]
-        self.members: dict[int, list[int]] = defaultdict(list)
-        for n, comp in enumerate(self.component):
-            self.members[comp].append(n)
-        self._problems: dict[int, tuple] = {}
-        self._nearest_models: dict[int, tuple] = {}
+        component = [-1 - n if n in self.pinned else find(n) for n in range(len(self.index))]
+        members: dict[int, list[int]] = defaultdict(list)
+        for n, comp in enumerate(component):
+            members[comp].append(n)
+        return component, members
+
+    @property
+    def component(self) -> list[int]:
+        if self._groups is None:
+            self._groups = self._find_groups()
+        return self._groups[0]
+
+    @property
+    def members(self) -> dict[int, list[int]]:
+        if self._groups is None:
+            self._groups = self._find_groups()
+        return self._groups[1]
 
     def group(self, key: Key) -> int:
         return self.component[self.index[key]]
@@ -413,19 +435,26 @@ class Attacker:
 
     def reasons(self, key: Key, limit: int = 40) -> list[Relation]:
         """The relations that narrow *key* to its bounds, and those narrowing the cells they use."""
-        bound_row, bound_var, tight = self._last
+        if self._bounding is None:
+            bound_row, bound_var, tight = self._last
+            self._bounding = defaultdict(list)
+            for n, r in zip(bound_var[tight].tolist(), bound_row[tight].tolist()):
+                self._bounding[n].append(r)
+            self._cells_of = defaultdict(list)
+            for r, n in zip(self.e_row.tolist(), self.e_var.tolist()):
+                self._cells_of[r].append(n)
         relations = self.matrix.relations
         found: list[Relation] = []
         seen_rows: set[int] = set()
         queue, seen = [self.index[key]], {self.index[key]}
         while queue and len(found) < limit:
             n = queue.pop(0)
-            for r in bound_row[(bound_var == n) & tight].tolist():
+            for r in self._bounding.get(n, ()):
                 if r in seen_rows:
                     continue
                 seen_rows.add(r)
                 found.append(relations[r])
-                for other in self.e_var[self.e_row == r].tolist():
+                for other in self._cells_of[r]:
                     if other not in seen and (other in self.pinned or self.low[other] > EPSILON
                                               or self.high[other] < float("inf")):
                         seen.add(other)
@@ -485,6 +514,7 @@ class Attacker:
                 solver.setOptionValue("simplex_strategy", 1)
             solver.passModel(lp)
             lookup = {int(n): i for i, n in enumerate(members)}
+            self._fresh.add(comp)  # its first solve starts from scratch: dual simplex
             self._problems[comp] = (lookup, solver, numbers, col_low, col_high)
         return self._problems[comp]
 
@@ -554,17 +584,19 @@ class Attacker:
         if len(capped):
             limits = np.minimum(np.array([float(v) for v in (caps or {}).values()]), col_high[capped])
             solver.changeColsBounds(len(capped), capped, col_low[capped], limits)
+        if not self.integer and comp not in self._fresh:
+            # from the last basis: primal simplex when only the objective changed (the basis stays
+            # feasible), dual simplex when bounds changed too
+            solver.setOptionValue("simplex_strategy", 1 if len(capped) else 4)
         try:
             solver.run()
-            if not self.integer:
-                # later only the objective changes: the last basis stays primal feasible
-                solver.setOptionValue("simplex_strategy", 4)
             status = solver.getModelStatus()
             if status == highspy.HighsModelStatus.kUnbounded:
                 return None, {}
             if status != highspy.HighsModelStatus.kOptimal:
                 raise ProtectionError("Die Prüfung der gesperrten Felder ist fehlgeschlagen "
                                       f"({solver.modelStatusToString(status)}).")
+            self._fresh.discard(comp)
             x = solver.getSolution().col_value
             keys = self._key_list
             return (float(solver.getInfo().objective_function_value),
@@ -808,6 +840,11 @@ def _propagate(row, var, coef, rhs, equal, count: int, passes: int = 30):  # noq
     positive = f_coef > 0
     bound = np.zeros(len(f_coef))
     valid = np.zeros(len(f_coef), dtype=bool)
+    # the entries giving upper (lower) bounds, sorted by cell: one reduceat per pass gives each cell's best
+    ups, downs = np.flatnonzero(positive), np.flatnonzero(~positive)
+    ups, downs = ups[np.argsort(f_var[ups], kind="stable")], downs[np.argsort(f_var[downs], kind="stable")]
+    up_cells, up_starts = np.unique(f_var[ups], return_index=True)
+    down_cells, down_starts = np.unique(f_var[downs], return_index=True)
     for _pass in range(passes):
         with np.errstate(all="ignore"):
             contribution = np.where(positive, f_coef * low[f_var], f_coef * high[f_var])
@@ -819,11 +856,14 @@ def _propagate(row, var, coef, rhs, equal, count: int, passes: int = 30):  # noq
         with np.errstate(all="ignore"):
             bound = (f_rhs[f_form] - total[f_form] + finite) / f_coef
         new_high = high.copy()
-        up = valid & positive
-        np.minimum.at(new_high, f_var[up], bound[up])
+        if len(ups):
+            new_high[up_cells] = np.minimum(high[up_cells],
+                                            np.minimum.reduceat(np.where(valid[ups], bound[ups], np.inf), up_starts))
         new_low = low.copy()
-        down = valid & ~positive
-        np.maximum.at(new_low, f_var[down], bound[down])
+        if len(downs):
+            new_low[down_cells] = np.maximum(low[down_cells],
+                                             np.maximum.reduceat(np.where(valid[downs], bound[downs], 0.0),
+                                                                 down_starts))
         changed = bool(np.any(new_high < high - EPSILON) or np.any(new_low > low + EPSILON))
         low, high = np.maximum(low, new_low), np.minimum(high, new_high)
         if not changed:
@@ -883,7 +923,7 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
             intervals[key] = narrowed
             reasons[key] = attacker.reasons(key)
             failures.append(key)
-        else:
+        elif not cheap:
             by_component[attacker.group(key)].append(key)
     cases = [c for c in system.homogeneous if only is None or c.single in only]
     if cheap:
@@ -1063,11 +1103,14 @@ def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_o
                 if others:
                     candidates |= {k for r in attacker.binding({k: -1 for k in others}, others) for k, _c in r.terms}
         partner = _partner(system, candidates, hidden, threshold, headline=False)
-        if partner is None:  # fall back: the cheapest published cell next to the linked hidden cells
-            near = set(attacker.keys_of(attacker.group(key))) if key in attacker.index else {key}
-            around = {k for cell in near for relation in relations_of.get(cell, ()) for k, _c in relation.terms}
-            partner = (_partner(system, around, hidden, threshold, headline=False)
-                       or _partner(system, candidates | around, hidden, threshold))
+        if partner is None:  # fall back: the cheapest published cell next to the cell, else next to its group
+            around = {k for relation in relations_of.get(key, ()) for k, _c in relation.terms}
+            partner = _partner(system, around, hidden, threshold, headline=False)
+            if partner is None:
+                near = set(attacker.keys_of(attacker.group(key))) if key in attacker.index else {key}
+                around |= {k for cell in near for relation in relations_of.get(cell, ()) for k, _c in relation.terms}
+                partner = (_partner(system, around, hidden, threshold, headline=False)
+                           or _partner(system, candidates | around, hidden, threshold))
         if partner is not None:
             hidden.add(partner)
     _close_equalities(system, hidden, closing_of, threshold)
