@@ -207,26 +207,20 @@ class CellSystem:
         spans: dict[tuple, dict[tuple[dt.date, dt.date], Key]] = defaultdict(dict)
         for key in self.values:
             spans[key[2:]][(key[0], key[1])] = key
+        layouts: dict[frozenset, tuple[list, list]] = {}  # most cells share one set of spans: worked out once
         for rest, by_span in spans.items():
             if len(by_span) < 2:
                 continue
             measure = rest[3]
             additive = measure in ADDITIVE or measure.startswith("drop_in_topics:")
-            ordered = sorted(by_span, key=lambda s: (s[1] - s[0], s[0]))
-            for index, inner in enumerate(ordered):
-                # the smallest spans around *inner*: containment in bigger ones follows from theirs
-                around = [o for o in ordered[index + 1:] if o[0] <= inner[0] and inner[1] <= o[1] and o != inner]
-                smallest = [o for o in around if not any(
-                    p != o and o[0] <= p[0] and p[1] <= o[1] for p in around)]
-                for outer in smallest:
-                    self.relate([(by_span[inner], 1), (by_span[outer], -1)], False)
-            for outer in ordered:
-                inside = [s for s in ordered if s != outer and outer[0] <= s[0] and s[1] <= outer[1]]
-                biggest = [s for s in inside if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in inside)]
-                # the months of a quarter, the quarters of a half-year or of the year, …
-                for tiles in ([s for s in inside if _is_month(s)], biggest):
-                    if len(tiles) >= 2 and _tiles(outer, tiles):
-                        self.relate([(by_span[outer], 1), *((by_span[s], -1) for s in tiles)], additive)
+            shape = frozenset(by_span)
+            if shape not in layouts:
+                layouts[shape] = _span_layout(shape)
+            within, tilings = layouts[shape]
+            for inner, outer in within:
+                self.relate([(by_span[inner], 1), (by_span[outer], -1)], False)
+            for outer, tiles in tilings:
+                self.relate([(by_span[outer], 1), *((by_span[s], -1) for s in tiles)], additive)
 
     def find_homogeneous(self) -> None:
         """Distribution columns where everyone is in one category (other than »keine Angabe«)."""
@@ -245,6 +239,25 @@ class CellSystem:
             nonzero = [k for k in column if self.values.get(k, 0) > 0]
             if len(nonzero) == 1 and not nonzero[0][5].endswith(f":{NO_ANSWER}"):
                 self.homogeneous.append(Homogeneity(nonzero[0], tuple(k for k in column if k != nonzero[0])))
+
+
+def _span_layout(spans: frozenset) -> tuple[list, list]:
+    """For a set of periods: each period with the smallest periods around it (containment in bigger
+    ones follows from theirs), and each period with periods tiling it (its months; its biggest parts)."""
+    ordered = sorted(spans, key=lambda s: (s[1] - s[0], s[0]))
+    within, tilings = [], []
+    for index, inner in enumerate(ordered):
+        around = [o for o in ordered[index + 1:] if o[0] <= inner[0] and inner[1] <= o[1] and o != inner]
+        smallest = [o for o in around if not any(p != o and o[0] <= p[0] and p[1] <= o[1] for p in around)]
+        within += [(inner, outer) for outer in smallest]
+    for outer in ordered:
+        inside = [s for s in ordered if s != outer and outer[0] <= s[0] and s[1] <= outer[1]]
+        biggest = [s for s in inside if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in inside)]
+        # the months of a quarter, the quarters of a half-year or of the year, …
+        for tiles in ([s for s in inside if _is_month(s)], biggest):
+            if len(tiles) >= 2 and _tiles(outer, tiles):
+                tilings.append((outer, tiles))
+    return within, tilings
 
 
 def _is_cover(items: tuple[tuple[Key, int], ...]) -> bool:
@@ -1129,9 +1142,9 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
     homogeneous_cells = {k for case in system.homogeneous for k in (case.single, *case.others)}
     fingerprint = (threshold, frozenset(system.values.items()), frozenset(system.frozen), frozenset(already or ()))
     if fingerprint in _DONE:  # the same tables again (preview then export, another report of the year)
-        hidden, checked = _DONE[fingerprint]
+        hidden, checked, kept = _DONE[fingerprint]
         return _publish(_with_reach(Protection(system, set(hidden), primary, homogeneous_cells, checked), exact,
-                                    threshold))
+                                    threshold, kept))
     hidden = set(primary) | homogeneous_cells | (already or set())
     relations_of = _relations_of(system)
     closing_of = _relations_of(system, closing=True)
@@ -1181,14 +1194,19 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
                               "trotz zusätzlicher Sperrungen zu genau eingrenzen.")
     tick(95, 100)
     checked.attacker = None  # its solvers are not needed any more
-    _DONE[fingerprint] = (frozenset(hidden), checked)
+    if last_lp is not None and last_lp.index.keys() != hidden:
+        last_lp = None
+    for key, (cells, result, _attacker) in list(_DONE.items()):  # solvers kept for the latest tables only
+        _DONE[key] = (cells, result, None)
+    _DONE[fingerprint] = (frozenset(hidden), checked, last_lp)
     while len(_DONE) > 16:
         del _DONE[next(iter(_DONE))]
     return _publish(_with_reach(Protection(system, hidden, primary, homogeneous_cells, checked), exact, threshold,
                                 last_lp))
 
 
-_DONE: dict[tuple, tuple[frozenset[Key], AuditResult]] = {}
+# tables protected in this process: hidden cells, audit and (latest only) the attacker's warm models
+_DONE: dict[tuple, tuple[frozenset[Key], AuditResult, Attacker | None]] = {}
 
 
 def _with_reach(protection: Protection, exact: Iterable[Key], threshold: int,
