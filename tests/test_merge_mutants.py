@@ -434,3 +434,24 @@ def test_materialize_without_targets_does_nothing(here):
         assert merge.materialize(raw, {}, None) == ({}, 0, 0)
     finally:
         raw.close()
+
+
+def test_erasure_hands_back_texts_held_only_in_the_table_or_only_in_the_merge_state(here):
+    other = "e0000000-0000-4000-8000-000000000002"
+    here.apply([Op(20, A, "participants", other, "name", j("Bernd Beispiel")),
+                Op(20, A, "participants", other, "note", j("andere Notiz")),
+                Op(20, A, "participants", other, "created_at", CREATED)])
+    here.apply(person_ops())
+    conn = sqlite3.connect(here.path)  # a note written without a sync record, an address gone from the table
+    conn.execute("UPDATE participants SET note = 'Notiz am Tisch', email = '' WHERE uuid = ?", (PERSON,))
+    conn.commit()
+    conn.close()
+    result = here.apply([Op(40, B, "participants", PERSON, "!erase", None)])
+    assert result.erased_values == {"Anna Müller", "06381 4711", "al@x.de", "Notiz am Tisch"}
+
+
+def test_erasure_of_a_waiting_person_hands_back_its_texts(here):
+    waiting = [op for op in person_ops() if op.field != "created_at"]
+    assert here.apply(waiting).pending == 1
+    result = here.apply([Op(40, B, "participants", PERSON, "!erase", None)])
+    assert result.erased_values == {"Anna Müller", "06381 4711", "al@x.de"}
