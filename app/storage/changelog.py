@@ -335,16 +335,16 @@ STAMP_KEY = ("record_uuid", "field", "hlc", "device")
 
 def store_fields(conn: Connection, values: Sequence[tuple[str, str, str, int, str, str | None]]) -> None:
     """Set the held (table, hlc, device, value) of each (record, field)."""
-    upsert(conn, SyncField, [{"record_uuid": r, "field": f, "table_name": t, "hlc": h, "device": d, "value": v}
-                             for r, f, t, h, d, v in values], FIELD_KEY, ("table_name", "hlc", "device", "value"))
+    sqlcompat.upsert_values(conn, SyncField.__table__, values, FIELD_KEY,  # type: ignore[arg-type]
+                            ("table_name", "hlc", "device", "value"))
 
 
 def forget_replaced(conn: Connection, replaced: Sequence[tuple[str, str, int, str]]) -> None:
     """Stamps some device knowingly overwrote: remembered as superseded, never a conflict again."""
     if not replaced:
         return
+    sqlcompat.upsert_values(conn, SyncSuperseded.__table__, replaced, STAMP_KEY)  # type: ignore[arg-type]
     rows = [dict(zip(STAMP_KEY, row, strict=True)) for row in replaced]
-    upsert(conn, SyncSuperseded, rows, STAMP_KEY)
     conn.execute(text("DELETE FROM sync_conflicts WHERE record_uuid = :record_uuid AND field = :field "
                       "AND hlc = :hlc AND device = :device"), rows)
 

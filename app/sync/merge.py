@@ -12,6 +12,7 @@ form SQLite stores them and become Python dates and booleans again before they a
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.storage import device as device_state
+from app.storage import sqlcompat
 from app.storage.changelog import (
     ANONYMOUS_NAME,
     COUNTER_FIELDS,
@@ -83,8 +85,19 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 def _select_in(conn: Connection, columns: Sequence[Any], key: Any, keys: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
     """SELECT *columns* WHERE *key* IN *keys*, in chunks (SQLite limits the number of parameters)."""
-    for part in _chunks(keys):
-        yield from conn.execute(select(*columns).where(key.in_(part)))
+    yield from sqlcompat.fetch_in(conn, key.table.name, [column.name for column in columns], key.name, keys, CHUNK)
+
+
+@functools.lru_cache(maxsize=None)
+def _insert_statement(table: str) -> Any:
+    return Base.metadata.tables[table].insert()
+
+
+@functools.lru_cache(maxsize=None)
+def _update_statement(table: str, names: tuple[str, ...]) -> Any:
+    target = Base.metadata.tables[table]
+    return update(target).where(target.c.uuid == bindparam("v_uuid")).values(
+        {**{n: bindparam(f"v_{n}") for n in names}, "updated_at": bindparam("v_now")})
 
 
 def _timestamp() -> Any:
@@ -253,7 +266,8 @@ def materialize(
         changed = {record: {counter_of(targets.get(record, ""), name) or name for name in names}
                    for record, names in changed.items()}
     ids: dict[str, dict[str, int]] = defaultdict(dict)
-    now = _timestamp()
+    server = sqlcompat.is_server(conn)  # SQLite takes the stored form as it is; a server wants typed values
+    now: Any = _timestamp() if server else _timestamp().strftime("%Y-%m-%d %H:%M:%S.%f")
     inserted: Counter[str] = Counter()
     updated = 0
     done: list[str] = []
@@ -275,7 +289,7 @@ def materialize(
             if record in ids[table]:
                 names = (changed.get(record, set()) if changed is not None and record in changed else set(held))
                 names = [n for n in spec.fields if n in names and n in held]
-                row, ok = _row(spec, held, names, ids)
+                row, ok = _row(spec, held, names, ids, typed=server)
                 assigned = [n for n in names if n in row]
                 if assigned:
                     updates[tuple(assigned)].append({**{f"v_{n}": row[n] for n in assigned}, "v_now": now,
@@ -288,29 +302,27 @@ def materialize(
             if "created_at" not in held:
                 waiting.append((record, table))
                 continue
-            row, ok = _row(spec, held, list(spec.fields), ids, complete=True)
+            row, ok = _row(spec, held, list(spec.fields), ids, complete=True, typed=server)
             if not ok:
                 waiting.append((record, table))
                 continue
-            extra = {"erased": record in erased} if table in PERSONAL_FIELDS else {}
+            extra = {"erased": (record in erased) if server else int(record in erased)} \
+                if table in PERSONAL_FIELDS else {}
             inserts.append({"uuid": record, "updated_at": now, **extra, **{n: row[n] for n in spec.fields}})
             insert_records.append(record)
-        target = Base.metadata.tables[table]
         if inserts:
             inserted[table] += _insert(conn, table, inserts, waiting)
             _load_ids(conn, ids, table, insert_records, force=True)
             done.extend(r for r in insert_records if r in ids[table])
         for names, rows in updates.items():
-            statement = update(target).where(target.c.uuid == bindparam("v_uuid")).values(
-                {**{n: bindparam(f"v_{n}") for n in names}, "updated_at": bindparam("v_now")})
-            conn.execute(statement, rows)
+            sqlcompat.run_many(conn, _update_statement(table, names), rows)
             updated += len(rows)
     if done:
         for part in _chunks(done):
             conn.execute(delete(SyncPending).where(SyncPending.record_uuid.in_(part)))
     if waiting:
-        upsert(conn, SyncPending, [{"record_uuid": r, "table_name": t} for r, t in dict(waiting).items()],
-               ("record_uuid",))
+        sqlcompat.upsert_values(conn, SyncPending.__table__, list(dict(waiting).items()),  # type: ignore[arg-type]
+                                ("record_uuid",))
     return inserted, updated, len(waiting)
 
 
@@ -324,7 +336,7 @@ def _load_ids(conn: Connection, ids: dict[str, dict[str, int]], table: str, uuid
 
 
 def _row(spec: Any, held: dict[str, str | None], names: list[str], ids: dict[str, dict[str, int]],
-         complete: bool = False) -> tuple[dict[str, Any], bool]:
+         complete: bool = False, typed: bool = True) -> tuple[dict[str, Any], bool]:
     """Database values of *names*; ``ok`` is False when a value is missing or points nowhere (yet)."""
     row: dict[str, Any] = {}
     ok = True
@@ -342,7 +354,7 @@ def _row(spec: Any, held: dict[str, str | None], names: list[str], ids: dict[str
                 ok = False
                 continue
             value = pk
-        else:
+        elif typed:
             value = spec.to_python(name, value)
         row[name] = value
     if complete and len(row) < len(names):
@@ -356,10 +368,10 @@ def _insert(conn: Connection, table: str, rows: list[dict[str, Any]], waiting: l
     Each attempt runs in a SAVEPOINT: a server aborts the whole transaction after a failed
     statement, and rolling back to the savepoint lets the import go on with the other records.
     """
-    statement = Base.metadata.tables[table].insert()
+    statement = _insert_statement(table)
     try:
         with conn.begin_nested():
-            conn.execute(statement, rows)
+            sqlcompat.run_many(conn, statement, rows)
         return len(rows)
     except IntegrityError:
         pass
@@ -367,7 +379,7 @@ def _insert(conn: Connection, table: str, rows: list[dict[str, Any]], waiting: l
     for row in rows:
         try:
             with conn.begin_nested():
-                conn.execute(statement, row)
+                sqlcompat.run_many(conn, statement, [row])
             count += 1
         except IntegrityError as error:
             log.warning("Datensatz %s in %s wartet: %s", row["uuid"], table,
