@@ -113,3 +113,22 @@ def test_libreoffice_comparison_page_has_the_same_text_pictures_and_qr_codes(tmp
     assert text.count("<img") == 4 + 3  # one picture per step, one QR code per link
     assert all((tmp_path / "office" / f"qr-{number}.png").is_file() for number in range(3))
     assert "https://support.google.com/android/answer/9079644?hl=de" in text
+
+
+def test_a_broken_part_is_reported_and_the_other_parts_still_run(monkeypatch, capsys) -> None:
+    import types
+
+    import app.bench as bench
+
+    broken = types.ModuleType("kaputt_teil")
+    broken.rows = lambda ctx: (_ for _ in ()).throw(AttributeError("fetch_in fehlt"))
+    working = types.ModuleType("heil_teil")
+    working.rows = lambda ctx: [bench.Row("Heile Zeile", 1.5, "s", target=2.0)]
+    monkeypatch.setitem(sys.modules, "kaputt_teil", broken)
+    monkeypatch.setitem(sys.modules, "heil_teil", working)
+    monkeypatch.setattr(bench, "ROW_MODULES", ("kaputt_teil", "heil_teil"))
+    rows = bench.run()
+    out = capsys.readouterr().out
+    assert "Teil »kaputt_teil« nicht gemessen: AttributeError: fetch_in fehlt" in out
+    assert [row.name for row in rows] == ["Heile Zeile"]
+    assert "Heile Zeile" in out and "1,500" in out

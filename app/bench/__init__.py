@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import math
 import os
 import shutil
@@ -274,8 +275,16 @@ def run(quick: bool = False, only: list[str] | None = None) -> list[Row]:
                 if error.name == name:
                     continue
                 raise
-            print(f"# {name.rsplit('.', 1)[-1]}", flush=True)
-            for row in module.rows(ctx):
+            part = name.rsplit('.', 1)[-1]
+            print(f"# {part}", flush=True)
+            try:
+                rows = module.rows(ctx)
+            except Exception as error:  # noqa: BLE001 - one broken part must not cost the other figures
+                logging.getLogger(__name__).exception("Benchmark-Teil %s fehlgeschlagen", part)
+                print(f"Teil »{part}« nicht gemessen: {type(error).__name__}: {error} "
+                      "(Einzelheiten in der Protokolldatei)", flush=True)
+                continue
+            for row in rows:
                 print(format_row(row), flush=True)
                 all_rows.append(row)
     sys.stdout.flush()
