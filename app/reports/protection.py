@@ -8,9 +8,13 @@ their tables (the protection-interval idea behind τ-Argus, as Destatis applies 
   themselves publish tie them together (column sums of the distributions, neu + wiederkehrend,
   Ortsgemeinden, formats and months adding up to the overview, the months of a quarter adding up
   to the quarter, persons of a part never more than of the whole, …);
-* a hidden cell is an unknown non-negative integer; for each *sensitive* hidden cell, HiGHS (via
-  SciPy's ``milp``) finds the smallest and the largest value consistent with everything published;
-* a sensitive cell is protected when that interval contains 0 and reaches at least the threshold.
+* a hidden cell is an unknown non-negative integer; a *sensitive* hidden cell is protected when it
+  can be 0 and can reach the threshold, consistent with everything published;
+* the audit first propagates bounds through the relations (no solver: what an attacker sees at a
+  glance, repeated cheaply after every added cell), then proves the rest with HiGHS (``highspy``):
+  one model per group of linked cells, re-solved with new objectives from the last basis; a few
+  joint solves give witnesses for most cells at once, and only a solution in whole numbers counts
+  as a witness (the solution nearest the truth, else the integer programme).
 
 :func:`protect` hides further cells — the cheapest ones, a report's overview only when nothing
 else helps — until the audit finds every sensitive cell protected, and marks the withheld cells
@@ -378,7 +382,7 @@ class Attacker:
                            minlength=relations)
         self.e_row, self.e_var, self.e_coef = matrix.row[unknown], variable[matrix.col[unknown]], matrix.coef[unknown]
         self.rhs = rhs
-        self.low, self.high, self._last = _propagate(self.e_row, self.e_var, self.e_coef, rhs, matrix.equal,
+        self.low, self.high, self._last, converged = _propagate(self.e_row, self.e_var, self.e_coef, rhs, matrix.equal,
                                                      len(self.index))
         spread = self.high - self.low
         fixed = spread <= EPSILON
@@ -390,7 +394,8 @@ class Attacker:
                                   minlength=relations)
         self.f_rhs = rhs - pinned_part
         per_row = np.bincount(self.f_row, minlength=relations)
-        keep = per_row[self.f_row] >= 2
+        # a relation with one free cell left is its column bound once the propagation has settled
+        keep = per_row[self.f_row] >= (2 if converged else 1)
         self.f_row, self.f_var, self.f_coef = self.f_row[keep], self.f_var[keep], self.f_coef[keep]
         self._groups: tuple[list[int], dict[int, list[int]]] | None = None
         self._bounding: dict[int, list[int]] | None = None  # cell → relations giving its bounds
@@ -559,7 +564,7 @@ class Attacker:
             return self.reasons(key)
         import numpy as np
 
-        lookup, solver, numbers, _low, _high = self._solver(comp)
+        _lookup, solver, numbers, _low, _high = self._solver(comp)
         solution = solver.getSolution()
         duals = np.asarray(solution.row_dual)
         relations = self.matrix.relations
@@ -837,7 +842,8 @@ def _propagate(row, var, coef, rhs, equal, count: int, passes: int = 30):  # noq
     ``Σ a·x ≤ r`` (an equality also read as ``−Σ a·x ≤ −r``): each term is at most ``r`` minus the
     smallest the other terms can be. Every bound is implied by the relations, so nothing is assumed.
     Returns lower bounds (≥ 0), upper bounds (inf: no limit) and, per entry of the last pass, the
-    relation, the cell and whether that relation gives the cell's final bound (its »reason«).
+    relation, the cell and whether that relation gives the cell's final bound (its »reason«), and
+    whether the bounds settled (else a relation's own bound may not be in them yet).
     """
     import numpy as np
 
@@ -858,6 +864,7 @@ def _propagate(row, var, coef, rhs, equal, count: int, passes: int = 30):  # noq
     ups, downs = ups[np.argsort(f_var[ups], kind="stable")], downs[np.argsort(f_var[downs], kind="stable")]
     up_cells, up_starts = np.unique(f_var[ups], return_index=True)
     down_cells, down_starts = np.unique(f_var[downs], return_index=True)
+    changed = True
     for _pass in range(passes):
         with np.errstate(all="ignore"):
             contribution = np.where(positive, f_coef * low[f_var], f_coef * high[f_var])
@@ -881,9 +888,10 @@ def _propagate(row, var, coef, rhs, equal, count: int, passes: int = 30):  # noq
         low, high = np.maximum(low, new_low), np.minimum(high, new_high)
         if not changed:
             break
+    converged = not changed
     tight = valid & np.where(positive, np.abs(bound - high[f_var]) <= EPSILON, np.abs(bound - low[f_var]) <= EPSILON)
     tight &= np.where(positive, np.isfinite(high[f_var]), low[f_var] > EPSILON)
-    return low, high, (f_row, f_var, tight)
+    return low, high, (f_row, f_var, tight), converged
 
 
 EPSILON = 1e-6
