@@ -16,7 +16,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 
 from app import server_database
-from app.domain.attendance import CourseFormat, CourseInput, ParticipantInput, TerminInput
+from app.domain.attendance import ConsentKind, CourseFormat, CourseInput, ParticipantInput, TerminInput
 from app.services import courses, people
 from app.services.checkin import CheckInDesk
 from app.services.erasure import erase_people, purge_traces
@@ -258,3 +258,23 @@ def test_a_reading_transaction_sees_one_state_while_another_user_saves(office, d
             assert conn.execute(sql("SELECT count(*) FROM courses")).scalar() == 2
     finally:
         other.close()
+
+
+def test_text_longer_than_its_column_is_refused_the_same_way_on_both(office):
+    """A server refuses over-long text where SQLite would keep it: both refuse it first, in German."""
+    from app.domain.attendance import InputError
+    from app.services import organisation
+
+    with pytest.raises(InputError, match=r"Ort: höchstens 200 Zeichen \(eingegeben: 201\)"):
+        courses.create_course(office, CourseInput(title="Kurs", place="x" * 201))
+    course = courses.create_course(office, CourseInput(title="Kurs", place="x" * 200))
+    with pytest.raises(InputError, match="Ort: höchstens 200 Zeichen"):
+        courses.add_termin(office, course, TerminInput(date=DAY, place="y" * 250))
+    with pytest.raises(InputError, match="E-Mail: höchstens 200 Zeichen"):
+        people.create_participant(office, ParticipantInput(name="Anna", email="a" * 196 + "@b.de"),
+                                  new_consents=[(ConsentKind.DATA_STORAGE, DAY, "1")])
+    with pytest.raises(InputError, match="Kontakt: höchstens 200 Zeichen"):
+        organisation.save_settings(office, organisation.OrganisationSettings("Verein", "", "z" * 201, None))
+    with office.engine.connect() as conn:
+        assert conn.execute(sql("SELECT count(*) FROM courses")).scalar() == 1
+        assert conn.execute(sql("SELECT count(*) FROM participants")).scalar() == 0

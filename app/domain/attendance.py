@@ -210,6 +210,15 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_RE = re.compile(r"^[0-9 +()/\-]{3,30}$")
 
 
+PLACE_MAX = 200  # the column widths: a server refuses longer text, so every database gets the same limit
+EMAIL_MAX = 200
+
+
+def _too_long(label: str, value: str, limit: int) -> list[str]:
+    return [f"{label}: höchstens {limit} Zeichen (eingegeben: {len(value.strip())})."] \
+        if len(value.strip()) > limit else []
+
+
 def validate_course(data: CourseInput) -> list[str]:
     """German messages for everything wrong with *data* (empty list: all fine)."""
     errors = []
@@ -217,6 +226,7 @@ def validate_course(data: CourseInput) -> list[str]:
         errors.append("Titel: Bitte einen Titel für den Kurs eingeben.")
     elif len(data.title.strip()) > NAME_MAX:
         errors.append(f"Titel: Der Titel ist zu lang (höchstens {NAME_MAX} Zeichen).")
+    errors += _too_long("Ort", data.place, PLACE_MAX) + _too_long("Ortsgemeinde", data.municipality, NAME_MAX)
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors.append(
             f"Zeitraum: Das Ende ({format_date(data.end_date)}) liegt vor dem Beginn "
@@ -229,7 +239,7 @@ def validate_termin(
     data: TerminInput, course_start: dt.date | None, course_end: dt.date | None
 ) -> list[str]:
     """German messages for a Termin: end before start, outside the course period."""
-    errors = []
+    errors = _too_long("Ort", data.place, PLACE_MAX)
     if data.start and data.end and data.end <= data.start:
         errors.append(
             f"Uhrzeit: Das Ende ({format_time(data.end)} Uhr) liegt nicht nach dem Beginn "
@@ -254,6 +264,7 @@ def validate_participant(data: ParticipantInput, today: dt.date) -> list[str]:
         errors.append("Name: Bitte einen Namen eingeben.")
     elif len(name) > NAME_MAX:
         errors.append(f"Name: Der Name ist zu lang (höchstens {NAME_MAX} Zeichen).")
+    errors += _too_long("E-Mail", data.email, EMAIL_MAX)
     if data.email.strip() and not _EMAIL_RE.match(data.email.strip()):
         errors.append(f"E-Mail: »{data.email.strip()}« ist keine E-Mail-Adresse.")
     if data.phone.strip() and not _PHONE_RE.match(data.phone.strip()):

@@ -38,6 +38,8 @@ def save_settings(db: Database, settings: OrganisationSettings, trainers: list[s
     errors = []
     if len(settings.name.strip()) > 200:
         errors.append("Name der Organisation: höchstens 200 Zeichen.")
+    if len(settings.contact.strip()) > 200:
+        errors.append("Kontakt: höchstens 200 Zeichen.")
     if settings.logo_png is not None:
         if not settings.logo_png.startswith(b"\x89PNG\r\n\x1a\n"):
             errors.append("Logo: Die Datei ist kein PNG-Bild.")
