@@ -1,4 +1,7 @@
-"""Sync that no typo, bad clock or odd USB stick can break: passphrase check, clock bounds, nothing skipped silently."""
+"""Sync that no typo, bad clock or odd USB stick can break: passphrase check, clock bounds, nothing skipped silently.
+
+Tests with ``database_url`` run once more with one database on the office's PostgreSQL server.
+"""
 
 from __future__ import annotations
 
@@ -42,8 +45,8 @@ def _counts(laptop: Laptop) -> tuple[int, ...]:
 
 # --------------------------------------------------------------------------- passphrase
 
-def test_wrong_passphrase_is_refused_before_anything_is_written(laptops, shared):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_wrong_passphrase_is_refused_before_anything_is_written(laptops, shared, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     silvia.add_course("Kurs von Silvia")
     silvia.sync(shared, RIGHT)
     assert (shared / keycheck.VERIFIER_NAME).is_file()
@@ -181,8 +184,8 @@ def test_held_file_is_applied_once_the_time_is_reached(laptops, shared, monkeypa
 
 
 @pytest.mark.parametrize("stored", [2**63 - 1, 2**63 - 2, 2**63 + 5, -7])
-def test_clock_at_the_limits_never_overflows(laptops, stored):
-    silvia = laptops("silvia")
+def test_clock_at_the_limits_never_overflows(laptops, stored, database_url):
+    silvia = laptops("silvia", database_url)
     with silvia.db.write_connection() as conn:
         device.set_meta(conn, device.KEY_CLOCK, str(stored))
     silvia.add_course("Kurs")  # an edit must work whatever the stored clock says
@@ -196,8 +199,8 @@ def test_clock_at_the_limits_never_overflows(laptops, stored):
         assert device.tick(conn) == 2**63 - 1
 
 
-def test_accepted_file_stamped_at_the_top_of_the_range_keeps_edits_working(laptops, shared):
-    silvia, hans = laptops("silvia"), laptops("hans")
+def test_accepted_file_stamped_at_the_top_of_the_range_keeps_edits_working(laptops, shared, database_url):
+    silvia, hans = laptops("silvia"), laptops("hans", database_url)
     course = silvia.add_course("Kurs")
     record = silvia.uuid_of("courses", course)
     silvia.sync(shared)
