@@ -278,3 +278,24 @@ def test_text_longer_than_its_column_is_refused_the_same_way_on_both(office):
     with office.engine.connect() as conn:
         assert conn.execute(sql("SELECT count(*) FROM courses")).scalar() == 1
         assert conn.execute(sql("SELECT count(*) FROM participants")).scalar() == 0
+
+
+def test_backups_on_a_server_are_the_servers_job(pg_url):
+    """No file copies of a server database: a clear note instead of a file error, the password masked."""
+    from app import paths
+    from app.services import context
+
+    context.close()
+    paths.set_database_url(pg_url)
+    try:
+        db = context.database(start_backup=True)  # no start backup, no WAL, no file lock on a server
+        assert db.is_server and db.path is None
+        assert context.list_backups() == []
+        with pytest.raises(DatabaseError) as caught:
+            context.backup_now()
+        message = str(caught.value)
+        assert "Sicherungen sind dort Aufgabe des Servers" in message
+        assert pg_url.split(":")[2].split("@")[0] not in message and "***" in message
+    finally:
+        context.close()
+        paths.set_database_url(None)

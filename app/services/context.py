@@ -54,6 +54,15 @@ def database_path() -> Path | None:
     return database_file()
 
 
+def _no_file_backups() -> str:
+    """Why there are no backup files: on a database server backups are the server's job."""
+    from app import server_database
+
+    if server_database.uses_server():
+        return server_database.backups_note()
+    return "Sicherungen gibt es nur für eine SQLite-Datenbankdatei."
+
+
 def list_backups() -> list[backups.BackupInfo]:
     """Backups of the SQLite database, newest first (works even if the database is damaged)."""
     path = database_path()
@@ -64,7 +73,7 @@ def backup_now() -> backups.BackupInfo:
     """A backup taken by hand from the backup dialog."""
     path = database().path
     if path is None:
-        raise DatabaseError("Sicherungen gibt es nur für eine SQLite-Datenbankdatei.")
+        raise DatabaseError(_no_file_backups())
     return backups.create_backup(path, "manual")
 
 
@@ -77,7 +86,7 @@ def restore(backup: Path) -> backups.BackupInfo | None:
     global _current
     path = database_path()
     if path is None:
-        raise DatabaseError("Sicherungen gibt es nur für eine SQLite-Datenbankdatei.")
+        raise DatabaseError(_no_file_backups())
     problem = backups.check_backup(backup)
     if problem:
         raise backups.BackupError(problem)
