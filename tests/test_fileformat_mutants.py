@@ -518,3 +518,36 @@ def test_encryption_parameters_with_characters_outside_base64_are_refused(field,
     monkeypatch.setattr(fileformat, "derive_key", lambda *args: pytest.fail("key derived for a bad header"))
     assert _refused(data, "pw").message == (
         f"a.klsync: Die Datei enthält ungültige Daten (Angaben zur Verschlüsselung fehlen). {END}")
+
+
+def test_created_is_utc_whatever_the_local_time_zone(monkeypatch):
+    import datetime as dt
+    import time
+
+    monkeypatch.setenv("TZ", "Etc/GMT-9")  # nine hours ahead of UTC (the sign is POSIX's)
+    time.tzset()
+    try:
+        created = _parts(encode_file(DEV_A, "L", 1, []))[1]["created"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    stamp = dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    assert abs(stamp - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5), created
+
+
+def test_version_and_header_length_are_read_unsigned():
+    newer = _refused(MAGIC + struct.pack(">H", 0x8001) + struct.pack(">I", 2) + b"{}" + b"\0" * 60)
+    assert (newer.reason, newer.message) == (
+        "neuer", "a.klsync: Die Datei stammt aus einer neueren Kurslotse-Version (Dateiformat 32769, dieses "
+        f"Programm kennt Format 1). Bitte Kurslotse aktualisieren. {END}")
+    huge = _refused(MAGIC + struct.pack(">H", 1) + bytes([0x80, 0, 0, 0]) + b"{}" + b"\0" * 60)
+    assert (huge.reason, huge.message) == ("beschaedigt", f"a.klsync: Die Datei ist beschädigt (Kopf unlesbar). {END}")
+
+
+@pytest.mark.parametrize("missing", [1, 4, 8, 9, 33])
+def test_file_cut_in_the_body_length_or_the_checksum(missing):
+    data = encode_file(DEV_A, "L", 1, [])
+    header_len = struct.unpack(">I", data[21:25])[0]
+    body_at = 25 + header_len + 8
+    cut = _refused(data[:body_at + 32 - missing] if missing <= 8 else data[:body_at - (missing - 8)])
+    assert (cut.reason, cut.message) == ("beschaedigt", f"a.klsync: Die Datei ist unvollständig (abgeschnitten). {END}")
