@@ -311,3 +311,34 @@ def test_the_same_tables_give_the_same_withheld_cells_in_every_run():
         assert done.returncode == 0, done.stderr
         answers.add(done.stdout.strip().splitlines()[-1])
     assert len(answers) == 1, answers
+
+
+def _tiny(values: dict[str, int]) -> tuple[protection.CellSystem, dict[str, tuple]]:
+    """A village total and its two villages: »alle = A + B« is all an attacker knows."""
+    day, last = dt.date(2025, 1, 1), dt.date(2025, 3, 31)
+    keys = {name: (day, last, "" if name == "alle" else name, "", "", "attendances", None) for name in values}
+    system = protection.CellSystem()
+    system.values = {keys[name]: value for name, value in values.items()}
+    system.relate([(keys["alle"], 1), (keys["A"], -1), (keys["B"], -1)], True)
+    return system, keys
+
+
+def test_the_audit_sees_give_aways_without_a_solver_and_proves_the_rest():
+    # A hidden alone: 4 − 3 gives it away (no solver needed); the interval is the value itself
+    system, keys = _tiny({"alle": 4, "A": 1, "B": 3})
+    found = protection.run_audit(system, {keys["A"]}, THRESHOLD)
+    assert found.failures == [keys["A"]]
+    assert (found.intervals[keys["A"]].low, found.intervals[keys["A"]].high) == (1, 1)
+    assert found.reasons[keys["A"]] and protection.run_audit(system, {keys["A"]}, THRESHOLD, cheap=True).failures
+    # A and B hidden, total 2: each is at most 2, below the threshold of 3 — also read off one relation
+    # (and the total of 2 is a small number shown openly)
+    system, keys = _tiny({"alle": 2, "A": 1, "B": 1})
+    found = protection.run_audit(system, {keys["A"], keys["B"]}, THRESHOLD, cheap=True)
+    assert sorted(found.failures) == sorted(keys.values())
+    assert found.intervals[keys["A"]].high == 2
+    # A and B hidden, total 4: A may be 0 (B = 4) or 3 (B = 1): protected, proven by the solver
+    system, keys = _tiny({"alle": 4, "A": 1, "B": 3})
+    assert not protection.run_audit(system, {keys["A"], keys["B"]}, THRESHOLD, cheap=True).failures
+    found = protection.run_audit(system, {keys["A"], keys["B"]}, THRESHOLD)
+    assert not found.failures and not found.fractional
+    assert (found.intervals[keys["A"]].low, found.intervals[keys["A"]].high) == (0, 3)
