@@ -52,7 +52,8 @@ def is_transient_lock(error: OSError) -> bool:
     return IS_WINDOWS and isinstance(error, PermissionError) and getattr(error, "winerror", None) in WINDOWS_LOCK_ERRORS
 
 
-def _with_retry(action: Callable[[], None], path: Path, sleep: Callable[[float], None] = time.sleep) -> None:
+def _with_retry(action: Callable[[], None], path: Path, sleep: Callable[[float], None] | None = None) -> None:
+    wait = sleep or time.sleep  # looked up at call time (tests replace time.sleep)
     for delay in (*RETRY_DELAYS_S, None):
         try:
             action()
@@ -75,7 +76,7 @@ def _with_retry(action: Callable[[], None], path: Path, sleep: Callable[[float],
                     "kurz warten und es noch einmal versuchen.",
                     str(path),
                 ) from error
-            sleep(delay)
+            wait(delay)
 
 
 # Windows error numbers whose errno Python sets to something vaguer (EACCES, ENOENT, EINVAL)
@@ -101,12 +102,12 @@ def _read_only(path: Path) -> bool:
 
 
 def replace_file(source: str | os.PathLike[str], target: str | os.PathLike[str],
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
     """``os.replace`` that waits out a short lock by another program (Windows)."""
     _with_retry(lambda: os.replace(source, target), Path(target), sleep)
 
 
-def remove_file(path: str | os.PathLike[str], sleep: Callable[[float], None] = time.sleep) -> None:
+def remove_file(path: str | os.PathLike[str], sleep: Callable[[float], None] | None = None) -> None:
     """``os.unlink`` that waits out a short lock; a file that is already gone is fine."""
     def unlink() -> None:
         try:

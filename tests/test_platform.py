@@ -157,3 +157,17 @@ def test_qt_platform_argument_has_no_drive_colon(monkeypatch, windows_switch, sc
     monkeypatch.setattr(platform, "IS_WINDOWS", windows_switch)
     path = PureWindowsPath(screens) if windows_switch else screens
     assert platform.qt_offscreen_argument(path, cwd) == expected
+
+
+def test_the_wait_for_a_lock_is_about_two_seconds_in_all(tmp_path, monkeypatch):
+    waited: list[float] = []
+    monkeypatch.setattr(platform, "IS_WINDOWS", True)
+    monkeypatch.setattr(platform.time, "sleep", waited.append)
+
+    def always_locked(source, destination):
+        raise _sharing_violation()
+
+    monkeypatch.setattr(platform.os, "replace", always_locked)
+    with pytest.raises(platform.FileInUseError):
+        platform.replace_file(tmp_path / "a.tmp", tmp_path / "bericht.xlsx")
+    assert len(waited) == 6 and 1.5 <= sum(waited) <= 2.5  # long enough for a scanner, short for a trainer
