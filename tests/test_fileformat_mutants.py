@@ -481,7 +481,8 @@ def test_unknown_cipher():
         f"Bitte Kurslotse aktualisieren. {END}")
 
 
-def test_key_derivation_is_scrypt_and_cached():
+def test_key_derivation_is_scrypt_and_cached(monkeypatch):
+    monkeypatch.setattr(fileformat, "_keys", {})  # an empty cache, whatever ran before in this process
     key = fileformat.derive_key("pw", b"salt1234", 2**10, 8, 1)
     assert key == hashlib.scrypt(b"pw", salt=b"salt1234", n=2**10, r=8, p=1, dklen=32)
     assert fileformat.derive_key("pw", b"salt1234", 2**10, 8, 1) is key
@@ -504,9 +505,9 @@ def test_read_header_names_the_file_in_its_refusals():
 
 
 def test_peek_reads_the_header_length_as_unsigned(tmp_path):
-    """A length with the top bit set is 2 GiB, not negative: refused as too long, not read to the end."""
+    """A length of 0xFFFFFFFF is 4 GiB, not −1: refused as too long, not read to the end."""
     path = tmp_path / "f.klsync"
-    path.write_bytes(MAGIC + struct.pack(">H", 1) + bytes([0x80, 0, 0, 0x10]) + b'{"cipher": "AES-256-GCM"}')
+    path.write_bytes(MAGIC + struct.pack(">H", 1) + bytes([0xFF, 0xFF, 0xFF, 0xFF]) + b'{"cipher": "AES-256-GCM"}')
     assert peek_encrypted(path) is None
 
 
