@@ -107,7 +107,10 @@ def fetch_in(conn: Connection, table: str, columns: Sequence[str], key: str,
 
     The hot read of a sync import (hundreds of thousands of rows): the same SQL on both databases,
     only the driver's placeholder differs. *table*, *columns* and *key* are names from the models.
+    Call it inside the caller's transaction (the cursor reads in it; it never begins one itself).
     """
+    if not conn.in_transaction():
+        raise RuntimeError("fetch_in braucht eine laufende Transaktion")
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     found: list[tuple[Any, ...]] = []
     cursor = conn.connection.cursor()
