@@ -455,3 +455,31 @@ def test_erasure_of_a_waiting_person_hands_back_its_texts(here):
     assert here.apply(waiting).pending == 1
     result = here.apply([Op(40, B, "participants", PERSON, "!erase", None)])
     assert result.erased_values == {"Anna Müller", "06381 4711", "al@x.de"}
+
+
+def test_an_ignored_operation_does_not_stop_the_rest_of_the_batch(here):
+    here.apply(course_ops())
+    result = here.apply([Op(50, B, "termine", COURSE, "date", j("2026-04-04")), *course_ops(COURSE2, "Zwei", 51, B)])
+    assert result.new_records == {"courses": 1} and here.title(COURSE2) == "Zwei"
+
+
+def test_the_same_stamp_twice_then_a_newer_one(here):
+    here.apply(course_ops())
+    here.apply([Op(20, B, "courses", COURSE, "title", j("Zwei"), ((10, A),)),
+                Op(20, B, "courses", COURSE, "title", j("Zwei"), ((10, A),)),
+                Op(21, C, "courses", COURSE, "title", j("Drei"), ((20, B),))])
+    assert here.title() == "Drei" and here.winner(COURSE, "title") == (21, C, '"Drei"')
+
+
+def test_one_device_counting_twice_is_no_conflict(here):
+    here.apply([*course_ops(), *termin_ops()])
+    result = here.apply([Op(30, B, "termine", TERMIN, "head_count@" + B, j(2)),
+                         Op(32, B, "termine", TERMIN, "head_count@" + B, j(5))])
+    assert result.conflicts == 0 and here.conflicts() == []
+    assert here.rows("SELECT head_count FROM termine") == [(5,)]
+
+
+def test_an_erased_id_reused_for_another_table_does_not_break_the_merge(here):
+    here.apply([Op(40, B, "participants", PERSON, "!erase", None)])
+    result = here.apply(course_ops(PERSON, "Kein Mensch", 41, B))
+    assert result.new_records == {"courses": 1}
