@@ -28,7 +28,6 @@ import base64
 import io
 import json
 import math
-import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 

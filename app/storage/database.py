@@ -295,7 +295,7 @@ def open_database(url: str, *, start_backup: bool = False) -> Database:
             f'Für PostgreSQL bitte im Ordner von Kurslotse ausführen:  {venv_program(Path(".venv"), "pip")} '
             'install -e ".[postgres]"'
         ) from None
-    except (SQLAlchemyError, ValueError) as error:
+    except (SQLAlchemyError, ValueError):
         raise DatabaseError(f"»{masked_url(url)}« ist keine gültige Datenbank-Adresse.") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
