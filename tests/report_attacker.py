@@ -143,6 +143,8 @@ class Attack:
             self.relate([(cells[PERSONS], 1), (cells["Anwesenheiten"], -1)], "<=")
 
     def _sum(self, whole: dict[str, tuple], parts: list[dict[str, tuple]], partition: bool) -> None:
+        if not parts:  # no rows (e.g. no Themen in a quarter): nothing to add up (Anmeldungen need no Termin)
+            return
         for header, cell in whole.items():
             members = [part[header] for part in parts if header in part]
             if header in ADDITIVE and partition and len(members) == len(parts):
