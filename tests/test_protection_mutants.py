@@ -42,7 +42,7 @@ def row_values(persons: int, attendances: int, held: int = 2, new: int | None = 
 def report(period=Q1, municipality: str | None = None, months: bool = True) -> ReportData:
     total = figures("", row_values(9, 20, 6, new=5, contacts=4, anonymous=1, enrolments=7), topics={"WhatsApp": 3})
     towns = [figures("Adorf", row_values(5, 12, 4, contacts=4, anonymous=1), topics={"WhatsApp": 3}),
-             figures("Bedorf", row_values(4, 8, 2), topics={"WhatsApp": 0})]
+             figures("Bedorf", row_values(4, 8, 2))]  # no Sprechstunde there: no tally at all
     formats = [figures("course", row_values(7, 16, 4, enrolments=7)),
                figures("drop_in", row_values(3, 4, 2, contacts=4, anonymous=1))]
     topics = [figures("Fotos", row_values(6, 12, 4)), figures("Apps", row_values(2, 2, 0))]
@@ -84,6 +84,7 @@ def test_every_published_person_cell_is_a_cell_with_its_true_value(system):
     assert system.values[key("age_bands:80+")] == 0
     assert system.values[key("genders:w", "Bedorf")] == 4
     assert system.values[key("drop_in_topics:WhatsApp", "Bedorf")] == 0
+    assert system.values[key("drop_in_topics:WhatsApp", "Adorf")] == 3
     assert key("genders:w", topic="Fotos") not in system.values  # no distributions by topic
     assert key("drop_in_topics:WhatsApp", fmt="course") not in system.values  # topics only by village
     assert key("termine_held") not in system.values  # Termine are no persons
@@ -99,6 +100,8 @@ def test_each_cell_knows_where_it_is_published(system):
     places = system.places[key("persons", "Adorf")]
     assert [(f.key, name) for f, name in places] == [("Adorf", "persons")]
     assert [(f.key, name) for f, name in system.places[key("genders:m")]] == [("", "genders:m")]
+    assert [(f.key, name) for f, name in system.places[key("drop_in_topics:WhatsApp", "Adorf")]] == [
+        ("Adorf", "drop_in_topics:WhatsApp")]
 
 
 def test_headline_and_overview(system):
@@ -210,6 +213,10 @@ def test_partition_skips_a_measure_missing_in_a_part():
                    for r in system.relations.values())
     assert has(system, [(key("attendances"), 1), (key("attendances", fmt="course"), -1),
                         (key("attendances", fmt="drop_in"), -1)], True)
+    # the measures after the missing one are still partitioned
+    assert has(system, [(key("persons", fmt="course"), 1), (key("persons"), -1)], False)
+    assert has(system, [(key("drop_in_contacts"), 1), (key("drop_in_contacts", fmt="course"), -1),
+                        (key("drop_in_contacts", fmt="drop_in"), -1)], True)
     system2 = CellSystem()
     system2._partition({"persons": key("persons")}, [])
     assert system2.relations == {}
@@ -349,6 +356,8 @@ def test_quarters_tile_the_year_not_a_half_year_twice():
     assert has(system, [(key("attendances", span=year), 1), *((key("attendances", span=q), -1) for q in quarters)],
                True)
     assert has(system, [(key("persons", span=year), 1), *((key("persons", span=q), -1) for q in quarters)], False)
+    assert has(system, [(key("drop_in_topics:WhatsApp", span=year), 1),
+                        *((key("drop_in_topics:WhatsApp", span=q), -1) for q in quarters)], True)
 
 
 def test_one_period_alone_links_nothing():
@@ -432,3 +441,53 @@ def test_a_small_village_hides_its_neighbour_but_not_the_total():
         assert cell.low == 0 and (cell.high is None or cell.high >= 3)
     assert data.audit is not None and data.audit.hidden >= 1 and data.audit.reports == 1
     assert data.audit.cells == len(result.system.values)
+
+
+def test_two_periods_are_enough_to_link():
+    system = CellSystem()
+    system.add_report(report(months=False))
+    system.add_report(report(period=year_period(2026), months=False))
+    system.link_periods()
+    year = (D(2026, 1, 1), D(2026, 12, 31))
+    assert has(system, [(key("persons"), 1), (key("persons", span=year), -1)], False)
+
+
+def test_a_cell_of_one_period_only_does_not_stop_the_linking():
+    system = CellSystem()
+    first = report(months=False)
+    first.by_topic[0].key = "Nur im ersten Quartal"
+    system.add_report(first)
+    for period in (year_period(2026), quarter_period(2026, 2)):
+        later = report(period=period, months=False)
+        later.by_municipality[1].key = "Cedorf"  # a village that appears only in the later reports
+        system.add_report(later)
+    system.link_periods()
+    q2, year = (D(2026, 4, 1), D(2026, 6, 30)), (D(2026, 1, 1), D(2026, 12, 31))
+    assert has(system, [(key("persons", "Cedorf", span=q2), 1), (key("persons", "Cedorf", span=year), -1)], False)
+
+
+def test_a_row_without_some_measures_gets_only_the_relations_it_has():
+    system = CellSystem()
+    keys = {"returning_persons": key("returning_persons"), "attendances": key("attendances"),
+            "drop_in_anonymous": key("drop_in_anonymous")}
+    system._row_relations(keys, "", False)
+    assert system.relations == {}
+
+
+def test_a_course_row_without_termine_is_zero_everywhere():
+    system = CellSystem()
+    data = report(months=False)
+    data.by_format[0].values["termine_held"] = 0
+    system.add_report(data)
+    for measure in ("persons", "attendances", "new_persons", "drop_in_contacts", "drop_in_anonymous"):
+        assert has(system, [(key(measure, fmt="course"), 1)], True), measure
+    assert not has(system, [(key("enrolments", fmt="course"), 1)], True)
+
+
+def test_one_person_of_another_group_makes_a_column_mixed():
+    system = CellSystem()
+    data = report(months=False)
+    data.by_municipality[0].genders = {"w": 4, "m": 1}
+    system.add_report(data)
+    system.find_homogeneous()
+    assert key("genders:w", "Adorf") not in {case.single for case in system.homogeneous}
