@@ -255,6 +255,9 @@ def test_closing_relations_are_equations_and_covers():
     system.relate([(w, 1), (p1, -1), (p2, -1)], False)  # whole ≤ parts: closing
     system.relate([(p1, 1), (p2, 1)], True)
     assert set(system.closing) == {tuple(sorted([(w, 1), (p1, -1), (p2, -1)])), tuple(sorted([(p1, 1), (p2, 1)]))}
+    cover = tuple(sorted([(w, 1), (p1, -1), (p2, -1)]))
+    assert system.closing[cover] == Relation(cover, False)
+    assert system.closing[tuple(sorted([(p1, 1), (p2, 1)]))] == Relation(tuple(sorted([(p1, 1), (p2, 1)])), True)
 
 
 def test_is_cover():
