@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath
 
 from dataclasses import dataclass
 from collections.abc import Sequence
+from functools import lru_cache
 
 from app.render.document import Block, PaintContext
 from app.render.markdown import Paragraph, Run
@@ -30,8 +31,12 @@ LINK_TITLE = TextStyle(size=16, bold=True, line_height=1.3, paragraph_gap=0.2)
 URL_STYLE = TextStyle(size=14, line_height=1.35)
 
 
+@lru_cache(maxsize=256)
 def qr_modules(data: str) -> list[list[bool]]:
-    """The dark/light modules of *data* (without quiet zone), error correction level M."""
+    """The dark/light modules of *data* (without quiet zone), error correction level M.
+
+    Cached: a booklet prints the same help links in several lessons. Callers only read the result.
+    """
     return qr_matrix(data)
 
 

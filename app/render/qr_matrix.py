@@ -284,11 +284,10 @@ _FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")
 def _penalty(numbers: list[int], size: int) -> int:
     """The four penalty rules: runs of five or more, 2×2 blocks, finder-like patterns, dark share."""
     rows = [format(number, f"0{size}b") for number in numbers]
-    columns = ["".join(column) for column in zip(*rows)]
-    score = 0
-    for line in (*rows, *columns):
-        score += sum(len(run) - 2 for run in _RUN.findall(line))
-        score += 40 * len(_FINDER_LIKE.findall(line))
+    # all rows and columns in one text: runs and patterns never cross the line breaks
+    lines = "\n".join((*rows, *("".join(column) for column in zip(*rows))))
+    score = sum(len(run) - 2 for run in _RUN.findall(lines))
+    score += 40 * len(_FINDER_LIKE.findall(lines))
     pairs = (1 << (size - 1)) - 1
     for upper, lower in zip(numbers, numbers[1:]):
         vertical = upper ^ lower
