@@ -483,3 +483,32 @@ def test_an_erased_id_reused_for_another_table_does_not_break_the_merge(here):
     here.apply([Op(40, B, "participants", PERSON, "!erase", None)])
     result = here.apply(course_ops(PERSON, "Kein Mensch", 41, B))
     assert result.new_records == {"courses": 1}
+
+
+def test_two_values_for_a_new_record_the_later_wins(here):
+    result = here.apply([Op(11, B, "courses", COURSE, "title", j("Neu")), Op(10, A, "courses", COURSE, "title", j("Alt")),
+                         Op(10, A, "courses", COURSE, "created_at", CREATED)])
+    assert here.title() == "Neu" and result.conflicts == 1
+    assert [(r[2], r[3], r[5]) for r in here.conflicts()] == [(10, A, '"Alt"')]
+
+
+def test_two_erasures_in_one_batch_are_both_counted(here):
+    other = "e0000000-0000-4000-8000-000000000002"
+    here.apply([*person_ops(), Op(20, A, "participants", other, "name", j("Bernd Beispiel")),
+                Op(20, A, "participants", other, "created_at", CREATED)])
+    result = here.apply([Op(40, B, "participants", PERSON, "!erase", None),
+                         Op(40, B, "participants", other, "!erase", None)])
+    assert result.erased == 2
+    assert result.erased_values == {"Anna Müller", "06381 4711", "al@x.de", "Bernd Beispiel"}
+
+
+@pytest.mark.parametrize("loser", ["other_device", "other_record", "other_field"])
+def test_only_the_overwritten_stamp_itself_is_no_conflict(here, loser):
+    here.apply([*course_ops(), *course_ops(COURSE2, "Zwei", 5, A)])
+    here.apply([Op(20, B, "courses", COURSE, "title", j("Neu"), ((10, A),))])  # knowingly overwrites (10, A)
+    here.apply([Op(30, C, "courses", COURSE2, "title", j("Zwei neu"), ((5, A),)),
+                Op(30, C, "courses", COURSE, "place", j("Saal"))])
+    late = {"other_device": Op(10, B, "courses", COURSE, "title", j("Andere")),
+            "other_record": Op(10, A, "courses", COURSE2, "title", j("Andere")),
+            "other_field": Op(10, A, "courses", COURSE, "place", j("Andere"))}[loser]
+    assert here.apply([late]).conflicts == 1, "nobody overwrote this value knowingly: it must be kept"
