@@ -94,10 +94,17 @@ def font(size_pt: float, *, bold: bool = False, italic: bool = False) -> QFont:
     units to device pixels, never the font. Hinting is off so that measurements taken during
     layout hold exactly when painting onto a PDF, a printer or the preview.
     """
-    result = QFont(load_fonts())
-    result.setPixelSize(max(1, round(pt(size_pt))))
-    result.setBold(bold)
-    result.setItalic(italic)
-    result.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    result.setKerning(True)
-    return without_ligatures(result)
+    key = (size_pt, bold, italic)
+    made = _made.get(key)
+    if made is None:  # a booklet asks for the same few faces thousands of times
+        made = QFont(load_fonts())
+        made.setPixelSize(max(1, round(pt(size_pt))))
+        made.setBold(bold)
+        made.setItalic(italic)
+        made.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        made.setKerning(True)
+        _made[key] = without_ligatures(made)
+    return QFont(made)  # a copy: callers may change their font
+
+
+_made: dict[tuple[float, bool, bool], QFont] = {}
