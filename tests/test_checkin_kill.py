@@ -82,13 +82,16 @@ def _child(path: Path, termin_id: int, drop_in_termin: int, people: list[int], s
         os.write(out, b"C\n")
 
 
-def _wait_until_ready(fd: int, timeout: float = 30.0) -> bytes:
-    """Read from the child's pipe until its 'R' line (or an error line / end) arrives."""
+def _wait_until_ready(fd: int, timeout: float = 30.0, confirmed: int = 0) -> bytes:
+    """Read from the child's pipe until its 'R' line and *confirmed* 'C' lines (or an error line / end) arrive.
+
+    Waiting for some confirmed changes, not only for a time, keeps the kills inside real work on a
+    machine busy with other tests (several test processes at once)."""
     import select
 
     received = b""
     deadline = time.monotonic() + timeout
-    while b"R\n" not in received and b"E " not in received:
+    while (b"R\n" not in received or received.split(b"\n").count(b"C") < confirmed) and b"E " not in received:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
             break
@@ -145,7 +148,7 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
             finally:
                 os._exit(1)
         os.close(write_end)
-        ready = _wait_until_ready(read_end)
+        ready = _wait_until_ready(read_end, confirmed=rng.randint(0, 8))
         time.sleep(warm_up + stretch + rng.uniform(0.003, 0.04))
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
