@@ -261,3 +261,22 @@ def test_devices_are_listed_most_common_first_not_by_name():
               ParticipantView(id=3, name="C", device=DeviceType.TABLET))
     stats = compute_stats((), people, {}, {})
     assert list(stats.devices.items()) == [("Tablet", 2), ("Android", 1)]
+
+
+def test_place_municipality_and_email_lengths_fit_every_database():
+    fits = CourseInput(title="Kurs", place=" " + "p" * 200 + " ", municipality="m" * 120)
+    assert validate_course(fits) == []
+    too_long = CourseInput(title="Kurs", place="p" * 201, municipality="m" * 121)
+    assert validate_course(too_long) == ["Ort: höchstens 200 Zeichen (eingegeben: 201).",
+                                         "Ortsgemeinde: höchstens 120 Zeichen (eingegeben: 121)."]
+    day = D(2026, 3, 3)
+    assert validate_termin(TerminInput(date=day, place="p" * 200), None, None) == []
+    assert validate_termin(TerminInput(date=day, place="p" * 201, start=T(9, 0), end=T(8, 0)), None, None) == [
+        "Ort: höchstens 200 Zeichen (eingegeben: 201).",
+        "Uhrzeit: Das Ende (08:00 Uhr) liegt nicht nach dem Beginn (09:00 Uhr).",
+    ]
+    today = D(2026, 6, 1)
+    address = "a" * 190 + "@beisp.de"  # 199 characters
+    assert validate_participant(ParticipantInput(name="A", email=address + "x"), today) == []
+    assert validate_participant(ParticipantInput(name="A", email="a" + address + "x"), today) == [
+        "E-Mail: höchstens 200 Zeichen (eingegeben: 201)."]
