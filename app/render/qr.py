@@ -18,7 +18,6 @@ from functools import lru_cache
 
 from app.render.document import Block, PaintContext
 from app.render.markdown import Paragraph, Run
-from app.render.qr_matrix import qr_matrix
 from app.render.text import BODY, Text, TextStyle
 from app.render.units import mm
 
@@ -33,11 +32,19 @@ URL_STYLE = TextStyle(size=14, line_height=1.35)
 
 @lru_cache(maxsize=256)
 def qr_modules(data: str) -> list[list[bool]]:
-    """The dark/light modules of *data* (without quiet zone), error correction level M.
+    """The dark/light modules of *data* (without quiet zone), error correction level M or better.
 
     Cached: a booklet prints the same help links in several lessons. Callers only read the result.
+    The maintained ``qrcode`` package encodes; its import (with Pillow's) costs the handout path
+    about 0.05 s, which is kept rather than carrying an encoder of our own.
     """
-    return qr_matrix(data)
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
 
 
 def qr_path(modules: list[list[bool]], module_size: float) -> QPainterPath:
