@@ -512,3 +512,20 @@ def test_only_the_overwritten_stamp_itself_is_no_conflict(here, loser):
             "other_record": Op(10, A, "courses", COURSE2, "title", j("Andere")),
             "other_field": Op(10, A, "courses", COURSE, "place", j("Andere"))}[loser]
     assert here.apply([late]).conflicts == 1, "nobody overwrote this value knowingly: it must be kept"
+
+
+def test_a_spared_loser_does_not_hide_the_next_loser(here):
+    here.apply([*course_ops(), *course_ops(COURSE2, "Zwei", 5, A)])
+    here.apply([Op(20, B, "courses", COURSE, "title", j("Neu"), ((10, A),)),
+                Op(30, C, "courses", COURSE2, "title", j("Zwei neu"), ((5, A),))])
+    result = here.apply([Op(10, A, "courses", COURSE, "title", j("Kurs")),  # overwritten knowingly: spared
+                         Op(9, B, "courses", COURSE2, "title", j("Andere"))])  # nobody saw it: kept
+    assert result.conflicts == 1
+    assert (COURSE2, "title", 9, B, "courses", '"Andere"') in here.conflicts()
+
+
+def test_a_waiting_reference_does_not_hold_back_the_other_fields(here):
+    here.apply([*course_ops(), *termin_ops()])
+    here.apply([Op(40, B, "termine", TERMIN, "course_id", j(COURSE2)), Op(40, B, "termine", TERMIN, "place", j("Saal"))])
+    assert here.rows("SELECT place FROM termine") == [("Saal",)]
+    assert here.pending() == [(TERMIN, "termine")]
