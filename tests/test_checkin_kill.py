@@ -134,7 +134,6 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
     confirmed_total = 0
     rounds = 0
     warm_up = 0.0  # grows when a busy machine lets the child die before its first check-in
-    stretch = 0.0  # grows while children confirm little before the kill (a loaded machine)
     while kills_mid_work < KILLS_WANTED and rounds < 4 * KILLS_WANTED:
         rounds += 1
         read_end, write_end = os.pipe()
@@ -149,7 +148,7 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
                 os._exit(1)
         os.close(write_end)
         ready = _wait_until_ready(read_end, confirmed=rng.randint(0, 8))
-        time.sleep(warm_up + stretch + rng.uniform(0.003, 0.04))
+        time.sleep(warm_up + rng.uniform(0.003, 0.04))
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
         with os.fdopen(read_end, "rb") as pipe:
@@ -157,7 +156,6 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
         errors = [line for line in lines if line.startswith("E ")]
         assert not errors, errors
         in_flight: tuple[str, object] | None = None
-        confirmed_before = confirmed_total
         for line in lines:
             if line.startswith("I "):
                 _, key, value = line.split(" ", 2)
@@ -170,8 +168,6 @@ def test_killed_during_check_ins_loses_nothing_confirmed(data_dir):
         assert check == "ok", f"Runde {rounds}: integrity_check = {check}"
         started_work = any(line.startswith("I ") for line in lines)
         warm_up = max(0.0, warm_up - 0.005) if started_work else min(0.5, warm_up + 0.02)
-        worked = confirmed_total - confirmed_before >= 3
-        stretch = max(0.0, stretch - 0.002) if worked else min(0.25, stretch + 0.01)
         if in_flight is not None:
             kills_mid_work += 1
             key, value = in_flight
