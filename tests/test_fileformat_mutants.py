@@ -18,7 +18,14 @@ import pytest
 
 from app.storage.changelog import Op
 from app.sync import fileformat
-from app.sync.fileformat import RefusedFile, decode_file, encode_file, opens_with, peek_encrypted, read_header
+from app.sync.fileformat import (
+    RefusedFile,
+    decode_file,
+    encode_file,
+    opens_with,
+    peek_encrypted,
+    read_header,
+)
 
 DEV_A = "0123456789abcdef" * 2
 DEV_B = "fedcba9876543210" * 2
@@ -177,8 +184,8 @@ def test_foreign_file(data):
 def test_newer_format_version():
     refused = _refused(_build({"device": DEV_A}, b"", version=2))
     assert (refused.reason, refused.message) == (
-        "neuer", "a.klsync: Die Datei stammt aus einer neueren Kurslotse-Version (Dateiformat 2, dieses Programm "
-        f"kennt Format 1). Bitte Kurslotse aktualisieren. {END}")
+        "neuer", ("a.klsync: Die Datei stammt aus einer neueren Kurslotse-Version (Dateiformat 2, dieses Programm "
+        f"kennt Format 1). Bitte Kurslotse aktualisieren. {END}"))
 
 
 def test_format_version_zero_and_a_huge_header_are_damaged():
@@ -282,8 +289,8 @@ def test_header_field_limits_that_are_allowed():
 def test_newer_data_version():
     refused = _refused(_plain({"devices": [], "ops": []}, schema=4))
     assert (refused.reason, refused.message) == (
-        "neuer", "a.klsync: Die Datei stammt aus einer neueren Kurslotse-Version (Datenversion 4, dieses Programm "
-        f"kennt bis Version 3). Bitte Kurslotse aktualisieren. {END}")
+        "neuer", ("a.klsync: Die Datei stammt aus einer neueren Kurslotse-Version (Datenversion 4, dieses Programm "
+        f"kennt bis Version 3). Bitte Kurslotse aktualisieren. {END}"))
 
 
 def test_file_in_the_wrong_place():
@@ -477,8 +484,8 @@ def test_unknown_cipher():
     header = {**_parts(data)[1], "cipher": "ChaCha"}
     refused = _refused(_build(header, _parts(data)[2]), "pw")
     assert (refused.reason, refused.message) == (
-        "neuer", "a.klsync: Die Datei ist mit einem unbekannten Verfahren verschlüsselt (ChaCha). "
-        f"Bitte Kurslotse aktualisieren. {END}")
+        "neuer", ("a.klsync: Die Datei ist mit einem unbekannten Verfahren verschlüsselt (ChaCha). "
+        f"Bitte Kurslotse aktualisieren. {END}"))
 
 
 def test_key_derivation_is_scrypt_and_cached(monkeypatch):
@@ -539,8 +546,8 @@ def test_created_is_utc_whatever_the_local_time_zone(monkeypatch):
 def test_version_and_header_length_are_read_unsigned():
     newer = _refused(MAGIC + struct.pack(">H", 0x8001) + struct.pack(">I", 2) + b"{}" + b"\0" * 60)
     assert (newer.reason, newer.message) == (
-        "neuer", "a.klsync: Die Datei stammt aus einer neueren Kurslotse-Version (Dateiformat 32769, dieses "
-        f"Programm kennt Format 1). Bitte Kurslotse aktualisieren. {END}")
+        "neuer", ("a.klsync: Die Datei stammt aus einer neueren Kurslotse-Version (Dateiformat 32769, dieses "
+        f"Programm kennt Format 1). Bitte Kurslotse aktualisieren. {END}"))
     huge = _refused(MAGIC + struct.pack(">H", 1) + bytes([0x80, 0, 0, 0]) + b"{}" + b"\0" * 60)
     assert (huge.reason, huge.message) == ("beschaedigt", f"a.klsync: Die Datei ist beschädigt (Kopf unlesbar). {END}")
 

@@ -13,10 +13,17 @@ import datetime as dt
 
 import pytest
 
-from app.domain.indicators import AGE_BANDS, DEVICES, GENDERS, custom_period, quarter_period, year_period
+from app.domain.indicators import (
+    AGE_BANDS,
+    DEVICES,
+    GENDERS,
+    custom_period,
+    quarter_period,
+    year_period,
+)
 from app.reports import protection as prot
 from app.reports.model import GroupFigures, ReportData
-from app.reports.protection import CellSystem, Homogeneity, Interval, Relation
+from app.reports.protection import CellSystem, Interval, Relation
 
 D = dt.date
 Q1 = quarter_period(2026, 1)
