@@ -529,3 +529,27 @@ def test_a_waiting_reference_does_not_hold_back_the_other_fields(here):
     here.apply([Op(40, B, "termine", TERMIN, "course_id", j(COURSE2)), Op(40, B, "termine", TERMIN, "place", j("Saal"))])
     assert here.rows("SELECT place FROM termine") == [("Saal",)]
     assert here.pending() == [(TERMIN, "termine")]
+
+
+def _enrolment(record: str, person: str, hlc: int = 60) -> list[Op]:
+    return [Op(hlc, B, "enrolments", record, "course_id", j(COURSE)),
+            Op(hlc, B, "enrolments", record, "participant_id", j(person)),
+            Op(hlc, B, "enrolments", record, "enrolled_on", j("2026-03-01")),
+            Op(hlc, B, "enrolments", record, "created_at", CREATED)]
+
+
+def test_a_record_colliding_with_a_local_one_waits_and_the_others_are_inserted(here, caplog):
+    other = "e0000000-0000-4000-8000-000000000002"
+    first, twin, fine = ("f0000000-0000-4000-8000-000000000001", "f0000000-0000-4000-8000-000000000002",
+                         "f0000000-0000-4000-8000-000000000003")
+    here.apply([*course_ops(), *person_ops(), Op(20, A, "participants", other, "name", j("Bernd")),
+                Op(20, A, "participants", other, "name_key", j("bernd")),
+                Op(20, A, "participants", other, "created_at", CREATED), *_enrolment(first, PERSON, 50)])
+    assert here.pending() == []
+    with caplog.at_level("WARNING", logger="app.sync.merge"):
+        result = here.apply([*_enrolment(twin, PERSON), *_enrolment(fine, other)])  # the same person twice
+    assert result.new_records == {"enrolments": 1} and result.pending == 1
+    assert here.pending() == [(twin, "enrolments")]
+    assert sorted(r[0] for r in here.rows("SELECT uuid FROM enrolments")) == [first, fine]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "app.sync.merge"]
+    assert len(warnings) == 1 and warnings[0].startswith(f"Datensatz {twin} in enrolments wartet: "), warnings
