@@ -174,6 +174,7 @@ def explain_server_error(error: BaseException) -> str | None:
     text = str(getattr(error, "orig", error)).lower()
     if any(sign in text for sign in ("server closed the connection", "terminating connection", "connection refused",
                                      "could not connect", "connection is closed", "consuming input failed",
+                                     "connection failed",  # psycopg 3: a new connection was refused
                                      "connection timeout", "the connection is lost", "ssl syscall error")):
         return ("Die Verbindung zum Datenbank-Server ist abgebrochen. Was gerade gespeichert werden sollte, wurde "
                 "vollständig zurückgenommen (nichts ist halb übernommen). Bitte prüfen, ob der Server läuft, und "

@@ -40,7 +40,7 @@ from app.domain.attendance import (
 )
 from app.services import events, lesson_titles, people
 from app.services.checkin import CheckInDesk, CheckInState
-from app.storage.database import Database
+from app.storage.database import Database, DatabaseError
 from app.ui.courses.headcount import HeadCounter
 from app.ui.courses.widgets import (
     OK_STYLE,
@@ -547,6 +547,13 @@ class CheckInView(QWidget):
             action(self.desk)
         except InputError as error:
             show_message(self.message, "\n".join(error.messages))
+            return False
+        except DatabaseError as error:  # e.g. the office's server went away: nothing was stored
+            show_message(self.message, str(error))
+            if self.state is not None:  # a tapped tile must not look stored
+                for row in self.state.rows:
+                    if row.person.id in self.tiles:
+                        self.tiles[row.person.id].show_status(row.status)
             return False
         return True
 

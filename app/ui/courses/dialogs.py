@@ -34,7 +34,7 @@ from app.domain.attendance import (
 )
 from app.lessons.ordering import positions_of_templates, sort_lessons
 from app.services import courses, lesson_titles, organisation
-from app.storage.database import Database
+from app.storage.database import Database, DatabaseError
 from app.ui.courses.widgets import LessonPicker, message_label, show_message
 from app.ui.look import mark_primary
 
@@ -155,6 +155,9 @@ class FormDialog(QDialog):
             self.save()
         except InputError as error:
             show_message(self.message, "\n".join(error.messages))
+            return
+        except DatabaseError as error:  # not stored (server gone, disk full): the entries stay in the form
+            show_message(self.message, str(error))
             return
         super().accept()
 

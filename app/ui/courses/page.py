@@ -72,7 +72,10 @@ class CoursesPage(QWidget):
                 self.db = context.database(start_backup=True)
             except (DatabaseError, BackupError) as error:
                 self.status.setText(f"Die Kursdaten können nicht geöffnet werden.\n\n{error}")
-                self.rescue_button.show()
+                from app import server_database
+
+                # a server's backups are its own (the IT's) business: no file backups to offer here
+                self.rescue_button.setVisible(not server_database.uses_server())
                 return False
             self._build_views()
         except Exception:  # noqa: BLE001 - no traceback for the trainer; details go to the log

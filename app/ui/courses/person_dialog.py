@@ -29,7 +29,7 @@ from app.domain.attendance import (
 )
 from app import server_database
 from app.services import auskunft, erasure, people, privacy
-from app.storage.database import Database
+from app.storage.database import Database, DatabaseError
 from app.ui.courses.dialogs import FormDialog, _line
 from app.ui.courses.widgets import HINT_STYLE, ask, show_message
 
@@ -151,6 +151,9 @@ class ParticipantDialog(FormDialog):
         except InputError as error:
             if error.messages:
                 show_message(self.message, "\n".join(error.messages))
+            return
+        except DatabaseError as error:  # not stored (server gone, disk full): the entries stay in the form
+            show_message(self.message, str(error))
             return
         self.done(FormDialog.DialogCode.Accepted)
 
