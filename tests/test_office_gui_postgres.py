@@ -80,7 +80,7 @@ def _peek(url: str, statement: str, **params: object) -> list[tuple]:
         engine.dispose()
 
 
-def _on(url: str) -> None:
+def _on(url: str | None) -> None:
     context.close()
     paths.set_database_url(url)
 
@@ -143,8 +143,8 @@ def office_window_on(qtbot) -> Iterator[Callable[[str], MainWindow]]:  # noqa: A
     """The window on a database chosen by the test (e.g. a fresh ``pg_url``)."""
     opened: list[MainWindow] = []
 
-    def open_on(url: str) -> MainWindow:
-        _on(url)
+    def open_on(url: str | None) -> MainWindow:
+        _on(url)  # None: the address from the environment
         opened.append(_window(qtbot))
         return opened[-1]
 
@@ -274,8 +274,12 @@ def test_berichte_page_computes_a_quarter_like_sqlite_and_an_independent_count(q
     office_window.grab().save("/tmp/kurslotse-pg-berichte.png")
 
 
-def test_backup_dialog_on_the_server_shows_the_note_and_copies_nothing(qtbot, on_read, office_window, data_dir):
-    page = _courses(qtbot, office_window)
+def test_backup_dialog_on_the_server_shows_the_note_and_copies_nothing(qtbot, read_url, office_window_on, data_dir,
+                                                                       monkeypatch):
+    on_read = read_url
+    context.close()
+    monkeypatch.setenv(paths.ENV_DATABASE_URL, read_url)  # this time the address comes as $KURSLOTSE_DATENBANK
+    page = _courses(qtbot, office_window_on(None))
     seen: dict[str, object] = {}
 
     def look(dialog: QDialog) -> None:
@@ -505,8 +509,14 @@ def test_unreachable_server_database_is_explained_without_the_password(qtbot, pg
     assert "Falsch-Geheim-42" not in log and ":***@127.0.0.1" in log
 
 
-def test_server_going_away_mid_session_stores_nothing_and_says_so(qtbot, on_write, office_window, data_dir):
+def test_server_going_away_mid_session_stores_nothing_and_says_so(qtbot, on_write, office_window, data_dir,
+                                                                   monkeypatch):
+    import sys
+
+    from sqlalchemy.exc import OperationalError
+
     from app.logsetup import setup_logging
+    from app.ui.application import _install_excepthook
     from app.ui.courses.person_dialog import ParticipantDialog
 
     setup_logging()
@@ -537,6 +547,18 @@ def test_server_going_away_mid_session_stores_nothing_and_says_so(qtbot, on_writ
         assert edit.message.text().startswith("Die Verbindung zum Datenbank-Server ist abgebrochen.")
         _assert_no_password(office_window, on_write)
         _assert_no_password(edit, on_write)
+        # a page that only reads meets the same trouble; the window's error handler names it in German
+        with pytest.raises(OperationalError) as reading:
+            page.show_course(course)
+        boxes: list[tuple[str, str, str]] = []
+        for kind in ("warning", "critical"):
+            monkeypatch.setattr(QMessageBox, kind, lambda _p, title, text, *a, kind=kind: boxes.append((kind, title, text)))
+        monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+        _install_excepthook()
+        sys.excepthook(reading.type, reading.value, reading.tb)
+        [(kind, title, text)] = boxes
+        assert (kind, title) == ("warning", "Problem mit der Datenbank")
+        assert text.startswith("Die Verbindung zum Datenbank-Server ist abgebrochen.") and "Server läuft" in text
     finally:
         with admin.connect() as conn:
             conn.execute(sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))

@@ -30,6 +30,19 @@ def prepare_application(app) -> None:  # noqa: ANN001 - a QApplication
     apply_look(app, os.environ.get(THEME_ENV, ""))
 
 
+def _database_trouble(error: BaseException) -> str | None:
+    """The German text for a database server that went away while the window was reading from it."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    from app.storage.database import DatabaseError, explain_server_error
+
+    if isinstance(error, DatabaseError):
+        return str(error)  # already German, with any address masked
+    return explain_server_error(error) if isinstance(error, DBAPIError) else None
+
+
 def _install_excepthook() -> None:
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log.error("Unerwarteter Fehler:\n%s", "".join(traceback.format_exception(kind, error, tb)))
@@ -37,6 +50,10 @@ def _install_excepthook() -> None:
             from PySide6.QtWidgets import QApplication, QMessageBox
 
             if QApplication.instance() is not None:
+                explained = _database_trouble(error)
+                if explained:
+                    QMessageBox.warning(None, "Problem mit der Datenbank", explained)
+                    return
                 QMessageBox.critical(
                     None,
                     "Unerwarteter Fehler",
