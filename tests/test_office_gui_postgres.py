@@ -517,6 +517,7 @@ def test_server_going_away_mid_session_stores_nothing_and_says_so(qtbot, on_writ
 
     from app.logsetup import setup_logging
     from app.ui.application import _install_excepthook
+    from app.ui.courses.dialogs import CourseDialog
     from app.ui.courses.person_dialog import ParticipantDialog
 
     setup_logging()
@@ -530,6 +531,8 @@ def test_server_going_away_mid_session_stores_nothing_and_says_so(qtbot, on_writ
     person, tile = next((pid, t) for pid, t in reversed(view.tiles.items()) if pid not in marked)
     edit = ParticipantDialog(page.db, person=people.get_participant(page.db, person), today=TODAY)
     qtbot.addWidget(edit)
+    new_course = CourseDialog(page.db)
+    qtbot.addWidget(new_course)
     name = on_write.rpartition("/")[2]
     admin = create_engine(on_write.rpartition("/")[0] + "/postgres", poolclass=NullPool, isolation_level="AUTOCOMMIT")
     try:
@@ -545,6 +548,11 @@ def test_server_going_away_mid_session_stores_nothing_and_says_so(qtbot, on_writ
         qtbot.mouseClick(edit.ok_button, Qt.MouseButton.LeftButton)
         assert edit.isVisible() and edit.note_edit.text() == "ruft zurück"  # the entry is not lost
         assert edit.message.text().startswith("Die Verbindung zum Datenbank-Server ist abgebrochen.")
+        new_course.show()
+        new_course.title_edit.setText("Sprechstunde Rathaus")
+        qtbot.mouseClick(new_course.ok_button, Qt.MouseButton.LeftButton)
+        assert new_course.isVisible()
+        assert new_course.message.text().startswith("Die Verbindung zum Datenbank-Server ist abgebrochen.")
         _assert_no_password(office_window, on_write)
         _assert_no_password(edit, on_write)
         # a page that only reads meets the same trouble; the window's error handler names it in German
@@ -565,6 +573,7 @@ def test_server_going_away_mid_session_stores_nothing_and_says_so(qtbot, on_writ
         admin.dispose()
     assert _peek(on_write, "SELECT count(*) FROM attendances WHERE termin_id = :t AND participant_id = :p "
                            "AND deleted = FALSE", t=termin, p=person) == [(0,)]
+    assert _peek(on_write, "SELECT count(*) FROM courses WHERE title = 'Sprechstunde Rathaus'") == [(0,)]
     # the server is back: the same tap and the same save now work without reopening anything
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
     assert tile.isChecked()
