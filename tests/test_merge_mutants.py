@@ -160,6 +160,7 @@ def test_reference_to_nowhere_waits_for_an_existing_record_too(here):
     assert here.rows("SELECT c.uuid FROM termine t JOIN courses c ON c.id = t.course_id") == [(COURSE,)]
     arrived = here.apply(course_ops(COURSE2, "Zweiter", 41, B))
     assert arrived.new_records == {"courses": 1} and arrived.changed_records == 1 and arrived.pending == 0
+    assert here.pending() == []
     assert here.rows("SELECT c.uuid FROM termine t JOIN courses c ON c.id = t.course_id") == [(COURSE2,)]
 
 
@@ -553,3 +554,13 @@ def test_a_record_colliding_with_a_local_one_waits_and_the_others_are_inserted(h
     assert sorted(r[0] for r in here.rows("SELECT uuid FROM enrolments")) == [first, fine]
     warnings = [r.getMessage() for r in caplog.records if r.name == "app.sync.merge"]
     assert len(warnings) == 1 and warnings[0].startswith(f"Datensatz {twin} in enrolments wartet: "), warnings
+
+
+def test_a_waiting_record_does_not_hold_back_the_next_one_of_its_table(here):
+    result = here.apply([Op(10, A, "courses", COURSE, "title", j("Ohne Datum")), *course_ops(COURSE2, "Zwei")])
+    assert result.new_records == {"courses": 1} and result.pending == 1
+    assert here.title(COURSE2) == "Zwei" and here.pending() == [(COURSE, "courses")]
+    result = here.apply([Op(11, A, "termine", TERMIN, "course_id", j(COURSE)), Op(11, A, "termine", TERMIN, "date",
+                         j("2026-03-03")), Op(11, A, "termine", TERMIN, "created_at", CREATED),
+                         *termin_ops("d0000000-0000-4000-8000-000000000002", COURSE2, 12)])
+    assert result.new_records == {"termine": 1} and result.pending == 2
