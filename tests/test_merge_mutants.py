@@ -543,17 +543,21 @@ def test_a_record_colliding_with_a_local_one_waits_and_the_others_are_inserted(h
     other = "e0000000-0000-4000-8000-000000000002"
     first, twin, fine = ("f0000000-0000-4000-8000-000000000001", "f0000000-0000-4000-8000-000000000002",
                          "f0000000-0000-4000-8000-000000000003")
+    course_two = "f0000000-0000-4000-8000-000000000004"
     here.apply([*course_ops(), *person_ops(), Op(20, A, "participants", other, "name", j("Bernd")),
                 Op(20, A, "participants", other, "name_key", j("bernd")),
                 Op(20, A, "participants", other, "created_at", CREATED), *_enrolment(first, PERSON, 50)])
     assert here.pending() == []
     with caplog.at_level("WARNING", logger="app.sync.merge"):
-        result = here.apply([*_enrolment(twin, PERSON), *_enrolment(fine, other)])  # the same person twice
-    assert result.new_records == {"enrolments": 1} and result.pending == 1
+        result = here.apply([*_enrolment(twin, PERSON), *_enrolment(fine, other),  # the same person twice
+                             *course_ops(COURSE2, "Zwei"), *[Op(o.hlc, o.device, o.table, course_two, o.field,
+                                                               j(COURSE2) if o.field == "course_id" else o.value)
+                                                            for o in _enrolment(course_two, PERSON)]])
+    assert result.new_records == {"courses": 1, "enrolments": 2} and result.pending == 1
     assert here.pending() == [(twin, "enrolments")]
-    assert sorted(r[0] for r in here.rows("SELECT uuid FROM enrolments")) == [first, fine]
+    assert sorted(r[0] for r in here.rows("SELECT uuid FROM enrolments")) == [first, fine, course_two]
     warnings = [r.getMessage() for r in caplog.records if r.name == "app.sync.merge"]
-    assert len(warnings) == 1 and warnings[0].startswith(f"Datensatz {twin} in enrolments wartet: "), warnings
+    assert warnings == [f"Datensatz {twin} in enrolments wartet: IntegrityError"]
 
 
 def test_a_waiting_record_does_not_hold_back_the_next_one_of_its_table(here):
