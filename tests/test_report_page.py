@@ -167,3 +167,15 @@ def test_protection_runs_off_the_gui_thread_and_moves_the_progress_bar(qtbot, pa
     assert audit is not None and audit.reports == 7 and not audit.internal
     assert audit.narrowest is not None and audit.narrowest[0] == 0 and audit.narrowest[1] >= 3
     assert not page.progress.isVisible() and page.xlsx_button.isEnabled()
+
+
+def test_status_line_names_the_published_count_of_persons(qtbot, page):
+    """The green line under the table says what the table shows for »Erreichte Personen« (after
+    suppression), never a number the table hides."""
+    for period, town in ((quarter_period(2025, 1), ""), (quarter_period(2025, 3), "Nanzdietschweiler"),
+                         (year_period(2025), "")):
+        _show(qtbot, page, period, town)
+        page.sheet_box.setCurrentIndex(page.sheet_box.findData("Übersicht"))
+        shown = next(page.model.data(page.model.index(r, 1)) for r in range(page.model.rowCount())
+                     if page.model.data(page.model.index(r, 0)) == "Erreichte Personen")
+        assert f"Termine stattgefunden, {shown} Personen erreicht." in page.message.text(), (period, town)

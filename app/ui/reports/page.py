@@ -391,12 +391,11 @@ class ReportsPage(QWidget):
         self.sheet_box.blockSignals(False)
         self._show_sheet()
         self.charts.set_charts(charts)
-        from app.domain.indicators import INDICATOR_BY_KEY
         from app.reports.cells import display_text
-        from app.reports.tables import indicator_cell
 
         total = report.data.total.values
-        persons = display_text(indicator_cell(INDICATOR_BY_KEY["persons"], report.data.total, report.threshold))
+        # the published cell (after secondary suppression), exactly as the command line prints it
+        persons = display_text(dict((row[0], row[1]) for row in report.sheet("Übersicht").rows)["Erreichte Personen"])
         show_message(self.message, f"{report.title}: {total['termine_held']} Termine stattgefunden, "
                                    f"{persons} Personen erreicht.", OK_STYLE)
         for note in report.data.notes:
