@@ -131,3 +131,37 @@ def test_backup_temp_file_does_not_follow_a_planted_symlink(tmp_path):
     info = backups.create_backup(path, "manual", now=when)
     assert victim.read_text(encoding="utf-8") == "bleibt so"
     assert fixed.is_symlink() and backups.check_backup(info.path) is None
+
+
+@pytest.mark.parametrize("garbage", [b"x", b"\x00" * 99, b"kein SQLite" * 10])
+def test_a_file_cut_below_its_header_is_damaged_not_a_verified_empty_backup(data_dir, garbage):
+    """SQLite reads a file shorter than its 100-byte header as an empty database; the start backup
+    must not copy it as a verified backup and rotate the real backups away."""
+    from app.storage import start_backup
+    from app.storage.database import DatabaseError
+
+    context.close()
+    path = data_dir / "kurslotse.sqlite3"
+    _fill(path, 5)
+    for _start in range(2):
+        open_database(f"sqlite:///{path}", start_backup=True).close()
+    good = backups.list_backups(path)
+    assert len(good) == 2
+    path.write_bytes(garbage)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    for _start in range(12):  # more starts than backups are kept (the window's start backup)
+        start_backup._taken_for.discard(path)
+        assert start_backup.take_start_backup() is None
+        problem = start_backup.damage_found(path)
+        assert problem is not None and "keine SQLite-Datei mehr" in problem.lines()[0]
+        assert problem.backup is not None and problem.backup.path in {info.path for info in good}
+    assert [info.path for info in backups.list_backups(path)] == [info.path for info in good]
+    with pytest.raises(backups.DamagedDatabase, match="keine SQLite-Datei mehr"):
+        backups.create_backup(path, "manual")
+    with pytest.raises(DatabaseError):
+        open_database(f"sqlite:///{path}", start_backup=True)
+    assert path.read_bytes() == garbage  # nothing was written into the damaged file
+    assert not backups.leftover_temp_files(path)
+    context.close()

@@ -86,6 +86,13 @@ def copy_database(source: Path, dest: Path) -> None:
     the end, so a half-written backup is never listed or restored. It is checked with
     ``PRAGMA quick_check`` first: a damaged database raises DamagedDatabase and leaves nothing behind.
     """
+    if source.exists() and source.stat().st_size > 0 and not _is_sqlite(source):
+        # SQLite reads a file shorter than its header as an empty database: a copy of it would pass
+        # quick_check, be labelled verified and push good backups out of the rotation.
+        raise DamagedDatabase(
+            f"Die Datenbank {source} ist keine SQLite-Datei mehr (der Dateikopf ist beschädigt). Es wurde "
+            "keine Sicherung angelegt, damit die vorhandenen guten Sicherungen erhalten bleiben."
+        )
     fd, tmp_name = tempfile.mkstemp(prefix=".kurslotse-", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     tmp = Path(tmp_name)
