@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, func, literal_column, select, update
+from sqlalchemy import Connection, delete, func, literal_column, select, update
 
 from app.storage import device as device_state
 from app.storage.changelog import PERSONAL_FIELDS, Op, erased_records, upsert
@@ -460,22 +460,30 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
             if len(data) > fileformat.MAX_FILE and chunk > 1:
                 chunk = max(1, chunk // 4)  # big values (logos): fewer operations per file
                 continue
-            try:
-                path = folder_io.write_new_file(root, report.device_id, seq, data)
-            except OSError as error:
-                if not root.is_dir():
-                    raise
-                # A full or write-protected stick: the other devices' files are still read.
-                report.export_note = f"In den Abgleich-Ordner {root} kann nicht geschrieben werden ({error})."
-                return
-            stat = path.stat()
-            _store_file(conn, device=report.device_id, seq=seq, checksum=data[-32:].hex(), size=stat.st_size,
-                        mtime_ns=stat.st_mtime_ns, ops=len(ops), encrypted=bool(passphrase), own=True,
+            # The database learns of the file before it exists. A kill between the two leaves a row
+            # without a file (its operations are written again, under the next number, next time);
+            # the other order left a file under this laptop's id that it took for a stranger's.
+            _store_file(conn, device=report.device_id, seq=seq, checksum=data[-32:].hex(), size=len(data),
+                        mtime_ns=0, ops=len(ops), encrypted=bool(passphrase), own=True,
                         first_op=rows[0][0], last_op=rows[-1][0], erasures=erasure_mark(conn), imported_at=utc_now())
-            files = files + [folder_io.FolderFile(path, report.device_id, seq, stat.st_size, stat.st_mtime_ns)]
-            report.written_files += 1
-            report.written_ops += len(ops)
-            chunk = EXPORT_CHUNK
+        try:
+            path = folder_io.write_new_file(root, report.device_id, seq, data)
+        except OSError as error:
+            with db.write_connection() as conn:
+                conn.execute(delete(SyncFile).where(SyncFile.device == report.device_id, SyncFile.seq == seq))
+            if not root.is_dir():
+                raise
+            # A full or write-protected stick: the other devices' files are still read.
+            report.export_note = f"In den Abgleich-Ordner {root} kann nicht geschrieben werden ({error})."
+            return
+        stat = path.stat()
+        with db.write_connection() as conn:
+            conn.execute(update(SyncFile).where(SyncFile.device == report.device_id, SyncFile.seq == seq)
+                         .values(size=stat.st_size, mtime_ns=stat.st_mtime_ns))
+        files = files + [folder_io.FolderFile(path, report.device_id, seq, stat.st_size, stat.st_mtime_ns)]
+        report.written_files += 1
+        report.written_ops += len(ops)
+        chunk = EXPORT_CHUNK
 
 
 def _scrub(db: Database, root: Path, files: list[folder_io.FolderFile], passphrase: str | None,
