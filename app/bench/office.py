@@ -16,15 +16,9 @@ and only the SQLite figure is printed. ``--schnell`` uses 10 laptops and 100,000
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import os
-import secrets
-import shutil
-import socket
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -32,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bench import BenchContext, Row, german, quiet_env, run_process
-from app.platform import IS_WINDOWS
+from app.bench.pg_cluster import PgServer, start_throwaway, why_unavailable
 
 ENV_PG_URL = "KURSLOTSE_BENCH_PG_URL"
 NOT_MEASURED = float("nan")
@@ -60,97 +54,19 @@ QUICK = OfficeSizes(laptops=10, folders=2, courses_per_year=3, years=2, termine_
 # --------------------------------------------------------------------------- the server
 
 
-@dataclass
-class BenchServer:
-    """A PostgreSQL server for the rows: its admin address and, if started here, how to stop it."""
-
-    admin_url: str
-    folder: Path | None = None
-    bin_dir: Path | None = None
-
-    def _connect(self):
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        url = make_url(self.admin_url)
-        return psycopg.connect(host=url.host, port=url.port, user=url.username, password=url.password,
-                               dbname=url.database, autocommit=True)
-
-    def create_database(self, prefix: str) -> str:
-        from sqlalchemy.engine import make_url
-
-        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-        with self._connect() as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
-
-    def drop_database(self, url: str) -> None:
-        from sqlalchemy.engine import make_url
-
-        with self._connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-
-    def stop(self) -> None:
-        if self.folder is None or self.bin_dir is None:
-            return
-        subprocess.run(_as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"),
-                                        "-m", "fast", "-w", "stop"]), capture_output=True, check=False, timeout=120)
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _as_server_user(argv: list[str]) -> list[str]:
-    """initdb refuses root: as root the cluster belongs to the ``postgres`` account."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return argv
-    return [shutil.which("runuser") or "runuser", "-u", "postgres", "--", *argv]
-
-
-def _server_binaries() -> Path | None:
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).parent
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
-    return Path(candidates[-1]).parent if candidates else None
-
-
-def start_server() -> tuple[BenchServer | None, str]:
+def start_server() -> tuple[PgServer | None, str]:
     """The server to measure on, or ``None`` and the German reason why there is none."""
     url = os.environ.get(ENV_PG_URL, "").strip()
     if url:
-        return BenchServer(admin_url=url), ""
+        return PgServer(admin_url=url), ""
+    reason = why_unavailable()
+    if reason is not None:
+        return None, f"kein PostgreSQL-Server: {reason} (oder {ENV_PG_URL} setzen)"
     try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        return None, 'Treiber psycopg fehlt (pip install -e ".[postgres]")'
-    bin_dir = _server_binaries()
-    if bin_dir is None or IS_WINDOWS:
-        return None, f"kein PostgreSQL-Server ({ENV_PG_URL} setzen oder Debian-Paket »postgresql« installieren)"
-    folder = Path(tempfile.mkdtemp(prefix="kurslotse-bench-pg-"))
-    password = secrets.token_urlsafe(12)
-    (folder / "pw").write_text(password + "\n", encoding="utf-8")
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-        shutil.chown(folder / "pw", "postgres", "postgres")
-    os.chmod(folder, 0o700)
-    os.chmod(folder / "pw", 0o600)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    init = subprocess.run(_as_server_user([
-        str(bin_dir / "initdb"), "-D", str(folder / "data"), "-U", "kurslotse_bench", "-E", "UTF8",
-        "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={folder / 'pw'}"]),
-        capture_output=True, text=True, check=False, timeout=300)
-    # A server as an office runs it: durable commits (fsync on), default settings otherwise.
-    started = init.returncode == 0 and subprocess.run(_as_server_user([
-        str(bin_dir / "pg_ctl"), "-D", str(folder / "data"), "-l", str(folder / "server.log"),
-        "-o", f"-p {port} -k {folder} -h 127.0.0.1", "-w", "-t", "120", "start"]),
-        capture_output=True, text=True, check=False, timeout=300).returncode == 0
-    if not started:
-        shutil.rmtree(folder, ignore_errors=True)
+        # a server as an office runs it: durable commits (fsync on), default settings otherwise
+        return start_throwaway("kurslotse_bench", durable=True), ""
+    except RuntimeError:
         return None, "der PostgreSQL-Server ließ sich nicht starten"
-    url = f"postgresql+psycopg://kurslotse_bench:{password}@127.0.0.1:{port}/postgres"
-    return BenchServer(admin_url=url, folder=folder, bin_dir=bin_dir), ""
 
 
 # --------------------------------------------------------------------------- the laptops' folders
@@ -228,7 +144,7 @@ def write_office_folders(root: Path, sizes: OfficeSizes) -> tuple[list[Path], in
     return folders, files, operations
 
 
-def _office_import(ctx: BenchContext, server: BenchServer | None, reason: str, sizes: OfficeSizes) -> Row:
+def _office_import(ctx: BenchContext, server: PgServer | None, reason: str, sizes: OfficeSizes) -> Row:
     folders, files, operations = write_office_folders(ctx.fresh_dir("buero-ordner"), sizes)
     command = [sys.executable, "-m", "app", "abgleich", *map(str, folders), "--ohne-passwort"]
     env = quiet_env(KURSLOTSE_DATEN=str(ctx.fresh_dir("buero-sqlite")))
@@ -282,7 +198,7 @@ def copy_into_server(source: Path, url: str) -> None:
         lite.close()
 
 
-def _kreis_report(ctx: BenchContext, server: BenchServer | None, reason: str, sizes: OfficeSizes) -> Row:
+def _kreis_report(ctx: BenchContext, server: PgServer | None, reason: str, sizes: OfficeSizes) -> Row:
     from app.bench.report import (
         FIRST_DAY,
         SPAN_DAYS,
