@@ -18,22 +18,11 @@ from app.storage import backups, start_backup
 from app.ui import start_checks
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
 from tests.test_backup_verified import _corrupt_courses_page, _fill
+from tests.test_platform import _sharing_violation, windows  # noqa: F401, F811 - the simulated Windows
 from tests.test_start_checks import _answer
 
 REAL_REPLACE = os.replace
 REAL_UNLINK = os.unlink
-
-
-def _sharing_violation() -> PermissionError:
-    error = PermissionError(13, "Der Prozess kann nicht auf die Datei zugreifen")
-    error.winerror = 32  # type: ignore[attr-defined]
-    return error
-
-
-@pytest.fixture
-def windows(monkeypatch):
-    monkeypatch.setattr(platform, "IS_WINDOWS", True)
-    monkeypatch.setattr(platform.time, "sleep", lambda seconds: None)
 
 
 def _courses(path) -> int:
