@@ -160,12 +160,7 @@ def _record_existing(conn: Connection) -> None:
                 values.append({"record": row[0], "field": name, "table": table, "hlc": hlc, "device": me,
                                "value": dumps(_stored(raw))})
         if values:
-            conn.execute(text(
-                "INSERT INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
-                "VALUES (:record, :field, :table, :hlc, :device, :value)"), values)
-            conn.execute(text(
-                "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) "
-                "VALUES (:hlc, :device, :table, :record, :field, :value, '')"), values)
+            record_fields(conn, values)
 
 
 def step(conn: Connection) -> None:
@@ -174,3 +169,14 @@ def step(conn: Connection) -> None:
         conn.execute(text(statement))
     _natural_uuids(conn)
     _record_existing(conn)
+
+
+def record_fields(conn: Connection, values: list[dict[str, object]]) -> None:
+    """Stamp fields that existed before sync knew them: their sync state and one operation each
+    (``values``: record, field, table, hlc, device, value)."""
+    conn.execute(text(
+        "INSERT INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
+        "VALUES (:record, :field, :table, :hlc, :device, :value)"), values)
+    conn.execute(text(
+        "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) "
+        "VALUES (:hlc, :device, :table, :record, :field, :value, '')"), values)

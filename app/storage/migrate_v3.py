@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from app.storage import device
+from app.storage.migrate_v2 import record_fields
 
 # Written out for the version-2 schema, not taken from the current models.
 V2_COUNTERS = (("termine", "head_count"), ("topic_tallies", "count"))
@@ -33,9 +34,4 @@ def step(conn: Connection) -> None:
     hlc = device.tick(conn)
     values = [{"record": uuid, "field": name, "table": table, "hlc": hlc, "device": me,
                "value": "null" if value is None else str(int(value))} for uuid, name, table, value in missing]
-    conn.execute(text(
-        "INSERT INTO sync_fields (record_uuid, field, table_name, hlc, device, value) "
-        "VALUES (:record, :field, :table, :hlc, :device, :value)"), values)
-    conn.execute(text(
-        "INSERT INTO sync_ops (hlc, device, table_name, record_uuid, field, value, prev) "
-        "VALUES (:hlc, :device, :table, :record, :field, :value, '')"), values)
+    record_fields(conn, values)
