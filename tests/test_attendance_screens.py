@@ -40,9 +40,11 @@ def _with_modal(qtbot, trigger: Callable[[], object], interact: Callable[[QDialo
             QTimer.singleShot(10, handle)
             return
         seen.append(dialog)
-        interact(dialog)
-        if dialog.isVisible():
-            dialog.reject()
+        try:
+            interact(dialog)
+        finally:  # a failing check must not leave the modal dialog blocking the test run
+            if dialog.isVisible():
+                dialog.reject()
 
     QTimer.singleShot(0, handle)
     trigger()

@@ -12,10 +12,9 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from app.storage.database import open_database
 from app.ui.main_window import MainWindow
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
 from tests.report_fixtures import DEMO_LESSONS, LESSONS, TODAY, count
+from tests.test_attendance_screens import _with_modal
 
 WAIT_MS = 30000
 QUARTER = quarter_period(2025, 3)
@@ -188,28 +188,6 @@ def _assert_no_password(widget: QWidget, url: str) -> None:
     secret = _password(url)
     leaked = [text for text in _texts(widget) if secret in text]
     assert leaked == []
-
-
-def _with_modal(qtbot, trigger: Callable[[], object], interact: Callable[[QDialog], None]) -> QDialog:  # noqa: ANN001
-    """Open a modal dialog with *trigger*; *interact* drives it while it runs; returns the dialog."""
-    seen: list[QDialog] = []
-
-    def handle() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, handle)
-            return
-        seen.append(dialog)
-        try:
-            interact(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, handle)
-    trigger()
-    assert seen, "kein Dialog geöffnet"
-    return seen[0]
 
 
 # --------------------------------------------------------------------------- reading pages
