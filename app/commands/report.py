@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
     total = report.data.total.values
     where = f" in {report.data.municipality}" if report.data.municipality else ""
-    persons = dict((row[0], row[1]) for row in report.sheet("Übersicht").rows)["Erreichte Personen"]
+    persons = report.persons_reached()
     print(f"Geschrieben: {target}\n  {period.label}{where}: {total['termine_held']} Termine stattgefunden, "
           f"{display_text(persons)} Personen erreicht, "
           f"{display_text(float(total['clock_hours'] or 0))} Zeitstunden.")

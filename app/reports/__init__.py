@@ -67,6 +67,10 @@ class Report:
     def sheet(self, name: str) -> Sheet:
         return next(sheet for sheet in self.sheets if sheet.name == name)
 
+    def persons_reached(self) -> object:
+        """»Erreichte Personen« as published (after suppression): what any summary line may name."""
+        return dict((row[0], row[1]) for row in self.sheet("Übersicht").rows)["Erreichte Personen"]
+
 
 def _stage(progress: Progress | None, index: int, stages: int) -> Progress | None:
     if progress is None:

@@ -394,8 +394,7 @@ class ReportsPage(QWidget):
         from app.reports.cells import display_text
 
         total = report.data.total.values
-        # the published cell (after secondary suppression), exactly as the command line prints it
-        persons = display_text(dict((row[0], row[1]) for row in report.sheet("Übersicht").rows)["Erreichte Personen"])
+        persons = display_text(report.persons_reached())
         show_message(self.message, f"{report.title}: {total['termine_held']} Termine stattgefunden, "
                                    f"{persons} Personen erreicht.", OK_STYLE)
         for note in report.data.notes:
