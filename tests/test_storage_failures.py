@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -20,6 +21,7 @@ from app import logsetup, paths
 from app.domain.attendance import ConsentKind, ParticipantInput
 from app.services import people
 from app.storage.database import DatabaseError, explain_sqlite_error, open_database
+from app.storage.models import SCHEMA_VERSION
 from tests.attendance_fixtures import PROJECT_ROOT_FOR_SUBPROCESS, no_leaked_listeners  # noqa: F401
 
 NAME, PHONE, EMAIL = "Zenzi Quastenbrück", "06381 777123", "zenzi.q@example.org"
@@ -118,6 +120,30 @@ def test_processes_starting_together_on_a_new_folder_all_succeed(tmp_path):
             out, err = child.communicate(timeout=120)
             assert child.returncode == 0, err
             assert out.strip() == "2" or out.strip().isdigit()
+
+
+def test_switching_to_wal_waits_for_a_process_holding_the_write_lock(tmp_path):
+    # SQLite refuses »PRAGMA journal_mode=WAL« at once (no busy wait) while another connection holds a
+    # write lock on a file still in rollback mode: a second Kurslotse starting at that moment must wait.
+    path = tmp_path / "kurslotse.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE platzhalter (x)")
+    release = threading.Timer(0.4, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    started = time.monotonic()
+    try:
+        db = open_database("sqlite:///" + str(path))
+    finally:
+        release.join()
+        holder.close()
+    try:
+        assert time.monotonic() - started >= 0.35  # it really waited for the holder
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT version FROM schema_info").scalar() == SCHEMA_VERSION
+    finally:
+        db.close()
 
 
 def test_failing_writes_with_personal_data_leave_none_in_the_log(data_dir):

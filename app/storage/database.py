@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -185,6 +187,27 @@ def explain_server_error(error: BaseException) -> str | None:
     return None
 
 
+def _switch_to_wal(cursor: sqlite3.Cursor, patience: float = 10.0) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another process holds the file.
+
+    Switching a new file to WAL upgrades a read lock to a write lock; SQLite answers »database is
+    locked« at once instead of waiting (its busy handler is skipped to avoid a deadlock) when a
+    second process starting at the same moment holds the other lock. So wait here, briefly.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            text = str(error).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause + random.uniform(0, pause))
+        pause = min(pause * 2, 0.2)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -193,7 +216,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         # The busy timeout first: switching a new file to WAL needs a lock another process may hold.
         cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor)
         # FULL: a commit is on disk before the tap is confirmed, even if the laptop loses power.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
