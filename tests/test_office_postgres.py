@@ -285,9 +285,25 @@ def test_server_gone_mid_import_leaves_whole_files_and_the_next_run_completes(pg
         deadline = time.monotonic() + 120
         while imported() < 3 and job.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
+        # Hold the job inside its next file: a lock on the enrolments makes its import transaction wait
+        # half-done (course and Termine written, enrolments not). Without it the cut could fall between
+        # two files, where the job rightly reconnects and nothing is left to test.
+        blocker = psycopg.connect(host=url.host, port=url.port, user=url.username, password=url.password,
+                                  dbname=url.database)
+        blocker.execute("LOCK TABLE enrolments IN ACCESS EXCLUSIVE MODE")
+        waiting: list = []
+        while not waiting and job.poll() is None and time.monotonic() < deadline:
+            waiting = watch.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+                "AND wait_event_type = 'Lock' AND state = 'active'", (url.database,)).fetchall()
+            time.sleep(0.02)
+        assert waiting, "the job never reached the enrolments of a file"
         # the server drops every connection of the job, as a restart or a network cut would
         watch.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE datname = %s AND pid <> pg_backend_pid()", (url.database,))
+                      "WHERE datname = %s AND pid <> pg_backend_pid() AND pid <> %s",
+                      (url.database, blocker.info.backend_pid))
+        blocker.rollback()
+        blocker.close()
         out, err = job.communicate(timeout=300)
         assert job.returncode == 1, out + err
         assert f"Ergebnis {folders[0]}: fehlgeschlagen" in out
