@@ -37,23 +37,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def find_lesson(reference: str):
     """Lesson by folder or id; returns (lesson, None) or (None, German error message)."""
     from app import paths
-    from app.lessons.library import load_library
     from app.lessons.parser import LESSON_FILE, parse_lesson
     from app.settings import Settings
 
     folder = Path(reference).expanduser()
+    # A handout prints errors as warnings and ignores the author's writing advice (advice=False).
     if folder.is_dir():
         if not (folder / LESSON_FILE).is_file():
             return None, f"Im Ordner »{folder}« gibt es keine Datei {LESSON_FILE}; das ist kein Lektionsordner."
-        return parse_lesson(folder, check_pictures=False), None
+        return parse_lesson(folder, check_pictures=False, advice=False), None
     roots = [paths.shipped_lessons_dir(), *Settings.load().user_lesson_dirs()]
     # Fast path: the folder name is the id (as the format asks); otherwise search the whole library.
     for root in roots:
         candidate = root / reference
         if "/" not in reference and "\\" not in reference and (candidate / LESSON_FILE).is_file():
-            lesson = parse_lesson(candidate, check_pictures=False)
+            lesson = parse_lesson(candidate, check_pictures=False, advice=False)
             if lesson.id == reference:
                 return lesson, None
+    from app.lessons.library import load_library
+
     library = load_library([r for r in roots if r.is_dir()], check_pictures=False)
     lesson = library.by_id(reference)
     if lesson is not None:

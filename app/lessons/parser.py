@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.domain.lesson import LEVELS, Device, Lesson, Link, Picture, Problem, Severity, Step, Variant
-from app.domain import readability
-from app.domain.projection import estimate_fit
-from app.lessons import facts, glossary, pictures
+from app.lessons import facts, pictures
 from app.lessons import scan
 from app.lessons.safe_read import UnsafeFile, read_bounded
 from app.lessons.urls import shown, url_problem, url_warning
@@ -128,6 +126,7 @@ class _Problems:
         self.path = path
         self.items: list[Problem] = []
         self.oversize = False  # a size limit was exceeded: the costlier content checks are skipped
+        self.advice = True  # the warning-only writing advice (wall fit, LIX, glossary) is wanted
 
     def error(self, line: int, message: str) -> None:
         self.items.append(Problem(self.path, line, message, Severity.ERROR))
@@ -136,19 +135,31 @@ class _Problems:
         self.items.append(Problem(self.path, line, message, Severity.WARNING))
 
 
-def parse_lesson(folder: Path, *, check_pictures: bool = True) -> Lesson:
-    """Load the lesson in *folder*; problems are recorded in ``lesson.problems``."""
+def parse_lesson(folder: Path, *, check_pictures: bool = True, advice: bool = True) -> Lesson:
+    """Load the lesson in *folder*; problems are recorded in ``lesson.problems``.
+
+    ``advice=False`` leaves out the checks that only ever warn the author (wall fit estimate,
+    readability, glossary words) — a handout or booklet ignores warnings, and these checks are
+    about a third of the parsing time. Every error is still found.
+    """
     folder = Path(folder)
     source = folder / LESSON_FILE
     lesson = Lesson(id=folder.name, title=folder.name, folder=folder, source=source)
     problems = _Problems(source)
+    problems.advice = advice
     text = _read_text(source, problems)
     if text is not None:
         _parse_text(text, lesson, problems, check_pictures)
         if not problems.oversize:  # text beyond the size limits is refused anyway; these checks are not linear
-            problems.items.extend(facts.check(text, lesson) + glossary.check(lesson))  # issue 15: sources, words
+            problems.items.extend(facts.check(text, lesson) + (_glossary_check(lesson) if advice else []))  # issue 15
     lesson.problems.extend(sorted(problems.items, key=lambda p: p.line))
     return lesson
+
+
+def _glossary_check(lesson: Lesson) -> list[Problem]:
+    from app.lessons import glossary
+
+    return glossary.check(lesson)
 
 
 def _read_text(source: Path, problems: _Problems) -> str | None:
@@ -198,7 +209,8 @@ def _parse_text(text: str, lesson: Lesson, problems: _Problems, check_pictures: 
         step = _build_step(draft, lesson, problems, check_pictures)
         if step is not None:
             lesson.steps.append(step)
-    _check_readability(lesson, problems, {draft.line for draft in drafts if draft.oversize})
+    if problems.advice:
+        _check_readability(lesson, problems, {draft.line for draft in drafts if draft.oversize})
     if not drafts:
         problems.error(len(lines), "Die Lektion hat keinen Schritt (ein Schritt beginnt mit »## Titel«).")
     elif len(drafts) > MAX_STEPS:
@@ -511,7 +523,10 @@ def _build_step(draft: _StepDraft, lesson: Lesson, problems: _Problems, check_pi
                                        f"(höchstens {MAX_WALL_CHARS} Zeichen, {MAX_WALL_LINES} Zeilen). Einzelheiten "
                                        "gehören in »### Notizen«.")
             break
-    for device in lesson.devices if not draft.oversize else ():  # an oversize step is refused already
+    # An oversize step is refused already; the fit estimate only ever warns.
+    if problems.advice:  # imported here: a handout does without (see parse_lesson)
+        from app.domain.projection import estimate_fit
+    for device in lesson.devices if not draft.oversize and problems.advice else ():
         boxes = [("Übung", step.exercise), ("Merksatz", step.key_sentence)]
         has_picture = step.picture_for(device) is not None or _section_has_picture(draft, device)
         fit = estimate_fit(step.title, step.text_for(device), boxes, has_picture)
@@ -530,6 +545,8 @@ def _build_step(draft: _StepDraft, lesson: Lesson, problems: _Problems, check_pi
 
 def _check_readability(lesson: Lesson, problems: _Problems, oversize_steps: set[int]) -> None:
     """Plain language: warn when the LIX of a step or of the whole lesson is above the limit."""
+    from app.domain import readability
+
     texts = []
     for step in lesson.steps:
         if step.line in oversize_steps:
