@@ -212,6 +212,27 @@ def test_linked_facts_equal_facts_read_on_their_own(demo_db):
         assert [(f.label, f.values) for f in cut.by_month] == [(f.label, f.values) for f in alone.by_month]
 
 
+def test_the_year_summed_by_months_equals_each_report_computed_on_its_own(demo_db):
+    """The seven reports of a year, each month summed once, equal each report computed from its own facts
+    (»neu« against all villages' earlier months also in one village's reports)."""
+    from app.reports import query
+
+    when = dt.datetime(2026, 1, 1)
+    demo_facts = query.read_facts(demo_db, year_period(2025), None, LESSONS)
+    town = demo_facts.municipalities[1]
+    for year_facts, villages in ((demo_facts, [town]), (_facts(2025, 3, seed=5, people=9, termine=40), ["Dorf 2"])):
+        summed = linked.year_reports(year_facts, when, villages)
+        assert len(summed) == 7 * (1 + len(villages))
+        for (period, where), data in summed.items():
+            cut = linked.restrict(year_facts, period, None)
+            alone = compute.compute(cut if where is None else linked.restrict(cut, period, where), when)
+            assert data == alone, (period.label, where)
+    # »neu« is not the same as »in no earlier month«: the later quarters of the demo year have returning persons
+    returning = {period.label: data.total.values["returning_persons"] for (period, where), data in
+                 linked.year_reports(demo_facts, when).items() if period.kind is PeriodKind.QUARTER}
+    assert all(count > 0 for label, count in returning.items() if not label.startswith("1.")), returning
+
+
 # --------------------------------------------------------------------------- homogeneity
 
 def _facts(year: int, towns: int, seed: int, people: int = 14, termine: int = 16) -> ReportFacts:

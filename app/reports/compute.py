@@ -1,9 +1,11 @@
 """Compute every indicator from the facts: the same code for the total and for each breakdown row.
 
 A row of a breakdown is a group of Termine (all of one Ortsgemeinde, one format, one topic, one
-month). Persons are collected per Termin once and then united per group, so a person who came
-to five Termine of a group counts once there — and 1,000,000 marks stay a few hundred
-milliseconds of work.
+month). The Termine are walked once: what each adds is summed per row and calendar month, with
+the set of persons present, so a person who came to five Termine of a row counts once there. A
+report is then the sum of its months — and so are all standard reports of a year at once
+(:func:`compute_periods`), which the protection needs: each month is summed once, not once per
+report it belongs to, and 1,000,000 marks stay about a second of work.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 
 from app.domain.indicators import (
     AGE_BANDS,
     DEVICES,
     GENDERS,
     TEACHING_UNIT_MINUTES,
+    Period,
     age_band_at,
     device_label,
     gender_key,
@@ -33,132 +35,178 @@ from app.reports.model import (
     LessonCount,
     ReportData,
     ReportFacts,
-    TerminFact,
 )
 
 HELD, CANCELLED, PLANNED = "held", "cancelled", "planned"
 DROP_IN = "drop_in"
 Progress = Callable[[int, int], None]
 
+# What one held Termin adds to every row it belongs to, computed once:
+# (course id, present person ids, head count, minutes, trainer minutes, lessons, is drop-in,
+#  present enrolled persons, enrolled persons, topic tallies). A plain tuple: 100,000 of them are made.
+_TerminSums = tuple[int, list[int], int, int, int, int, bool, int, int, list[tuple[str, int]]]
 
-@dataclass
-class _Group:
-    """Accumulates one row while the Termine are walked once."""
 
-    key: str
-    label: str
-    month: dt.date | None = None
-    termine: list[TerminFact] = field(default_factory=list)
-    enrolments: int | None = 0
+_COUNTS = ("termine", "cancelled", "held", "attendances", "visits", "anonymous", "drop_in_contacts", "lessons",
+           "minutes", "trainer_minutes", "rate_present", "rate_expected", "enrolments")
+
+
+class _Part:
+    """The Termine of one row in one month, summed (a period's row is the sum of its months)."""
+
+    __slots__ = (*_COUNTS, "offers", "persons", "topics")
+
+    def __init__(self) -> None:
+        self.termine = self.cancelled = self.held = self.attendances = self.visits = 0
+        self.anonymous = self.drop_in_contacts = self.lessons = self.minutes = self.trainer_minutes = 0
+        self.rate_present = self.rate_expected = self.enrolments = 0
+        self.persons: set[int] = set()
+        self.offers: set[int] = set()
+        self.topics: Counter[str] = Counter()
+
+    def add(self, item: _TerminSums) -> None:
+        """One held Termin."""
+        course_id, present, head_count, minutes, trainer_minutes, lessons, drop_in, part, whole, tallies = item
+        self.held += 1
+        self.persons.update(present)
+        count = len(present)
+        self.attendances += count
+        self.visits += count + head_count
+        self.offers.add(course_id)
+        self.lessons += lessons
+        self.minutes += minutes
+        self.trainer_minutes += trainer_minutes
+        if drop_in:
+            self.anonymous += head_count
+            self.drop_in_contacts += head_count + count
+            for topic, tally in tallies:
+                self.topics[topic] += tally
+        else:
+            self.rate_present += part
+            self.rate_expected += whole
+
+    @classmethod
+    def merged(cls, parts: Sequence[_Part]) -> _Part:
+        if len(parts) == 1:
+            return parts[0]
+        total = cls()
+        for part in parts:
+            for name in _COUNTS:
+                setattr(total, name, getattr(total, name) + getattr(part, name))
+            total.persons |= part.persons
+            total.offers |= part.offers
+            total.topics.update(part.topics)
+        return total
+
+
+class _Month:
+    """Every row's part of one calendar month, and what the notes need."""
+
+    def __init__(self) -> None:
+        self.total = _Part()
+        self.enrolments_known = 0  # enrolments whose offer is in scope (the month row counts these)
+        self.towns: dict[str, _Part] = defaultdict(_Part)
+        self.formats: dict[str, _Part] = defaultdict(_Part)
+        self.topics: dict[str, _Part] = defaultdict(_Part)
+        self.lesson_counts: Counter[str] = Counter()
+        self.untimed = 0
+        self.open_termine = 0
+        self.no_trainer: set[int] = set()
+
+
+def _termin_sums(facts: ReportFacts) -> dict[int, _TerminSums]:
+    """What each held Termin adds, independent of the period it is reported in."""
+    present_by_termin: dict[int, list[int]] = defaultdict(list)
+    for termin_id, person_id in facts.marks:
+        present_by_termin[termin_id].append(person_id)
+    tallies_by_termin: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for termin_id, topic, count in facts.tallies:
+        tallies_by_termin[termin_id].append((topic, int(count)))
+    # Enrolment dates per course (sorted) and per course and person, for the attendance rate.
+    enrolled_on: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    for course_id, person_id, day in facts.enrolments:
+        enrolled_on[course_id][person_id] = day
+    enrolment_dates = {course_id: sorted(days.values()) for course_id, days in enrolled_on.items()}
+    latest = {course_id: days[-1] for course_id, days in enrolment_dates.items()}
+    sums: dict[int, _TerminSums] = {}
+    no_tallies: list[tuple[str, int]] = []
+    for termin in facts.termine:
+        if termin.status != HELD:
+            continue
+        course = facts.courses[termin.course_id]
+        present = present_by_termin.get(termin.id, [])
+        drop_in = course.format == DROP_IN
+        rate_present = rate_expected = 0
+        if not drop_in and termin.course_id in enrolment_dates:
+            rate_expected = bisect.bisect_right(enrolment_dates[termin.course_id], termin.date)
+            dates = enrolled_on[termin.course_id]
+            day = termin.date
+            if latest[termin.course_id] <= day:  # the usual case: everyone enrolled before this Termin
+                rate_present = len(dates.keys() & present)
+            else:
+                rate_present = sum(1 for pid in present if (d := dates.get(pid)) is not None and d <= day)
+        minutes = termin.minutes or 0
+        sums[termin.id] = (termin.course_id, present, termin.head_count, minutes, minutes * course.trainers,
+                           len(termin.lessons), drop_in, rate_present, rate_expected,
+                           tallies_by_termin.get(termin.id, no_tallies))
+    return sums
+
+
+def _months(facts: ReportFacts, formats: Iterable[str]) -> dict[dt.date, _Month]:
+    """Every row's sums per calendar month: each Termin and each enrolment is looked at once."""
+    sums = _termin_sums(facts)
+    courses = facts.courses
+    known_formats = set(formats)
+    months: dict[dt.date, _Month] = defaultdict(_Month)
+    month_of: dict[dt.date, _Month] = {}
+    topics_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    today = dt.date.today()
+    for termin in facts.termine:
+        course = courses[termin.course_id]
+        month = month_of.get(termin.date)
+        if month is None:
+            month = month_of[termin.date] = months[termin.date.replace(day=1)]
+        topics = topics_of.get(termin.lessons)
+        if topics is None:
+            topics = tuple(sorted({facts.lesson_topics.get(lesson) or UNKNOWN_TOPIC for lesson in termin.lessons}
+                                  or {NO_LESSON}))
+            topics_of[termin.lessons] = topics
+        parts = [month.total, month.towns[course.municipality],
+                 month.formats[course.format if course.format in known_formats else "course"],
+                 *(month.topics[topic] for topic in topics)]
+        item = sums.get(termin.id)
+        if item is None:
+            cancelled = termin.status == CANCELLED
+            for part in parts:
+                part.termine += 1
+                part.cancelled += cancelled
+            if termin.status == PLANNED and termin.date < today:
+                month.open_termine += 1
+            continue
+        for part in parts:
+            part.termine += 1
+            part.add(item)
+        month.lesson_counts.update(termin.lessons)
+        if not termin.minutes:
+            month.untimed += 1
+        if course.trainers == 0:
+            month.no_trainer.add(termin.course_id)
+    for course_id, _person, day in facts.enrolments:
+        if not facts.period.contains(day):
+            continue
+        month = months[day.replace(day=1)]
+        month.total.enrolments += 1
+        course = courses.get(course_id)
+        if course is None:
+            continue
+        month.enrolments_known += 1
+        month.towns[course.municipality].enrolments += 1
+        month.formats[course.format if course.format in known_formats else "course"].enrolments += 1
+    return months
 
 
 def _round(value: float, places: int = 2) -> float:
     return round(value + 0.0, places)
-
-
-# What one held Termin adds to every group it belongs to, computed once and summed per group:
-# (course id, present person ids, head count, minutes, trainer minutes, lessons, is drop-in,
-#  present enrolled persons, enrolled persons). A plain tuple: 100,000 of them are made.
-_TerminSums = tuple[int, list[int], int, int, int, int, bool, int, int]
-
-
-class _Calculator:
-    def __init__(self, facts: ReportFacts) -> None:
-        self.facts = facts
-        present_by_termin: dict[int, list[int]] = defaultdict(list)
-        for termin_id, person_id in facts.marks:
-            present_by_termin[termin_id].append(person_id)
-        self.tallies_by_termin: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for termin_id, topic, count in facts.tallies:
-            self.tallies_by_termin[termin_id].append((topic, int(count)))
-        # Enrolment dates per course (sorted) and per course and person, for the attendance rate.
-        enrolled_on: dict[int, dict[int, dt.date]] = defaultdict(dict)
-        for course_id, person_id, day in facts.enrolments:
-            enrolled_on[course_id][person_id] = day
-        enrolment_dates = {course_id: sorted(days.values()) for course_id, days in enrolled_on.items()}
-        latest = {course_id: days[-1] for course_id, days in enrolment_dates.items()}
-        self.sums: dict[int, _TerminSums] = {}
-        for termin in facts.termine:
-            if termin.status != HELD:
-                continue
-            course = facts.courses[termin.course_id]
-            present = present_by_termin.get(termin.id, [])
-            drop_in = course.format == DROP_IN
-            rate_present = rate_expected = 0
-            if not drop_in and termin.course_id in enrolment_dates:
-                rate_expected = bisect.bisect_right(enrolment_dates[termin.course_id], termin.date)
-                dates = enrolled_on[termin.course_id]
-                day = termin.date
-                if latest[termin.course_id] <= day:  # the usual case: everyone enrolled before this Termin
-                    rate_present = len(dates.keys() & present)
-                else:
-                    rate_present = sum(1 for pid in present if (d := dates.get(pid)) is not None and d <= day)
-            minutes = termin.minutes or 0
-            self.sums[termin.id] = (termin.course_id, present, termin.head_count, minutes, minutes * course.trainers,
-                                    len(termin.lessons), drop_in, rate_present, rate_expected)
-        end = facts.period.end
-        self.person_bands = {pid: age_band_at(p.birth_year, p.age_band, end) for pid, p in facts.people.items()}
-        self.person_genders = {pid: gender_key(p.gender) for pid, p in facts.people.items()}
-        self.person_devices = {pid: device_label(p.device) for pid, p in facts.people.items()}
-
-    def figures(self, group: _Group, distributions: bool = True) -> GroupFigures:
-        persons: set[int] = set()
-        held = attendances = visits = anonymous = drop_in_contacts = lessons = 0
-        minutes = trainer_minutes = rate_present = rate_expected = 0
-        offers: set[int] = set()
-        topics: Counter[str] = Counter()
-        cancelled = 0
-        sums = self.sums
-        for termin in group.termine:
-            item = sums.get(termin.id)
-            if item is None:
-                cancelled += termin.status == CANCELLED
-                continue
-            course_id, present, head_count, termin_minutes, termin_trainer_minutes, termin_lessons, drop_in, \
-                part, whole = item
-            held += 1
-            persons.update(present)
-            count = len(present)
-            attendances += count
-            visits += count + head_count
-            offers.add(course_id)
-            lessons += termin_lessons
-            minutes += termin_minutes
-            trainer_minutes += termin_trainer_minutes
-            if drop_in:
-                anonymous += head_count
-                drop_in_contacts += head_count + count
-                for topic, tally in self.tallies_by_termin.get(termin.id, ()):
-                    topics[topic] += tally
-            else:
-                rate_present += part
-                rate_expected += whole
-        new = len(persons - self.facts.seen_before)
-        values: dict[str, int | float | None] = {
-            "courses": len(offers),
-            "termine_held": held,
-            "termine_cancelled": cancelled,
-            "teaching_units": _round(minutes / TEACHING_UNIT_MINUTES),
-            "clock_hours": _round(minutes / 60),
-            "attendances": attendances,
-            "persons": len(persons),
-            "new_persons": new,
-            "returning_persons": len(persons) - new,
-            "enrolments": group.enrolments,
-            "persons_per_termin": _round(visits / held) if held else None,
-            "attendance_rate": _round(100 * rate_present / rate_expected, 1) if rate_expected else None,
-            "drop_in_contacts": drop_in_contacts,
-            "drop_in_anonymous": anonymous,
-            "lessons_taught": lessons,
-            "trainer_hours": _round(trainer_minutes / 60),
-        }
-        figures = GroupFigures(key=group.key, label=group.label, values=values, month=group.month,
-                               drop_in_topics=dict(topics))
-        if distributions:
-            figures.age_bands = _distribution(AGE_BANDS, map(self.person_bands.get, persons))
-            figures.genders = _distribution(GENDERS, map(self.person_genders.get, persons))
-            figures.devices = _distribution(DEVICES, map(self.person_devices.get, persons))
-        return figures
 
 
 def _distribution(order: Iterable[str], values: Iterable[str]) -> dict[str, int]:
@@ -166,72 +214,146 @@ def _distribution(order: Iterable[str], values: Iterable[str]) -> dict[str, int]
     return {key: counts.get(key, 0) for key in order}
 
 
+class _People:
+    """Each person's age band (at the end of a period's year), gender and device, looked up once."""
+
+    def __init__(self, facts: ReportFacts) -> None:
+        self.facts = facts
+        self.genders = {pid: gender_key(p.gender) for pid, p in facts.people.items()}
+        self.devices = {pid: device_label(p.device) for pid, p in facts.people.items()}
+        self._bands: dict[int, dict[int, str]] = {}
+
+    def bands(self, end: dt.date) -> dict[int, str]:
+        # the band depends on the year of the day only (age reached in that year)
+        if end.year not in self._bands:
+            self._bands[end.year] = {pid: age_band_at(p.birth_year, p.age_band, end)
+                                     for pid, p in self.facts.people.items()}
+        return self._bands[end.year]
+
+
+def _figures(key: str, label: str, part: _Part, enrolments: int | None, seen_before: set[int],
+             people: _People | None, end: dt.date, month: dt.date | None = None) -> GroupFigures:
+    persons = part.persons
+    held = part.held
+    new = len(persons - seen_before)
+    values: dict[str, int | float | None] = {
+        "courses": len(part.offers),
+        "termine_held": held,
+        "termine_cancelled": part.cancelled,
+        "teaching_units": _round(part.minutes / TEACHING_UNIT_MINUTES),
+        "clock_hours": _round(part.minutes / 60),
+        "attendances": part.attendances,
+        "persons": len(persons),
+        "new_persons": new,
+        "returning_persons": len(persons) - new,
+        "enrolments": enrolments,
+        "persons_per_termin": _round(part.visits / held) if held else None,
+        "attendance_rate": _round(100 * part.rate_present / part.rate_expected, 1) if part.rate_expected else None,
+        "drop_in_contacts": part.drop_in_contacts,
+        "drop_in_anonymous": part.anonymous,
+        "lessons_taught": part.lessons,
+        "trainer_hours": _round(part.trainer_minutes / 60),
+    }
+    figures = GroupFigures(key=key, label=label, values=values, month=month, drop_in_topics=dict(part.topics))
+    if people is not None:  # distributions: for the total, the villages and the formats
+        figures.age_bands = _distribution(AGE_BANDS, map(people.bands(end).get, persons))
+        figures.genders = _distribution(GENDERS, map(people.genders.get, persons))
+        figures.devices = _distribution(DEVICES, map(people.devices.get, persons))
+    return figures
+
+
 def compute(facts: ReportFacts, created: dt.datetime | None = None, progress: Progress | None = None) -> ReportData:
     """Turn the facts into the figures of the report (nothing suppressed yet)."""
-    calc = _Calculator(facts)
-    courses = facts.courses
-    period = facts.period
-    enrolments_in_period = [
-        (course_id, day) for course_id, _person, day in facts.enrolments if period.contains(day)
-    ]
+    return compute_periods(facts, [facts.period], created, progress=progress)[facts.period]
 
-    total = _Group("gesamt", "Gesamt", enrolments=len(enrolments_in_period))
-    by_town: dict[str, _Group] = {}
-    towns = sorted({c.municipality for c in courses.values()}, key=str.casefold)
+
+def compute_periods(facts: ReportFacts, periods: Sequence[Period], created: dt.datetime | None = None,
+                    seen_from: ReportFacts | None = None,
+                    progress: Progress | None = None) -> dict[Period, ReportData]:
+    """The report of each of *periods* from *facts* read for a longer period, as if each were read on its own.
+
+    Every period other than ``facts.period`` must lie inside it and consist of whole months (the
+    standard periods of a year). »Neu« counts against everyone present before a period's start in
+    *seen_from* (default *facts*; the facts of all villages when *facts* are one village's).
+    """
+    for period in periods:
+        if period != facts.period and not (facts.period.start <= period.start and period.end <= facts.period.end
+                                           and period.start.day == 1
+                                           and (period.end + dt.timedelta(days=1)).day == 1):
+            raise ValueError("compute_periods: a period must be the facts' own or whole months inside it")
+    months = _months(facts, FORMAT_ORDER)
+    people = _People(facts)
+    towns = sorted({c.municipality for c in facts.courses.values()}, key=str.casefold)
     if facts.municipality is None:
         towns = sorted(set(towns) | set(facts.municipalities), key=str.casefold)
-    for town in towns:
-        by_town[town] = _Group(town, town)
-    by_format = {fmt: _Group(fmt, FORMAT_LABELS[fmt]) for fmt in FORMAT_ORDER}
-    by_month = {first: _Group(first.isoformat()[:7], month_label(first), month=first) for first in period.months()}
-    by_topic: dict[str, _Group] = {}
-    lesson_counts: Counter[str] = Counter()
-
-    topics_of: dict[tuple[str, ...], set[str]] = {}
-    month_of: dict[dt.date, _Group] = {}
-    for termin in facts.termine:
-        course = courses[termin.course_id]
-        total.termine.append(termin)
-        by_town.setdefault(course.municipality, _Group(course.municipality, course.municipality)).termine.append(termin)
-        by_format[course.format if course.format in by_format else "course"].termine.append(termin)
-        month = month_of.get(termin.date)
-        if month is None:
-            month = month_of[termin.date] = by_month[termin.date.replace(day=1)]
-        month.termine.append(termin)
-        topics = topics_of.get(termin.lessons)
-        if topics is None:
-            topics = {facts.lesson_topics.get(lesson) or UNKNOWN_TOPIC for lesson in termin.lessons} or {NO_LESSON}
-            topics_of[termin.lessons] = topics
-        for topic in topics:
-            by_topic.setdefault(topic, _Group(topic, topic, enrolments=None)).termine.append(termin)
-        if termin.status == HELD:
-            lesson_counts.update(termin.lessons)
-
-    for course_id, day in enrolments_in_period:
-        course = courses.get(course_id)
-        if course is None:
-            continue
-        by_town[course.municipality].enrolments = (by_town[course.municipality].enrolments or 0) + 1
-        fmt = course.format if course.format in by_format else "course"
-        by_format[fmt].enrolments = (by_format[fmt].enrolments or 0) + 1
-        by_month[day.replace(day=1)].enrolments = (by_month[day.replace(day=1)].enrolments or 0) + 1
-
-    # Distributions (age, gender, device) are published for the total, the villages and the formats.
-    with_people = {id(group) for group in (total, *by_town.values(), *by_format.values())}
-    groups = [total, *by_town.values(), *by_format.values(), *by_month.values(), *by_topic.values()]
-    results: dict[int, GroupFigures] = {}
-    for number, group in enumerate(groups, 1):
-        results[id(group)] = calc.figures(group, id(group) in with_people)
+    seen_months = _seen_by_month(seen_from) if seen_from is not None else {m: mo.total.persons
+                                                                            for m, mo in months.items()}
+    created = created or dt.datetime.now()
+    result: dict[Period, ReportData] = {}
+    for number, period in enumerate(periods, 1):
+        inside = [months[m] for m in period.months() if m in months] if period != facts.period else \
+            [months[m] for m in sorted(months)]
+        seen_before = set(facts.seen_before)
+        if period != facts.period:  # present earlier in the facts' period: not new in this one
+            for first, persons in seen_months.items():
+                if first < period.start:
+                    seen_before |= persons
+        result[period] = _report(facts, period, inside, months, towns, people, seen_before, created)
         if progress is not None:
-            progress(number, len(groups))
+            progress(number, len(periods))
+    return result
 
-    def ordered(items: Iterable[_Group]) -> list[GroupFigures]:
-        return [results[id(group)] for group in items]
 
-    topic_rows = sorted(by_topic.values(), key=lambda g: (g.key in (NO_LESSON, UNKNOWN_TOPIC), g.key.casefold()))
-    total_figures = results[id(total)]
-    drop_in_topics = [topic for topic, _count in sorted(total_figures.drop_in_topics.items(),
+def _seen_by_month(facts: ReportFacts) -> dict[dt.date, set[int]]:
+    """The persons present at a held Termin of *facts*, per calendar month."""
+    held_month = {t.id: t.date.replace(day=1) for t in facts.termine if t.status == HELD}
+    found: dict[dt.date, set[int]] = defaultdict(set)
+    for termin_id, person_id in facts.marks:
+        month = held_month.get(termin_id)
+        if month is not None:
+            found[month].add(person_id)
+    return found
+
+
+def _report(facts: ReportFacts, period: Period, inside: list[_Month], months: dict[dt.date, _Month],
+            towns: list[str], people: _People, seen_before: set[int], created: dt.datetime) -> ReportData:
+    """One period's report: each row the sum of its months."""
+    end = period.end
+
+    def row(key: str, label: str, parts: list[_Part], enrolments: int | None, distributions: bool,
+            month: dt.date | None = None) -> GroupFigures:
+        part = _Part.merged(parts) if parts else _Part()
+        return _figures(key, label, part, enrolments, seen_before, people if distributions else None, end, month)
+
+    def enrolled(parts: list[_Part]) -> int:
+        return sum(part.enrolments for part in parts)
+
+    total_parts = [month.total for month in inside]
+    total = row("gesamt", "Gesamt", total_parts, enrolled(total_parts), True)
+    by_town = []
+    for town in towns:
+        parts = [month.towns[town] for month in inside if town in month.towns]
+        by_town.append(row(town, town, parts, enrolled(parts), True))
+    by_format = []
+    for fmt in FORMAT_ORDER:
+        parts = [month.formats[fmt] for month in inside if fmt in month.formats]
+        by_format.append(row(fmt, FORMAT_LABELS[fmt], parts, enrolled(parts), True))
+    topic_names = {topic for month in inside for topic, part in month.topics.items() if part.termine}
+    topic_names = sorted(topic_names, key=lambda t: (t in (NO_LESSON, UNKNOWN_TOPIC), t.casefold()))
+    by_topic = [row(topic, topic, [month.topics[topic] for month in inside if topic in month.topics], None, False)
+                for topic in topic_names]
+    by_month = []
+    for first in period.months():
+        month = months.get(first)
+        parts = [month.total] if month is not None else []
+        by_month.append(row(first.isoformat()[:7], month_label(first), parts,
+                            month.enrolments_known if month is not None else 0, False, month=first))
+
+    drop_in_topics = [topic for topic, _count in sorted(total.drop_in_topics.items(),
                                                         key=lambda item: (-item[1], item[0].casefold()))]
+    lesson_counts: Counter[str] = Counter()
+    for month in inside:
+        lesson_counts.update(month.lesson_counts)
     lessons = sorted(
         (LessonCount(lesson_id, facts.lesson_titles.get(lesson_id, lesson_id),
                      facts.lesson_topics.get(lesson_id) or UNKNOWN_TOPIC, count)
@@ -239,27 +361,24 @@ def compute(facts: ReportFacts, created: dt.datetime | None = None, progress: Pr
         key=lambda item: (-item.count, item.title.casefold()),
     )
     return ReportData(
-        period=period, municipality=facts.municipality, created=created or dt.datetime.now(),
-        total=total_figures, by_municipality=ordered(by_town.values()), by_format=ordered(by_format.values()),
-        by_topic=ordered(topic_rows), by_month=ordered(by_month.values()), drop_in_topics=drop_in_topics,
-        lessons=lessons, notes=_notes(facts, lessons),
+        period=period, municipality=facts.municipality, created=created,
+        total=total, by_municipality=by_town, by_format=by_format, by_topic=by_topic, by_month=by_month,
+        drop_in_topics=drop_in_topics, lessons=lessons, notes=_notes(inside, lessons),
     )
 
 
-def _notes(facts: ReportFacts, lessons: list[LessonCount]) -> list[str]:
+def _notes(inside: list[_Month], lessons: list[LessonCount]) -> list[str]:
     """Hints on the data quality the project office should know before handing the report on."""
     notes = []
-    held = [t for t in facts.termine if t.status == HELD]
-    untimed = sum(1 for t in held if not t.minutes)
+    untimed = sum(month.untimed for month in inside)
     if untimed:
         notes.append(f"{untimed} stattgefundene Termine haben keine Anfangs- oder Endzeit; sie fehlen in "
                      "Unterrichtseinheiten, Zeitstunden und Stunden der Lotsinnen und Lotsen.")
-    today = dt.date.today()
-    open_termine = sum(1 for t in facts.termine if t.status == PLANNED and t.date < today)
+    open_termine = sum(month.open_termine for month in inside)
     if open_termine:
         notes.append(f"{open_termine} vergangene Termine im Zeitraum stehen noch auf »geplant« (nicht "
                      "abgeschlossen); sie zählen weder als stattgefunden noch als ausgefallen.")
-    no_trainer = {t.course_id for t in held if facts.courses[t.course_id].trainers == 0}
+    no_trainer = set().union(*(month.no_trainer for month in inside))
     if no_trainer:
         notes.append(f"{len(no_trainer)} Angebote haben keine Lotsin und keinen Lotsen eingetragen; "
                      "ihre Termine fehlen in den Stunden der Lotsinnen und Lotsen.")

@@ -3,8 +3,9 @@
 A published report is protected together with the other standard-period reports of its year (4
 quarters, 2 half-years, the year, for all Ortsgemeinden; a village's report also with that village's
 standard reports), so the same cell is hidden in every report that shows it and no difference
-between two reports gives a hidden cell away. The year's facts are read once; each report's facts are cut from them here,
-so every report of the set is computed exactly as if it had been read on its own.
+between two reports gives a hidden cell away. The year's facts are read once and every report of the
+set is computed from them exactly as if it had been read on its own (:func:`restrict` cuts one
+report's facts; :func:`year_reports` sums each month once for all reports).
 """
 
 from __future__ import annotations
@@ -45,17 +46,20 @@ def restrict(facts: ReportFacts, period: Period, municipality: str | None) -> Re
 def year_reports(year_facts: ReportFacts, created: dt.datetime, villages: Sequence[str] = (),
                  progress: Callable[[int, int], None] | None = None) -> dict[tuple[Period, str | None], ReportData]:
     """Every standard report of the year of *year_facts* (read for the whole year and all villages):
-    for all Ortsgemeinden, and for each of *villages* alone."""
-    year = year_facts.period.start.year
-    towns: list[str | None] = [None, *villages]
-    periods = standard_periods(year)
+    for all Ortsgemeinden, and for each of *villages* alone.
+
+    Each month is summed once for all the reports it belongs to (:func:`compute.compute_periods`);
+    each report equals the one computed from its own facts (:func:`restrict`), as a test checks."""
+    periods = standard_periods(year_facts.period.start.year)
     result: dict[tuple[Period, str | None], ReportData] = {}
-    total = len(periods) * len(towns)
-    for period in periods:
-        whole = restrict(year_facts, period, None)
-        for town in towns:
-            facts = whole if town is None else restrict(whole, period, town)
-            result[(period, town)] = compute.compute(facts, created)
-            if progress is not None:
-                progress(len(result), total)
+    towns: list[str | None] = [None, *villages]
+    for number, town in enumerate(towns, 1):
+        if town is None:
+            found = compute.compute_periods(year_facts, periods, created)
+        else:
+            found = compute.compute_periods(restrict(year_facts, year_facts.period, town), periods, created,
+                                            seen_from=year_facts)
+        result.update({(period, town): data for period, data in found.items()})
+        if progress is not None:
+            progress(number, len(towns))
     return result
