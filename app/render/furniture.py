@@ -53,22 +53,41 @@ class StandardFurniture:
         painter.fillRect(QRectF(rect.left(), rect.top(), rect.width(), pt(0.75)), BLACK)
         band = QRectF(rect.left(), rect.top() + mm(1), rect.width(), rect.height() - mm(1))
         number = f"Seite {info.number} von {info.total}"
-        number_width = QFontMetricsF(font(FURNITURE_PT)).horizontalAdvance(number)
+        number_width = _fitted(number, None, False)[1]
         if self.footer_note:
             _text(painter, self.footer_note, band, width=band.width() - number_width - mm(6))
-        _text(painter, number, band, width=number_width + mm(1), right=True)
+        _text(painter, number, band, width=None, right=True)  # never shortened
 
 
-def _text(painter: QPainter, text: str, band: QRectF, *, width: float, bold: bool = False, right: bool = False) -> None:
-    """One line, vertically centred in *band*, shortened with »…« if wider than *width*."""
-    face = font(FURNITURE_PT, bold=bold)
-    metrics = QFontMetricsF(face)
-    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-    advance = metrics.horizontalAdvance(shown)
+def _text(painter: QPainter, text: str, band: QRectF, *, width: float | None, bold: bool = False,
+          right: bool = False) -> None:
+    """One line, vertically centred in *band*, shortened with »…« if wider than *width* (if given)."""
+    shown, advance, height, ascent = _fitted(text, width, bold)
     x = band.right() - advance if right else band.left()
-    baseline = band.top() + (band.height() - metrics.height()) / 2 + metrics.ascent()
+    baseline = band.top() + (band.height() - height) / 2 + ascent
     painter.save()
-    painter.setFont(face)
+    painter.setFont(font(FURNITURE_PT, bold=bold))
     painter.setPen(BLACK)
     painter.drawText(QPointF(x, baseline), shown)
     painter.restore()
+
+
+_fitted_cache: dict[tuple[str, float | None, bool], tuple[str, float, float, float]] = {}
+
+
+def _fitted(text: str, width: float | None, bold: bool) -> tuple[str, float, float, float]:
+    """(shown text, its advance, line height, ascent) of a header/footer line; elided to *width*.
+
+    Plain numbers, cached: a booklet paints the same organisation, section and »Seite x von y«
+    lines on hundreds of pages, and measuring them again on each page was a tenth of its painting.
+    """
+    key = (text, width, bold)
+    found = _fitted_cache.get(key)
+    if found is None:
+        metrics = QFontMetricsF(font(FURNITURE_PT, bold=bold))
+        shown = text if width is None else metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        found = (shown, metrics.horizontalAdvance(shown), metrics.height(), metrics.ascent())
+        if len(_fitted_cache) > 4096:
+            _fitted_cache.clear()
+        _fitted_cache[key] = found
+    return found

@@ -167,7 +167,7 @@ def _read_svg(path: Path, alt: str) -> LoadedPicture:
     if data is None:
         return LoadedPicture(path.name, alt, problem=problem)
     data = with_print_font(data)  # one typeface on paper (see app.render.fonts)
-    renderer = QSvgRenderer(QByteArray(data))
+    renderer = _svg_renderer(data)
     if not renderer.isValid():
         return LoadedPicture(path.name, alt, problem="Die SVG-Datei ist beschädigt.")
     box = renderer.viewBoxF()
@@ -176,6 +176,31 @@ def _read_svg(path: Path, alt: str) -> LoadedPicture:
     if width <= 0 or height <= 0:
         return LoadedPicture(path.name, alt, problem="Das SVG-Bild hat keine Größe.")
     return LoadedPicture(path.name, alt, width, height, svg=data)
+
+
+_renderers = threading.local()
+_RENDERERS_PER_THREAD = 16
+
+
+def _svg_renderer(data: bytes) -> QSvgRenderer:
+    """A renderer of the SVG *data*, parsed once per thread while recent.
+
+    Reading a picture parses it to check it; painting the same bytes soon after (a handout's
+    pictures) reuses that parse. Kept per thread (a renderer is a QObject) and only for the last
+    few pictures, so a booklet of hundreds of pictures does not keep them all in memory.
+    """
+    cache: OrderedDict[int, tuple[bytes, QSvgRenderer]] | None = getattr(_renderers, "cache", None)
+    if cache is None:
+        cache = _renderers.cache = OrderedDict()
+    found = cache.get(id(data))
+    if found is not None and found[0] is data:
+        cache.move_to_end(id(data))
+        return found[1]
+    renderer = QSvgRenderer(QByteArray(data))
+    cache[id(data)] = (data, renderer)
+    while len(cache) > _RENDERERS_PER_THREAD:
+        cache.popitem(last=False)
+    return renderer
 
 
 def paint_picture(painter: QPainter, picture: LoadedPicture, rect: QRectF) -> None:
@@ -187,7 +212,7 @@ def paint_picture(painter: QPainter, picture: LoadedPicture, rect: QRectF) -> No
         painter.restore()
     elif picture.svg is not None:
         load_fonts()  # the bundled face must be registered before Qt resolves the SVG's font
-        renderer = QSvgRenderer(QByteArray(picture.svg))
+        renderer = _svg_renderer(picture.svg)
         renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         painter.save()
         painter.setClipRect(rect)
