@@ -85,17 +85,22 @@ class _Part:
             self.rate_present += part
             self.rate_expected += whole
 
+    def absorb(self, other: _Part) -> None:
+        """Add the sums of *other* (Termine not in this part yet)."""
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.persons |= other.persons
+        self.offers |= other.offers
+        if other.topics:
+            self.topics.update(other.topics)
+
     @classmethod
     def merged(cls, parts: Sequence[_Part]) -> _Part:
         if len(parts) == 1:
             return parts[0]
         total = cls()
         for part in parts:
-            for name in _COUNTS:
-                setattr(total, name, getattr(total, name) + getattr(part, name))
-            total.persons |= part.persons
-            total.offers |= part.offers
-            total.topics.update(part.topics)
+            total.absorb(part)
         return total
 
 
@@ -153,44 +158,59 @@ def _termin_sums(facts: ReportFacts) -> dict[int, _TerminSums]:
 
 
 def _months(facts: ReportFacts, formats: Iterable[str]) -> dict[dt.date, _Month]:
-    """Every row's sums per calendar month: each Termin and each enrolment is looked at once."""
+    """Every row's sums per calendar month: each Termin and each enrolment is looked at once.
+
+    The Termine of one month, Ortsgemeinde, format and set of topics are summed first (one sum
+    per Termin, not one per row it belongs to); those sums are then added to the rows."""
     sums = _termin_sums(facts)
     courses = facts.courses
     known_formats = set(formats)
     months: dict[dt.date, _Month] = defaultdict(_Month)
-    month_of: dict[dt.date, _Month] = {}
+    first_of: dict[dt.date, dt.date] = {}
     topics_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    cells: dict[tuple[dt.date, str, str, tuple[str, ...]], _Part] = {}
+    lesson_lists: dict[dt.date, dict[tuple[str, ...], int]] = defaultdict(dict)
     today = dt.date.today()
     for termin in facts.termine:
         course = courses[termin.course_id]
-        month = month_of.get(termin.date)
-        if month is None:
-            month = month_of[termin.date] = months[termin.date.replace(day=1)]
+        first = first_of.get(termin.date)
+        if first is None:
+            first = first_of[termin.date] = termin.date.replace(day=1)
         topics = topics_of.get(termin.lessons)
         if topics is None:
             topics = tuple(sorted({facts.lesson_topics.get(lesson) or UNKNOWN_TOPIC for lesson in termin.lessons}
                                   or {NO_LESSON}))
             topics_of[termin.lessons] = topics
-        parts = [month.total, month.towns[course.municipality],
-                 month.formats[course.format if course.format in known_formats else "course"],
-                 *(month.topics[topic] for topic in topics)]
+        where = (first, course.municipality, course.format if course.format in known_formats else "course", topics)
+        part = cells.get(where)
+        if part is None:
+            part = cells[where] = _Part()
+        part.termine += 1
         item = sums.get(termin.id)
         if item is None:
-            cancelled = termin.status == CANCELLED
-            for part in parts:
-                part.termine += 1
-                part.cancelled += cancelled
+            part.cancelled += termin.status == CANCELLED
             if termin.status == PLANNED and termin.date < today:
-                month.open_termine += 1
+                months[first].open_termine += 1
             continue
-        for part in parts:
-            part.termine += 1
-            part.add(item)
-        month.lesson_counts.update(termin.lessons)
+        part.add(item)
+        lessons = lesson_lists[first]
+        lessons[termin.lessons] = lessons.get(termin.lessons, 0) + 1
         if not termin.minutes:
-            month.untimed += 1
+            months[first].untimed += 1
         if course.trainers == 0:
-            month.no_trainer.add(termin.course_id)
+            months[first].no_trainer.add(termin.course_id)
+    for (first, town, fmt, topics), part in cells.items():
+        month = months[first]
+        month.total.absorb(part)
+        month.towns[town].absorb(part)
+        month.formats[fmt].absorb(part)
+        for topic in topics:
+            month.topics[topic].absorb(part)
+    for first, lessons in lesson_lists.items():
+        counts = months[first].lesson_counts
+        for names, times in lessons.items():
+            for name in names:
+                counts[name] += times
     for course_id, _person, day in facts.enrolments:
         if not facts.period.contains(day):
             continue
@@ -358,7 +378,7 @@ def _report(facts: ReportFacts, period: Period, inside: list[_Month], months: di
         (LessonCount(lesson_id, facts.lesson_titles.get(lesson_id, lesson_id),
                      facts.lesson_topics.get(lesson_id) or UNKNOWN_TOPIC, count)
          for lesson_id, count in lesson_counts.items()),
-        key=lambda item: (-item.count, item.title.casefold()),
+        key=lambda item: (-item.count, item.title.casefold(), item.lesson_id),
     )
     return ReportData(
         period=period, municipality=facts.municipality, created=created,
