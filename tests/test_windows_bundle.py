@@ -175,3 +175,24 @@ except ModuleNotFoundError:
         "no", "ssl",
     ]
     assert "hash" not in result.stderr.lower()  # hashlib logs a missing built-in hash as an error
+
+
+def test_bundle_asks_for_x11_on_a_wayland_desktop_and_keeps_a_chosen_platform(monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # loading the hook runs it on this process's environment
+    spec = importlib.util.spec_from_file_location("qt_platform_hook", ROOT / "installer" / "qt_platform_hook.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    choose = hook.choose_platform
+    wayland_desktop = {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}
+    choose(wayland_desktop, "linux")
+    assert wayland_desktop["QT_QPA_PLATFORM"] == "xcb"
+    chosen = {"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}
+    choose(chosen, "linux")
+    assert chosen["QT_QPA_PLATFORM"] == "offscreen"
+    no_display = {"WAYLAND_DISPLAY": "wayland-0"}  # no XWayland: leave Qt's own choice and error
+    choose(no_display, "linux")
+    assert "QT_QPA_PLATFORM" not in no_display
+    windows = {"DISPLAY": ":0"}
+    choose(windows, "win32")
+    assert "QT_QPA_PLATFORM" not in windows
+    assert '"installer" / "qt_platform_hook.py"' in (ROOT / "build.spec").read_text(encoding="utf-8")
