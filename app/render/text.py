@@ -7,6 +7,7 @@ control: nothing can print smaller than the style says.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -64,18 +65,29 @@ class _Line:
     marker_x: float = 0.0
 
 
+# Characters whose measured QTextLayouts may wait for painting at once (about 75 bytes each), so a
+# booklet of hundreds of pages does not hold all its text twice; beyond it, painting lays out again.
+KEPT_LAYOUT_CHARS = 150_000  # the booklet of all shipped lessons has 80,000
+_kept = [0]  # characters kept now, over all TextLines (approximate across threads; only a limit)
+
+
 class TextLines:
     """Paragraphs broken into lines at one width; knows where the lines start and end.
 
-    Only numbers are kept. Qt's text layouts hold font engines that belong to the thread that
-    made them (they die with a worker thread), so painting builds fresh layouts in its own
-    thread and breaks them exactly where measuring did.
+    The lines are kept as numbers. Qt's text layouts hold font engines that belong to the thread
+    that made them (they die with a worker thread), so painting in another thread builds fresh
+    layouts and breaks them exactly where measuring did. Painting in the measuring thread (the
+    command line, a PDF written by one worker) draws the measured layouts themselves, each
+    paragraph's once, and lets them go after its last line is drawn.
     """
 
     def __init__(self, paragraphs: Sequence[markdown.Paragraph], style: TextStyle, width: float) -> None:
         self.style = style
         self.paragraphs = list(paragraphs)
         self.lines: list[_Line] = []
+        self._thread = threading.get_ident()
+        self._kept: dict[int, tuple[QTextLayout, int]] = {}  # paragraph -> (layout, lines not yet drawn)
+        self._kept_chars = 0
         base = _base_font(style)
         metrics = QFontMetricsF(base)
         advance = max(pt(style.size * style.line_height), metrics.height())
@@ -103,8 +115,21 @@ class TextLines:
                 y += advance
                 first = False
             layout.endLayout()
+            if _kept[0] + len(paragraph.text) <= KEPT_LAYOUT_CHARS:
+                self._kept[number] = (layout, layout.lineCount())
+                self._kept_chars += len(paragraph.text)
+                _kept[0] += len(paragraph.text)
             previous = paragraph
         self.height = y
+
+    def __del__(self) -> None:
+        _kept[0] -= getattr(self, "_kept_chars", 0)  # layouts measured but never painted (e.g. laid out again)
+
+    def _release(self, number: int) -> None:
+        del self._kept[number]
+        size = len(self.paragraphs[number].text)
+        self._kept_chars -= size
+        _kept[0] -= size
 
     def _layout(self, number: int, base: QFont) -> QTextLayout:
         option = QTextOption()
@@ -127,10 +152,23 @@ class TextLines:
             return
         base = _base_font(self.style)
         origin = QPointF(x, y - top)
+        same_thread = threading.get_ident() == self._thread
         painter.save()
         painter.setPen(QColor(self.style.color))
         for number in sorted({line.paragraph for line in wanted}):
             paragraph_lines = [line for line in self.lines if line.paragraph == number]
+            kept = self._kept.get(number) if same_thread else None
+            if kept is not None:
+                layout, left = kept
+                for index, spec in enumerate(paragraph_lines):
+                    if spec in wanted and index < layout.lineCount():
+                        self._draw_line(painter, layout, index, spec, base, origin)
+                        left -= 1
+                if left <= 0:
+                    self._release(number)
+                else:
+                    self._kept[number] = (layout, left)
+                continue
             last_wanted = max(line.start for line in wanted if line.paragraph == number)
             layout = self._layout(number, base)
             layout.beginLayout()
@@ -147,10 +185,15 @@ class TextLines:
                 if index >= layout.lineCount():
                     break  # drawing a line Qt did not create crashes the process
                 if spec in wanted:
-                    layout.lineAt(index).draw(painter, origin)
-                    if spec.marker:
-                        _draw_marker(painter, spec.marker, base, QPointF(origin.x() + spec.marker_x, origin.y() + spec.y))
+                    self._draw_line(painter, layout, index, spec, base, origin)
         painter.restore()
+
+    @staticmethod
+    def _draw_line(painter: QPainter, layout: QTextLayout, index: int, spec: _Line, base: QFont,
+                   origin: QPointF) -> None:
+        layout.lineAt(index).draw(painter, origin)
+        if spec.marker:
+            _draw_marker(painter, spec.marker, base, QPointF(origin.x() + spec.marker_x, origin.y() + spec.y))
 
 
 def _base_font(style: TextStyle) -> QFont:
