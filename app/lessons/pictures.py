@@ -12,7 +12,6 @@ from typing import Protocol
 
 from app.domain.lesson import Picture
 from app.lessons import safe_read, svg_safety
-from app.lessons import svg_checks
 
 ALLOWED_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 MAX_PICTURE_BYTES = 5_000_000
@@ -71,6 +70,8 @@ def resolve(folder: Path, picture: Picture, problems: ProblemSink, check_content
             problems.error(line, f"Das Bild »{ref}« {message}")
             return None
         if target.suffix.lower() == ".svg":
+            from app.lessons import svg_checks  # only when checking content: a handout does without
+
             svg_checks.report_print_problems(folder, target, ref, line, problems)
     return Picture(path=target, alt=picture.alt, line=line)
 
