@@ -170,7 +170,17 @@ class Attack:
 
     # ------------------------------------------------------------------ solving
 
-    def intervals(self, cells: list[tuple], cap: int = 10_000) -> dict[tuple, tuple[int, int]]:
+    def intervals(self, cells: list[tuple], cap: int = 10_000,
+                  reach: int | None = None) -> dict[tuple, tuple[int, int]]:
+        """The smallest and largest whole value of each cell consistent with everything published.
+
+        Every solution found is a point the tables allow, so it is kept: a cell that is 0 in one of
+        them has the smallest value 0 without a further search (values are never negative). With
+        *reach*, a cell some solution puts at *reach* or more is reported with the largest value
+        seen (at least *reach*: enough to show it is not narrowed below *reach*); below that the
+        largest value is always searched exactly. Two joint searches first (all cells as small as
+        possible, all as large as possible up to *reach*) find such points for most cells at once.
+        """
         unknown = sorted({self.name(c) for c in self.value if self.value[self.name(c)] is None})
         index = {c: n for n, c in enumerate(unknown)}
         data, rows, cols, lower, upper = [], [], [], [], []
@@ -192,17 +202,47 @@ class Attack:
                 cols.append(col)
             lower.append(-constant if sense == "=" else -np.inf)
             upper.append(-constant)
-        matrix = coo_matrix((data, (rows, cols)), shape=(len(lower), len(unknown))).tocsr()
+        size = len(unknown)
+        matrix = coo_matrix((data, (rows, cols)), shape=(len(lower), size)).tocsr()
         constraint = LinearConstraint(matrix, lower, upper)
+        columns = [index[self.name(cell)] for cell in cells]
+        seen: list[np.ndarray] = []  # whole-number solutions found so far
+
+        def solve(c: np.ndarray) -> float:
+            solved = milp(c, integrality=np.ones(size), bounds=Bounds(0, cap), constraints=[constraint])
+            assert solved.status == 0, solved.message  # the true values are always a solution
+            seen.append(np.round(solved.x))
+            return solved.fun
+
+        if columns:
+            c = np.zeros(size)
+            c[columns] = 1
+            solve(c)
+            if reach is not None:  # max Σ min(x, reach): y ≤ x, y ≤ reach (y only steers the search)
+                n = len(columns)
+                link = coo_matrix((np.r_[np.ones(n), -np.ones(n)], (np.r_[np.arange(n), np.arange(n)],
+                                   np.r_[size + np.arange(n), columns])), shape=(n, size + n))
+                wide = coo_matrix((matrix.data, (matrix.tocoo().row, matrix.tocoo().col)),
+                                  shape=(matrix.shape[0], size + n))
+                solved = milp(np.r_[np.zeros(size), -np.ones(n)], integrality=np.ones(size + n),
+                              bounds=Bounds(0, np.r_[np.full(size, cap), np.full(n, reach)]),
+                              constraints=[LinearConstraint(wide, lower, upper), LinearConstraint(link, -np.inf, 0)])
+                assert solved.status == 0, solved.message
+                seen.append(np.round(solved.x[:size]))
         result = {}
-        for cell in cells:
-            column = index[self.name(cell)]
-            found = []
-            for sign in (1, -1):
-                c = np.zeros(len(unknown))
-                c[column] = sign
-                solved = milp(c, integrality=np.ones(len(unknown)), bounds=Bounds(0, cap), constraints=[constraint])
-                assert solved.status == 0, solved.message  # the true values are always a solution
-                found.append(round(sign * solved.fun))
-            result[cell] = (found[0], found[1])
+        for cell, column in zip(cells, columns, strict=True):
+            if any(point[column] == 0 for point in seen):
+                low = 0
+            else:
+                c = np.zeros(size)
+                c[column] = 1
+                low = round(solve(c))
+            best = max(point[column] for point in seen)
+            if reach is not None and best >= reach:
+                high = int(best)
+            else:
+                c = np.zeros(size)
+                c[column] = -1
+                high = round(-solve(c))
+            result[cell] = (low, high)
         return result
