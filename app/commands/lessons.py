@@ -123,12 +123,13 @@ def run_import(args: argparse.Namespace) -> int:
     from app.settings import Settings
 
     settings = Settings.load()
-    library = _library([], check_pictures=False)  # only ids, versions and folders are compared
     try:
         package = read_package(Path(args.paket))
     except PackageError as error:
         return fail(f"Das Paket »{args.paket}« wird nicht eingelesen: {error}")
     with package:
+        # Read only for a package that passed every check (parsing all lessons takes a moment).
+        library = _library([], check_pictures=False)  # only ids, versions and folders are compared
         plan = plan_import(package, library.lessons)
         print(f"Paket »{args.paket}«: {count(len(plan), 'Lektion', 'Lektionen')}")
         for item in plan:
