@@ -964,8 +964,8 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
             pinning: list[Relation] = []  # where the cell fails: the relations holding the optimum
             # A cell without a joint witness: its own bound; where the optimum is not in whole
             # numbers, the solution nearest the truth with the cell at 0 (at t) as the witness.
-            if key in low_ok:
-                low = 0
+            if key in low_ok or (not integer and attacker.whole_witness(key, 0, 0)):
+                low = 0  # a joint witness, else the solution nearest the truth with the cell at 0
             else:
                 best, solution = attacker.solve({key: 1})
                 low = _ceil(best or 0)
@@ -973,7 +973,7 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
                     pinning += attacker.binding_rows(key)
                 if not _whole(solution) and (integer or low > 0 or not attacker.whole_witness(key, 0, 0)):
                     fractional.add(key)
-            if key in high_ok:
+            if key in high_ok or (not integer and attacker.whole_witness(key, threshold, None)):
                 high = threshold
             else:
                 best, solution = attacker.solve({key: -1}, {key: threshold})
