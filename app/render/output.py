@@ -105,6 +105,9 @@ def paint(layout: Layout, device: QPagedPaintDevice, progress: Progress | None =
         raise
     finally:
         painter.end()
+        from app.render.pictures import release_svg_renderers
+
+        release_svg_renderers()
     return total
 
 

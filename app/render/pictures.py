@@ -203,6 +203,13 @@ def _svg_renderer(data: bytes) -> QSvgRenderer:
     return renderer
 
 
+def release_svg_renderers() -> None:
+    """Drop this thread's kept renderers (after painting a document): no Qt object outlives its use."""
+    cache = getattr(_renderers, "cache", None)
+    if cache:
+        cache.clear()
+
+
 def paint_picture(painter: QPainter, picture: LoadedPicture, rect: QRectF) -> None:
     """Draw *picture* scaled into *rect* (aspect ratio is the caller's business)."""
     if picture.image is not None:

@@ -223,23 +223,31 @@ def _formats(paragraph: markdown.Paragraph, style: TextStyle) -> list[QTextLayou
 
 
 def _natural_width(text: str, base: QFont) -> float:
-    layout = QTextLayout(text, base)
-    layout.beginLayout()
-    line = layout.createLine()
-    line.setLineWidth(mm(40))
-    layout.endLayout()
-    return line.naturalTextWidth()
+    """Width of a list marker; plain numbers, cached (a booklet has a thousand »•«)."""
+    key = (text, base.pixelSize(), base.bold(), base.italic())
+    width = _marker_widths.get(key)
+    if width is None:
+        layout = _marker_layout(text, base)  # kept in a name: its lines die with it
+        width = _marker_widths[key] = layout.lineAt(0).naturalTextWidth()
+    return width
 
 
-def _draw_marker(painter: QPainter, text: str, base: QFont, position: QPointF) -> None:
-    """The bullet or number of a list item, in the hanging indent of its first line."""
+_marker_widths: dict[tuple[str, int, bool, bool], float] = {}
+
+
+def _marker_layout(text: str, base: QFont) -> QTextLayout:
     layout = QTextLayout(text, base)
     layout.beginLayout()
     line = layout.createLine()
     line.setLineWidth(mm(40))
     line.setPosition(QPointF(0, 0))
     layout.endLayout()
-    layout.draw(painter, position)
+    return layout
+
+
+def _draw_marker(painter: QPainter, text: str, base: QFont, position: QPointF) -> None:
+    """The bullet or number of a list item, in the hanging indent of its first line."""
+    _marker_layout(text, base).draw(painter, position)
 
 
 def paragraphs_of(content: str | Sequence[markdown.Paragraph], is_markdown: bool) -> list[markdown.Paragraph]:
