@@ -441,12 +441,15 @@ def _heading_level(stripped: str) -> int:
 
 
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# One character class (linear, no backtracking): Unicode category Cc is exactly U+0000–U+001F and
+# U+007F–U+009F; the tab is allowed. Checking each character in Python took a fifth of the parse.
+_HIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONTROLS)) + "]")
 
 
 def _check_line(raw: str, number: int, problems: _Problems) -> None:
     """Links and autolinks must be allowed addresses; no control or bidi characters in the text."""
-    hidden = next((char for char in raw if char in _BIDI_CONTROLS or (char != "\t" and unicodedata.category(char) == "Cc")),
-                  None)
+    found = _HIDDEN.search(raw)
+    hidden = found.group() if found else None
     if hidden is not None:
         problems.error(number, f"Die Zeile enthält ein unsichtbares Steuerzeichen (U+{ord(hidden):04X}), das die "
                                "Anzeige umstellen kann; bitte die Zeile neu eintippen.")
