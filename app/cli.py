@@ -106,7 +106,8 @@ class GermanArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: Fehler: {message}\n{hint}\n")
 
 
-def build_parser(prog: str = "kurslotse") -> argparse.ArgumentParser:
+def build_parser(prog: str = "kurslotse", with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; *with_commands* False leaves out the sub-commands (a start without arguments)."""
     parser = GermanArgumentParser(
         prog=prog,
         description=f"{__app_name__} – Begleiter für Smartphone-Kurse. Ohne Befehl öffnet sich das Programmfenster.",
@@ -123,6 +124,8 @@ def build_parser(prog: str = "kurslotse") -> argparse.ArgumentParser:
     database.add_argument("--datenbank-datei", metavar="DATEI",
                           help="Adresse der Datenbank aus dieser Datei (erste Zeile; nur für den Eigentümer "
                           "lesbar) – so steht ein Passwort weder in der Befehlszeile noch in der Umgebung")
+    if not with_commands:
+        return parser
     subparsers = parser.add_subparsers(dest="befehl", metavar="BEFEHL", parser_class=GermanArgumentParser,
                                        title="Befehle")
     for name in COMMAND_MODULES:
@@ -165,8 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     prog = common.invoked_as()
     common.set_command_name(prog)
-    parser = build_parser(prog)
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # Without arguments the window opens: the sub-commands' modules are not imported (faster start).
+    parser = build_parser(prog, with_commands=bool(arguments))
+    args = parser.parse_args(arguments)
     demo_mode = bool(getattr(args, "demo", False))
     paths.set_data_dir(args.daten)
     if demo_mode:

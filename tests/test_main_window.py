@@ -191,14 +191,26 @@ def test_check_lessons_dialog_lists_damaged_pictures(qtbot, window, user_dir, mo
     assert any(":" in line and line.split(":")[1].strip().isdigit() for line in shown[0])
 
 
+def menu_actions(window: MainWindow) -> dict[str, object]:
+    return {action.text().replace("&", ""): action for menu in window.menuBar().actions() if menu.menu()
+            for action in menu.menu().actions() if action.text()}
+
+
 def test_lessons_are_read_right_after_the_first_paint(qtbot):
     created = MainWindow(Settings())
     qtbot.addWidget(created)
     assert created.library.lessons == []  # nothing read before the window is on screen
+    assert created.library.by_id("smartphone-kennenlernen") is None
+    assert menu_actions(created)["Präsentieren"].icon().isNull()  # drawn right after the first paint
     with qtbot.waitSignal(created.library_loaded, timeout=5000):
         created.show()
     assert len(created.library.lessons) >= 16
     assert created.model.rowCount() >= 16
+    actions = menu_actions(created)
+    for text in ("Einstellungen …", "Beenden", "Präsentieren", "Handout oder Kursheft …", "Suchen",
+                 "Lektionen prüfen …", "Lektion bearbeiten …", "Neu laden", "Tastenkürzel", "Über Kurslotse"):
+        assert not actions[text].icon().pixmap(16, 16).isNull(), text
+    assert actions["Neue Lektion …"].icon().isNull()  # has none, as before
 
 
 def test_courses_tab_is_built_when_opened(qtbot, window):

@@ -103,3 +103,46 @@ def test_the_demo_window_itself_is_not_asked(qtbot, db):
         assert not start_checks.real_database_has_demo_rows()
     finally:
         paths.leave_demo(None)
+
+
+def test_the_window_takes_the_start_backup_in_a_worker_and_the_courses_page_waits_for_it(qtbot, db, monkeypatch):
+    """The copy runs off the UI thread; the page that can change the database opens it only after the copy."""
+    import sqlite3
+    import threading
+
+    from app.domain.attendance import CourseInput
+    from app.settings import Settings
+    from app.ui.main_window import MainWindow
+
+    courses.create_course(db, CourseInput(title="Vor dem Start angelegt"))
+    path = db.path
+    context.close()
+    start_backup._taken_for.discard(path)
+    copied_on: list[int] = []
+    original = backups.rolling_start_backup
+
+    def slow_copy(db_path):  # noqa: ANN001, ANN202 - same call as backups.rolling_start_backup
+        copied_on.append(threading.get_ident())
+        threading.Event().wait(0.3)  # a large database on an old laptop: the page must not overtake the copy
+        return original(db_path)
+
+    monkeypatch.setattr(backups, "rolling_start_backup", slow_copy)
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.run_start_checks()
+    window.run_start_checks()  # once per window
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    window.tabs.setCurrentIndex(titles.index("&Kurse"))  # builds the page: waits for the copy first
+    starts = [info for info in backups.list_backups(path) if info.reason == "start"]
+    assert len(starts) == 1
+    assert copied_on == [copied_on[0]] and copied_on[0] != threading.get_ident()
+    assert window._courses_page is not None and window._courses_page.ensure_loaded()
+    assert len(copied_on) == 1  # the page's own open did not copy a second time
+    connection = sqlite3.connect(f"{starts[0].path.as_uri()}?mode=ro", uri=True)
+    try:
+        titles_in_backup = [row[0] for row in connection.execute("SELECT title FROM courses")]
+    finally:
+        connection.close()
+    assert titles_in_backup == ["Vor dem Start angelegt"]
+    window._courses_page.deleteLater()
+    context.close()

@@ -22,12 +22,15 @@ def apply_ui_font(point_size: int) -> None:
     apply(point_size)
 
 
-def prepare_application(app) -> None:  # noqa: ANN001 - a QApplication
-    """German Qt texts and the program's look, before the first window is built."""
+def prepare_application(app, with_stylesheet: bool = True) -> None:  # noqa: ANN001 - a QApplication
+    """German Qt texts and the program's look, before the first window is built.
+
+    ``with_stylesheet=False``: the caller applies it (``look.apply_stylesheet``) once its window is built.
+    """
     from app.ui.look import apply_look, install_german
 
     install_german(app)  # Qt's own buttons, file and print dialogs, "Strg+…" in German
-    apply_look(app, os.environ.get(THEME_ENV, ""))
+    apply_look(app, os.environ.get(THEME_ENV, ""), with_stylesheet=with_stylesheet)
 
 
 def _database_trouble(error: BaseException) -> str | None:
@@ -86,19 +89,21 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kurslotse")
     _install_excepthook()
-    prepare_application(app)
+    prepare_application(app, with_stylesheet=False)  # applied below, once the window is built
     settings = Settings.load()
     apply_ui_font(settings.ui_font_pt)
     if device:
         settings.device = device
     window = MainWindow(settings, load_now=bool(present))
+    from app.ui.look import apply_stylesheet
+
+    apply_stylesheet(app)  # one polish of the whole window instead of one per widget added while building it
     if os.environ.get(BENCH_EXIT_ENV):
         _exit_after_first_paint(window)
     window.show()
-    # rolling backup of the attendance database at each start, once the window is up
-    from app.ui.start_checks import take_start_backup
-
-    QTimer.singleShot(START_BACKUP_DELAY_MS, lambda: take_start_backup(window))
+    # rolling backup of the attendance database at each start, once the window is up (in a worker thread)
+    QTimer.singleShot(START_BACKUP_DELAY_MS, window.run_start_checks)
+    app.aboutToQuit.connect(window.wait_for_start_checks)  # a backup being written is finished, not cut off
     if present:
         lesson = window.library.by_id(present)
         if lesson is None:

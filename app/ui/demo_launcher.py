@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QProcess
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 
 from app import __app_name__, paths
 
@@ -48,6 +47,8 @@ def demo_command() -> tuple[str, list[str]]:
 
 def offer_demo(window: QMainWindow) -> bool:
     """Explain the demo, then open it in a second window; returns whether it was started."""
+    from PySide6.QtWidgets import QMessageBox  # imported on use: the start of the window does without it
+
     box = QMessageBox(window)
     box.setWindowTitle("Demo ausprobieren")
     box.setIcon(QMessageBox.Icon.Information)
@@ -61,6 +62,8 @@ def offer_demo(window: QMainWindow) -> bool:
     box.exec()
     if box.clickedButton() is not start:
         return False
+    from PySide6.QtCore import QProcess
+
     program, arguments = demo_command()
     started, _pid = QProcess.startDetached(program, arguments)
     if not started:

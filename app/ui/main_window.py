@@ -1,11 +1,17 @@
-"""Main window: the lesson library with search, filters and preview; starts the presenter."""
+"""Main window: the lesson library with search, filters and preview; starts the presenter.
+
+The window is painted first and filled right after (the start is measured against a bare Qt
+window): the lessons are read in a worker thread, the menu icons are drawn, and the lesson
+parser is imported only then. Nothing the trainer sees a moment later differs.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -24,13 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import __app_name__, __version__, paths
-from app.domain.lesson import LEVELS, Device, Lesson
+from app.domain.lesson import LEVELS, Device
 from app.lessons.ordering import positions_of_templates, sort_lessons, teaching_order
 from app.settings import Settings
 from app.ui.flow_layout import FlowLayout
-from app.ui.lesson_preview import lesson_preview_html
 from app.ui.library_model import LessonFilter, LessonListModel
 from app.ui.look import colours, icon, mark_primary, with_icon
+
+if TYPE_CHECKING:
+    from app.domain.lesson import Lesson
 
 log = logging.getLogger(__name__)
 ALL = "Alle"
@@ -71,6 +78,23 @@ def first_window_size(width: int, height: int, available_width: int, available_h
     return min(width, available_width - 8), min(height, available_height - TITLE_BAR_PX)
 
 
+class _NoLessonsYet:
+    """The library until the first read has finished: no lessons, no problems.
+
+    It answers what the window asks of :class:`app.lessons.library.Library`, so the lesson parser
+    is imported by the worker thread after the first paint instead of before it.
+    """
+
+    def __init__(self) -> None:
+        self.lessons: list[Lesson] = []
+        self.problems: list = []
+        self.templates: list = []
+        self.topics: list[str] = []
+
+    def by_id(self, lesson_id: str) -> None:  # noqa: ARG002 - same call as Library.by_id
+        return None
+
+
 class MainWindow(QMainWindow):
     """Library on the left, preview on the right, a large button to start presenting."""
 
@@ -79,10 +103,9 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, load_now: bool = False) -> None:
         super().__init__()
         self.settings = settings or Settings.load()
-        from app.lessons.library import Library
-
-        self.library = Library()
+        self.library = _NoLessonsYet()
         self.session = None
+        self._start_checks: QThread | None = None  # the start backup's worker (see run_start_checks)
         self._courses_page: QWidget | None = None
         self._lazy_tabs: dict[QWidget, tuple[str, str, str]] = {}  # placeholder -> (module, class, title)
         self.setWindowTitle(__app_name__)
@@ -144,14 +167,19 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._load_after_first_paint = not load_now
         if load_now:
+            self._draw_menu_icons()
             self.reload_library()
 
     def event(self, event: QEvent) -> bool:
         # The window appears first (fast start on old laptops); the lessons are read right after.
         if getattr(self, "_load_after_first_paint", False) and event.type() == QEvent.Type.Paint:
             self._load_after_first_paint = False
-            QTimer.singleShot(0, self.load_library_in_background)
+            QTimer.singleShot(0, self._after_first_paint)
         return super().event(event)
+
+    def _after_first_paint(self) -> None:
+        self.load_library_in_background()
+        self._draw_menu_icons()  # while the worker reads the lessons; menus are closed until now anyway
 
     # --- construction ---------------------------------------------------------------------
     def _combo(self, name: str) -> QComboBox:
@@ -206,6 +234,7 @@ class MainWindow(QMainWindow):
         return self.tabs
 
     def _build_menus(self) -> None:
+        self._menu_icons: list[tuple[QAction, str]] = []
         file_menu = self.menuBar().addMenu("&Datei")
         self._action(file_menu, "&Einstellungen …", "Ctrl+,", self.open_settings, "settings")
         file_menu.addSeparator()
@@ -230,13 +259,30 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu, text: str, shortcut, slot, icon_name: str = "") -> QAction:
         action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
+        if icon_name:  # drawn after the first paint (each icon is an SVG rendered at five sizes)
+            self._menu_icons.append((action, icon_name))
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def _draw_menu_icons(self) -> None:
+        pending, self._menu_icons = self._menu_icons, []
+        for action, icon_name in pending:
+            action.setIcon(icon(icon_name))
+
+    def run_start_checks(self) -> None:
+        """Take the rolling start backup in a worker thread (once); its questions come afterwards."""
+        if self._start_checks is None:
+            from app.ui.start_checks import start_checks_in_background
+
+            self._start_checks = start_checks_in_background(self)
+
+    def wait_for_start_checks(self) -> None:
+        """Return once the start backup is written: nothing may change the database before it exists."""
+        if self._start_checks is not None:
+            self._start_checks.wait()
 
     def _focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -248,11 +294,14 @@ class MainWindow(QMainWindow):
         if placeholder not in self._lazy_tabs:
             return
         module_name, class_name, title = self._lazy_tabs.pop(placeholder)
+        self.wait_for_start_checks()  # these pages open the database and can change it
         try:
             page = getattr(importlib.import_module(module_name), class_name)(self)
         except Exception:  # noqa: BLE001 - the lesson part must keep working
             log.exception("Bereich %s konnte nicht geöffnet werden", title)
             self._lazy_tabs[placeholder] = (module_name, class_name, title)
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, title.replace("&", ""),
                                 f"Dieser Bereich konnte nicht geöffnet werden.\nEinzelheiten: {paths.log_file()}")
             return
@@ -370,6 +419,8 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(lesson_id)
         if row < 0:
             return False
+        from PySide6.QtCore import QItemSelectionModel
+
         self.list_view.selectionModel().setCurrentIndex(
             self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
@@ -386,6 +437,8 @@ class MainWindow(QMainWindow):
             self.present_button.setEnabled(False)
             self.handout_button.setEnabled(False)
             return
+        from app.ui.lesson_preview import lesson_preview_html
+
         self.preview.setHtml(lesson_preview_html(lesson))
         self.present_button.setEnabled(not lesson.is_broken)
         self.handout_button.setEnabled(not lesson.is_broken)
@@ -396,6 +449,8 @@ class MainWindow(QMainWindow):
         if lesson is None:
             return False
         if lesson.is_broken:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "Lektion fehlerhaft",
                                     f"Die Lektion »{lesson.title}« hat Fehler und kann nicht gezeigt werden.\n"
                                     "Einzelheiten stehen in der Vorschau.")
@@ -430,6 +485,8 @@ class MainWindow(QMainWindow):
                 self.select_lesson(lesson.id)
                 self.start_presentation(lesson)
                 return
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self, "Keine Lektion", "Für diesen Termin ist keine vorhandene Lektion geplant.")
 
     def _remember_screens(self, name: str, swapped: bool) -> None:
@@ -455,6 +512,8 @@ class MainWindow(QMainWindow):
         try:
             from app.ui.handout_dialog import open_handout_dialog
         except ModuleNotFoundError:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "Handout", "Handouts sind in dieser Version noch nicht verfügbar.")
             return
         from app.render.handout import HandoutOptions
@@ -469,6 +528,8 @@ class MainWindow(QMainWindow):
         by_id = {lesson.id: lesson for lesson in self.library.lessons if not lesson.is_broken}
         lessons = [by_id[str(lesson_id)] for lesson_id in lesson_ids if str(lesson_id) in by_id]
         if not lessons:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "Kursheft", "Im Kursplan steht keine Lektion, die es hier gibt.")
             return
         from app.render.handout import HandoutOptions
@@ -523,6 +584,8 @@ class MainWindow(QMainWindow):
         full = load_library([paths.shipped_lessons_dir()], self.settings.user_lesson_dirs(), check_pictures=True)
         problems = full.all_problems()
         if not problems:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "Lektionen prüfen", "Alle Lektionen sind in Ordnung.")
             return
         from app.ui.problems_dialog import ProblemsDialog
@@ -546,6 +609,8 @@ class MainWindow(QMainWindow):
         KeysDialog(KEY_HELP, self).exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             f"Über {__app_name__}",
@@ -601,5 +666,6 @@ class MainWindow(QMainWindow):
         job = getattr(self, "_library_job", None)
         if job is not None:  # a QThread must not be destroyed while it runs
             job.wait(int(LESSON_TIME_LIMIT_S * 1000) + 2000)
+        self.wait_for_start_checks()
         self._save_settings()
         super().closeEvent(event)

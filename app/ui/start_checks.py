@@ -4,31 +4,68 @@ the removal of demo records an older version wrote into the real database.
 The start backup checks the database (``quick_check``) before copying it. When it is damaged,
 nothing is copied over the good backups, and the trainer is told what happened and offered the
 newest good backup in one click; the damaged file is set aside, never deleted.
+
+The window runs the copy in a worker thread (:func:`start_checks_in_background`): on an old
+laptop with a large database it takes a noticeable moment, and the window stays usable meanwhile.
+The questions it leads to are asked on the UI thread afterwards. Nothing writes to the database
+before the copy exists: the pages that open the database wait for the job first.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+if TYPE_CHECKING:
+    from app.ui.background_job import BackgroundJob
+
 log = logging.getLogger(__name__)
+DEMO_ROWS = "demo"  # what _backup_and_look found besides damage
 
 
 def take_start_backup(parent: QWidget | None) -> None:
+    """The start backup and its checks on this thread, then the question they lead to."""
+    _ask_about(parent, _backup_and_look())
+
+
+def start_checks_in_background(parent: QWidget) -> BackgroundJob:
+    """The start backup and its checks in a worker thread; a damaged file or demo rows are asked about afterwards.
+
+    Returns the running job: whoever opens the database for writing waits for it first (``job.wait()``).
+    """
+    from app.ui.background_job import BackgroundJob
+
+    job = BackgroundJob(lambda _progress, _cancelled: _backup_and_look(), what="der Sicherung beim Start",
+                        parent=parent)
+    job.succeeded.connect(lambda found: _ask_about(parent, found))
+    job.start()
+    return job
+
+
+def _backup_and_look() -> object:
+    """Worker part (no widgets): copy the database, then report damage (a StartProblem), demo rows, or None."""
     from app.storage.start_backup import damage_found
     from app.storage.start_backup import take_start_backup as take
 
     try:
         take()
         problem = damage_found()
+        if problem is not None:
+            return problem
+        return DEMO_ROWS if real_database_has_demo_rows() else None
     except Exception:  # noqa: BLE001 - a failed backup must not stop teaching; it is logged
         log.exception("Sicherung beim Start fehlgeschlagen")
-        return
-    if problem is not None:
-        offer_good_backup(parent, problem)
-    elif real_database_has_demo_rows():
+        return None
+
+
+def _ask_about(parent: QWidget | None, found: object) -> None:
+    """UI part: offer the good backup for a damaged file, or the removal of an older version's demo rows."""
+    if found == DEMO_ROWS:
         offer_demo_removal(parent)
+    elif found is not None:
+        offer_good_backup(parent, found)
 
 
 def real_database_has_demo_rows() -> bool:
