@@ -28,6 +28,32 @@ START = dt.date(2026, 1, 1)
 END = dt.date(2026, 12, 31)
 
 
+_EMPTY: list[bytes] = []
+
+
+def _empty_laptop_file() -> bytes:
+    """A file as the program creates it (schema and version stamp) before any device id exists.
+
+    Hundreds of simulated laptops start from a copy instead of building the schema each time; the
+    first open_database() gives each copy its own device id, exactly as for a brand-new file.
+    """
+    if not _EMPTY:
+        import tempfile
+
+        from app.storage import migrations
+
+        with tempfile.TemporaryDirectory(prefix="kurslotse-leer-") as folder:
+            path = Path(folder) / "leer.sqlite3"
+            # the step open_database() takes for a new file, without the device id it adds afterwards
+            engine = create_engine(f"sqlite:///{path}")
+            try:
+                migrations.create_fresh(engine)
+            finally:
+                engine.dispose()
+            _EMPTY.append(path.read_bytes())
+    return _EMPTY[0]
+
+
 @dataclass
 class Laptop:
     """One simulated laptop: its own database file (or, given a server URL, the office's database)."""
@@ -39,8 +65,13 @@ class Laptop:
     @classmethod
     def create(cls, folder: Path, name: str, url: str | None = None) -> Laptop:
         folder.mkdir(parents=True, exist_ok=True)
-        url = url or f"sqlite:///{folder / f'{name}.sqlite3'}"
+        if url is None:
+            path = folder / f"{name}.sqlite3"
+            if not path.exists():
+                path.write_bytes(_empty_laptop_file())
+            url = f"sqlite:///{path}"
         return cls(name, sqlite_path(url), open_database(url))
+
 
     @property
     def source(self) -> Path | Database:

@@ -399,7 +399,9 @@ class SyncMachine(RuleBasedStateMachine):
             for secret in self.erased_texts:
                 assert secret not in text, secret
         for machine in self.machines:
-            for path in (machine.view / machine.laptop.sync(machine.view).device_id).glob("*.klsync"):
+            with machine.laptop.db.engine.connect() as conn:
+                own = device.device_id(conn)
+            for path in (machine.view / own).glob("*.klsync"):
                 values = " ".join(op.value or "" for op in decode_file(path.read_bytes(), path.name).ops)
                 for secret in self.erased_texts:
                     assert secret not in values, (path, secret)
