@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
+import io
+import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,14 +44,41 @@ def _back_to_real_data():
     context.close()
 
 
-def test_demo_goes_into_its_own_folder_and_reaches_back_in_time(data_dir, capsys):
-    assert _run() == 0
-    out = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[str]]:
+    """``kurslotse demo`` run once in an empty data directory: (that directory, its output, its files).
+
+    Generating two years takes a few seconds; each test reads its own copy of what was made.
+    """
+    folder = tmp_path_factory.mktemp("demo-einmal") / "daten"
+    folder.mkdir()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()) as out:
+        patch.setenv(paths.ENV_DATA_DIR, str(folder))
+        paths.set_data_dir(None)
+        try:
+            code = _run()
+        finally:
+            paths.leave_demo(None)
+            context.close()
+    assert code == 0
+    return folder, out.getvalue(), sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+@pytest.fixture
+def demo_copy(demo_made, data_dir) -> tuple[str, list[str]]:  # noqa: ANN001
+    """This test's own copy of the demo in its data directory: (output of the command, files it made)."""
+    made, out, files = demo_made
+    shutil.copytree(made, data_dir, dirs_exist_ok=True)
+    return out, files
+
+
+def test_demo_goes_into_its_own_folder_and_reaches_back_in_time(data_dir, demo_copy):
+    out, files = demo_copy
     assert "Demo-Daten angelegt im eigenen Ordner" in out and "120 Teilnehmende" in out
     assert "echten Daten wurden nicht verändert" in out
-    assert not (data_dir / "kurslotse.sqlite3").exists()  # the real database was never created
+    assert "kurslotse.sqlite3" not in files  # the real database was never created
     path = data_dir / "demo" / "kurslotse.sqlite3"
-    assert (data_dir / "demo" / "DEMO-DATEN.txt").is_file()
+    assert "demo/DEMO-DATEN.txt" in files and (data_dir / "demo" / "DEMO-DATEN.txt").is_file()
     assert _query(path, "SELECT count(*) FROM municipalities") == [(3,)]
     assert _query(path, "SELECT count(*) FROM courses") == [(8,)]
     assert _query(path, "SELECT count(*) FROM participants") == [(120,)]
@@ -72,10 +103,9 @@ def test_demo_goes_into_its_own_folder_and_reaches_back_in_time(data_dir, capsys
     assert _query(path, "PRAGMA integrity_check") == [("ok",)]
 
 
-def test_every_lesson_in_the_demo_is_a_shipped_lesson(data_dir):
+def test_every_lesson_in_the_demo_is_a_shipped_lesson(data_dir, demo_copy):
     from app.lessons.library import load_library
 
-    assert _run() == 0
     path = data_dir / "demo" / "kurslotse.sqlite3"
     used = {row[0] for row in _query(path, "SELECT lesson_id FROM course_lessons UNION SELECT lesson_id FROM termin_lessons")}
     shipped = {lesson.id for lesson in load_library([paths.shipped_lessons_dir()], check_pictures=False).lessons}
@@ -140,15 +170,17 @@ def test_five_years_scale_up(db, years):
     assert summary.courses == 2 + 3 * years
 
 
-def test_demo_through_the_program_command_line(tmp_path):
+def test_demo_through_the_program_command_line(tmp_path, demo_made):
     folder = tmp_path / "daten-cli"
-    for _ in range(2):  # a second run makes a fresh demo again
-        result = subprocess.run(
-            [sys.executable, "-m", "app", "--daten", str(folder), "demo"],
-            capture_output=True, text=True, cwd=PROJECT_ROOT_FOR_SUBPROCESS, timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-        assert "Demo-Daten angelegt" in result.stdout and "python3 -m app --demo" in result.stdout
+    shutil.copytree(demo_made[0], folder)  # a demo made before (in this process, the same command)
+    old = (folder / "demo" / "kurslotse.sqlite3").read_bytes()
+    result = subprocess.run(  # a second run makes a fresh demo again
+        [sys.executable, "-m", "app", "--daten", str(folder), "demo"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT_FOR_SUBPROCESS, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Demo-Daten angelegt" in result.stdout and "python3 -m app --demo" in result.stdout
+    assert (folder / "demo" / "kurslotse.sqlite3").read_bytes() != old
     listing = subprocess.run(
         [sys.executable, "-m", "app", "--daten", str(folder), "--demo", "kurse"],
         capture_output=True, text=True, cwd=PROJECT_ROOT_FOR_SUBPROCESS, timeout=120,
