@@ -16,12 +16,10 @@ The rules a trainer relies on:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -52,6 +50,7 @@ def dependency_fingerprint(project_root: Path) -> str:
     Editing the version number, the description or the test settings changes nothing here, so it
     does not send a trainer's laptop looking for a network it does not have.
     """
+    import hashlib
     import tomllib
 
     with open(project_root / "pyproject.toml", "rb") as handle:
@@ -115,6 +114,8 @@ def _restart(python: Path, extra_env: dict[str, str] | None = None) -> None:
     env.update(extra_env or {})
     argv = [str(python), "-m", "app", *sys.argv[1:]]
     if platform.IS_WINDOWS:
+        import subprocess
+
         # os.execv on Windows neither waits nor quotes arguments (paths with spaces break).
         raise SystemExit(subprocess.call(argv, env=env))
     sys.stdout.flush()
@@ -124,6 +125,8 @@ def _restart(python: Path, extra_env: dict[str, str] | None = None) -> None:
 
 def _pip(python: Path, *args: str) -> bool:
     """Run pip in the environment; its English output goes to a log file in ``.venv``, not to the trainer."""
+    import subprocess
+
     log = python.parent.parent / "einrichtung.log"
     with open(log, "a", encoding="utf-8", errors="replace") as handle:
         handle.write("\n$ pip " + " ".join(args) + "\n")
@@ -146,6 +149,8 @@ def _install(python: Path, state: str) -> bool:
 
 def _environment_imports(python: Path) -> bool:
     """Whether the environment at *python* can import every required module."""
+    import subprocess
+
     probe = "import importlib.util,sys; sys.exit(any(importlib.util.find_spec(m) is None for m in %r))"
     try:
         result = subprocess.run([str(python), "-c", probe % (REQUIRED_MODULES,)], check=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -183,7 +184,7 @@ def test_restart_passes_arguments_with_spaces_unsplit(monkeypatch, tmp_path):
     seen = {}
     monkeypatch.setattr(_bootstrap.sys, "argv", ["app", "--daten", str(tmp_path / "Jörg Müller" / "Daten")])
     monkeypatch.setattr(_bootstrap.os, "execve", lambda exe, argv, env: seen.update(argv=argv, env=env))
-    monkeypatch.setattr(_bootstrap.subprocess, "call", lambda argv, env: seen.update(argv=argv, env=env) or 0)
+    monkeypatch.setattr(subprocess, "call", lambda argv, env: seen.update(argv=argv, env=env) or 0)
     try:
         _bootstrap._restart(Path(sys.executable))
     except SystemExit:
