@@ -106,8 +106,14 @@ class GermanArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: Fehler: {message}\n{hint}\n")
 
 
-def build_parser(prog: str = "kurslotse", with_commands: bool = True) -> argparse.ArgumentParser:
-    """The whole command line; *with_commands* False leaves out the sub-commands (a start without arguments)."""
+def build_parser(prog: str = "kurslotse", with_commands: bool = True,
+                 command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; *with_commands* False leaves out the sub-commands (a start without arguments).
+
+    With *command* (the sub-command the user typed) the modules are registered in order only until
+    one provides it: the others are not even imported (``kurslotse handout`` is measured as a
+    whole). An unknown word still gets every sub-command, for argparse's German list of choices.
+    """
     parser = GermanArgumentParser(
         prog=prog,
         description=f"{__app_name__} – Begleiter für Smartphone-Kurse. Ohne Befehl öffnet sich das Programmfenster.",
@@ -130,6 +136,8 @@ def build_parser(prog: str = "kurslotse", with_commands: bool = True) -> argpars
                                        title="Befehle")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+        if command is not None and command in subparsers.choices:
+            return parser
     for name in OPTIONAL_COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -139,6 +147,25 @@ def build_parser(prog: str = "kurslotse", with_commands: bool = True) -> argpars
             continue
         module.register(subparsers)
     return parser
+
+
+_VALUE_OPTIONS = ("--daten", "--datenbank", "--datenbank-datei")
+
+
+def _typed_command(arguments: Sequence[str]) -> str | None:
+    """The sub-command word in *arguments*, or None when that needs argparse (help, abbreviations)."""
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        if word in _VALUE_OPTIONS:
+            index += 2
+        elif word == "--demo" or word.split("=", 1)[0] in _VALUE_OPTIONS:  # --daten=ORDNER
+            index += 1
+        elif word.startswith("-"):
+            return None
+        else:
+            return word
+    return None
 
 
 def _usable_console() -> None:
@@ -170,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     common.set_command_name(prog)
     arguments = sys.argv[1:] if argv is None else list(argv)
     # Without arguments the window opens: the sub-commands' modules are not imported (faster start).
-    parser = build_parser(prog, with_commands=bool(arguments))
+    parser = build_parser(prog, with_commands=bool(arguments), command=_typed_command(arguments))
     args = parser.parse_args(arguments)
     demo_mode = bool(getattr(args, "demo", False))
     paths.set_data_dir(args.daten)

@@ -155,3 +155,21 @@ def test_pillow_is_not_executed_for_the_qr_codes_of_a_handout() -> None:
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_handout_command_loads_only_its_own_sub_command(tmp_path: Path) -> None:
+    folder = _lesson_with_advice_and_an_error(tmp_path / "lektionen")
+    probe = (
+        "import sys\n"
+        "from app.cli import main\n"
+        f"code = main(['--daten', {str(tmp_path / 'daten')!r}, 'handout', {str(folder)!r}, "
+        f"'-o', {str(tmp_path / 'h.pdf')!r}])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('app.commands.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    code, modules = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert code == "0"
+    # Registered in order until »handout«: lessons and present come first; courses, sync, report … never load.
+    assert modules == "['app.commands.common', 'app.commands.handout', 'app.commands.lessons', 'app.commands.present']"
