@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 
 from app.platform import IS_LINUX
@@ -27,6 +26,8 @@ LINUX_QT_LIBRARIES: dict[str, str] = {
 
 def missing_linux_packages() -> list[str]:
     """Debian packages whose libraries the Qt ``xcb`` platform needs but cannot load."""
+    import ctypes  # here: only a Linux desktop start needs it, not every start of the window
+
     missing = []
     for soname, package in LINUX_QT_LIBRARIES.items():
         try:
