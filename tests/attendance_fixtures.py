@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,3 +89,50 @@ def make_course(
 
 
 PROJECT_ROOT_FOR_SUBPROCESS = Path(__file__).resolve().parent.parent
+
+
+# --- the demo data many report tests start from, generated once per process -----------------------
+
+_DEMO_FILES: dict[str, tuple[Path, object]] = {}
+_DEMO_FOLDER: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def fill_demo(db: Database, **options: object) -> object:
+    """``demo.fill(db, **options)``; on a laptop's new file the same rows are copied in instead.
+
+    The first call per process and option set runs demo.fill on a file of its own (two years take a
+    few seconds); later calls copy that file's pages into *db* with SQLite's backup API, in place, so
+    every ``Database`` object already open on the file sees them. The copy keeps *db*'s own place
+    (anchor), so reopening the file is no »copy from elsewhere«. A server database is filled directly.
+    """
+    from app.services import demo
+    from app.storage import device
+    from app.storage.database import open_database
+
+    if db.path is None or options.get("replace"):
+        return demo.fill(db, **options)  # type: ignore[arg-type]
+    key = repr(sorted(options.items()))
+    if key not in _DEMO_FILES:
+        if not _DEMO_FOLDER:
+            _DEMO_FOLDER.append(tempfile.TemporaryDirectory(prefix="kurslotse-demo-"))
+        made = Path(_DEMO_FOLDER[0].name) / f"demo-{len(_DEMO_FILES)}.sqlite3"
+        source_db = open_database(f"sqlite:///{made}")
+        try:
+            summary = demo.fill(source_db, **options)  # type: ignore[arg-type]
+        finally:
+            source_db.close()
+        _DEMO_FILES[key] = (made, summary)
+    made, summary = _DEMO_FILES[key]
+    with db.engine.connect() as conn:
+        anchor = device.get_meta(conn, device.KEY_ANCHOR)
+        conn.rollback()  # the backup needs the connection outside a transaction
+        source = sqlite3.connect(made)
+        try:
+            source.backup(conn.connection.driver_connection)
+        finally:
+            source.close()
+    if anchor is not None:
+        with db.write_connection() as conn:
+            device.set_meta(conn, device.KEY_ANCHOR, anchor)
+    events.notify(*events.EVERYTHING)
+    return summary

@@ -13,9 +13,10 @@ from sqlalchemy import create_engine
 from sqlalchemy import text as sql
 
 from app import paths
-from app.services import context, demo
+from app.services import context
 from app.storage.database import Database
 from app.storage.migrate_v2 import _stored
+from tests.attendance_fixtures import fill_demo
 
 TODAY = dt.date(2026, 3, 10)
 LESSONS = {
@@ -31,7 +32,7 @@ DEMO_LESSONS = [*LESSONS, "nicht-installiert"]  # one lesson this computer does 
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:  # noqa: ANN001 - db comes from tests.attendance_fixtures
-    demo.fill(db, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
+    fill_demo(db, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
     return db
 
 
@@ -41,7 +42,7 @@ def demo_db_any(database_url: str) -> Iterator[Database]:
     context.close()
     paths.set_database_url(database_url)
     database = context.database()
-    demo.fill(database, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
+    fill_demo(database, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
     yield database
     context.close()
     paths.set_database_url(None)

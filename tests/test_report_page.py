@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from app.domain.indicators import Hidden, PeriodKind, quarter_period, year_period
-from app.services import context, demo
+from app.services import context
 from app.ui.reports.models import SheetTableModel
 from app.ui.reports.page import ReportsPage
-from tests.attendance_fixtures import db, no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import db, fill_demo, no_leaked_listeners  # noqa: F401
 from tests.report_fixtures import DEMO_LESSONS, TODAY
 
 WAIT_MS = 20000
@@ -21,7 +21,7 @@ WAIT_MS = 20000
 
 @pytest.fixture
 def page(qtbot, db):  # noqa: ANN001, ANN201
-    demo.fill(db, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
+    fill_demo(db, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
     widget = ReportsPage()
     qtbot.addWidget(widget)
     widget.resize(1366, 768)

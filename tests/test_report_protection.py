@@ -91,13 +91,13 @@ def _year(database, year: int) -> list[Report]:  # noqa: ANN001 - an app.storage
 
 @pytest.fixture(scope="module")
 def demo_year(tmp_path_factory):  # noqa: ANN001, ANN201 - one protected year for the module (slow to make)
-    from app.services import demo
     from app.storage.database import open_database
+    from tests.attendance_fixtures import fill_demo
     from tests.report_fixtures import DEMO_LESSONS, TODAY
 
     folder = tmp_path_factory.mktemp("jahr")
     database = open_database(f"sqlite:///{folder / 'kurslotse.sqlite3'}")
-    demo.fill(database, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
+    fill_demo(database, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
     reports = _year(database, 2025)
     yield database, reports
     database.close()
