@@ -146,3 +146,22 @@ def test_the_window_takes_the_start_backup_in_a_worker_and_the_courses_page_wait
     assert titles_in_backup == ["Vor dem Start angelegt"]
     window._courses_page.deleteLater()
     context.close()
+
+
+def test_the_question_after_a_worker_backup_comes_on_the_ui_thread(qtbot, db):
+    """Demo rows found by the worker: the window asks afterwards; »Später« keeps everything."""
+    from app.services import demo
+
+    demo.fill(db, years=1)
+    path = db.path
+    context.close()
+    start_backup._taken_for.discard(path)
+    window = QWidget()
+    qtbot.addWidget(window)
+    shown = _answer("Später")
+    job = start_checks.start_checks_in_background(window)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
+    assert "Demo-Daten" in shown[0]
+    assert job.isFinished()
+    assert [info.reason for info in backups.list_backups(path)] == ["start"]
+    assert start_checks.real_database_has_demo_rows()  # »Später« removed nothing

@@ -62,6 +62,10 @@ def _backup_and_look() -> object:
 
 def _ask_about(parent: QWidget | None, found: object) -> None:
     """UI part: offer the good backup for a damaged file, or the removal of an older version's demo rows."""
+    import shiboken6
+
+    if parent is not None and not shiboken6.isValid(parent):
+        return  # the window closed while the copy was made: nobody to ask (the next start asks again)
     if found == DEMO_ROWS:
         offer_demo_removal(parent)
     elif found is not None:
