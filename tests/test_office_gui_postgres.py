@@ -34,7 +34,7 @@ from app.services import context, demo, people
 from app.settings import Settings
 from app.storage.database import open_database
 from app.ui.main_window import MainWindow
-from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
+from tests.attendance_fixtures import fill_demo, no_leaked_listeners  # noqa: F401
 from tests.report_fixtures import DEMO_LESSONS, LESSONS, TODAY, count
 from tests.test_attendance_screens import _with_modal
 
@@ -241,7 +241,7 @@ def test_berichte_page_computes_a_quarter_like_sqlite_and_an_independent_count(q
     # the same demo in a laptop's SQLite file gives the same figures
     laptop = open_database(f"sqlite:///{tmp_path / 'laptop.sqlite3'}")
     try:
-        demo.fill(laptop, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
+        fill_demo(laptop, years=2, seed=4711, today=TODAY, lesson_ids=list(DEMO_LESSONS))
         on_sqlite = build_report(laptop, QUARTER, lessons=LESSONS).data
     finally:
         laptop.close()
