@@ -8,6 +8,7 @@ every error; Pillow is not executed for the QR codes of a handout.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -173,3 +174,38 @@ def test_the_handout_command_loads_only_its_own_sub_command(tmp_path: Path) -> N
     assert code == "0"
     # Registered in order until »handout«: lessons and present come first; courses, sync, report … never load.
     assert modules == "['app.commands.common', 'app.commands.handout', 'app.commands.lessons', 'app.commands.present']"
+
+
+_SHIBOKEN_PROBE = """
+import builtins, sys
+from pathlib import Path
+original, calls = builtins.compile, []
+builtins.compile = lambda *a, **k: calls.append(a[1]) or original(*a, **k)
+from app.render.shiboken_cache import import_shiboken
+import_shiboken(Path(sys.argv[1]))
+builtins.compile = original
+from PySide6.QtCore import QRectF
+assert QRectF(0, 0, 2, 3).width() == 2
+print(len([name for name in calls if 'shibokensupport' in str(name)]))
+"""
+
+
+def _shiboken_start(cache: Path, *flags: str) -> int:
+    """Support modules compiled by a fresh interpreter that starts PySide6 with *cache*."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    result = subprocess.run([sys.executable, *flags, "-c", _SHIBOKEN_PROBE, str(cache)], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def test_pyside_support_code_is_compiled_once_and_a_damaged_cache_is_replaced(tmp_path: Path) -> None:
+    cache = tmp_path / "__pycache__" / "shibokensupport.marshal"
+    assert _shiboken_start(cache, "-B") > 5  # -B: like PYTHONDONTWRITEBYTECODE, nothing kept …
+    assert not cache.exists()
+    assert _shiboken_start(cache) > 5  # … the first real start compiles and keeps the code …
+    assert cache.is_file()
+    assert _shiboken_start(cache) == 0  # … the next start compiles nothing
+    cache.write_bytes(b"kaputt")
+    assert _shiboken_start(cache) > 5  # a damaged file is ignored and written again
+    assert _shiboken_start(cache) == 0

@@ -90,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"Warnung: {item.format()} (das Handout wird trotzdem erstellt)", file=sys.stderr)
         lessons.append(lesson)
 
+    from app.render.shiboken_cache import import_shiboken
+
+    import_shiboken()  # PySide's own support code compiled once, not on every start
     from app.render.output import OutputError, check_target
 
     try:
