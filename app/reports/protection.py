@@ -762,77 +762,86 @@ class Attacker:
     def witnesses(self, keys: list[Key], threshold: int) -> tuple[set[Key], set[Key]]:
         """The cells shown to reach 0, and those shown to reach the threshold, by a few joint solves.
 
-        Each solve pushes the cells still without a witness towards 0 (towards t) while staying near
-        the true values: such a solution is mostly in whole numbers, so a witness for both the linear
-        and the integer attacker. The solver's plain optimal vertex is the fallback."""
-        low_ok, high_ok = self._vertex_witnesses(keys, threshold)
+        First the solver's plain optimal vertices (all cells as small, then as large as possible);
+        then solves that push the cells still without a witness towards 0 (towards t) while staying
+        near the true values: such a solution is mostly in whole numbers, so a witness for both the
+        linear and the integer attacker. Every solution in whole numbers counts for every cell (one
+        at 0 in a solution meant to raise others is as good a witness)."""
+        low_ok: set[Key] = set()
+        high_ok: set[Key] = set()
+        self._vertex_witnesses(keys, threshold, low_ok, high_ok)
         comp = self.group(keys[0]) if keys else -1
         if comp >= 0 and not self.integer:
-            near_low, near_high = self._near_witnesses(comp, [k for k in keys if k not in low_ok],
-                                                       [k for k in keys if k not in high_ok], threshold)
-            low_ok |= near_low
-            high_ok |= near_high
+            self._near_witnesses(comp, keys, threshold, low_ok, high_ok)
         return low_ok, high_ok
 
-    def _near_witnesses(self, comp: int, lows: list[Key], highs: list[Key],
-                        threshold: int) -> tuple[set[Key], set[Key]]:
+    @staticmethod
+    def _credit(solution: dict[Key, float], threshold: int, low_ok: set[Key], high_ok: set[Key]) -> None:
+        """Record a solution in whole numbers as a witness for every cell it puts at 0 or at ≥ t."""
+        for key, found in solution.items():
+            if found <= EPSILON:
+                low_ok.add(key)
+            elif found >= threshold - EPSILON:
+                high_ok.add(key)
+
+    def _near_witnesses(self, comp: int, keys: list[Key], threshold: int, low_ok: set[Key],
+                        high_ok: set[Key]) -> None:
         import numpy as np
 
         lookup, _solver, _numbers, _col_low, col_high = self._solver(comp)
-        column = {key: lookup[self.index[key]] for key in {*lows, *highs}}
-        found: list[set[Key]] = []
-        for target, keys in ((0, lows), (threshold, highs)):
-            reached: set[Key] = set()
-            remaining = list(keys)
+        column = {key: lookup[self.index[key]] for key in keys}
+        rows_of = self._rows_of(comp)
+        for target, ok in ((0, low_ok), (threshold, high_ok)):
+            tried: set[Key] = set()
             for _attempt in range(WITNESS_ROUNDS):
-                if not remaining:
+                # cells that share no relation, so that pushing one does not hold back another
+                used: set[int] = set()
+                push = []
+                for key in keys:
+                    if key not in ok and key not in tried and not rows_of[column[key]] & used:
+                        push.append(key)
+                        used |= rows_of[column[key]]
+                if not push:
                     break
+                tried.update(push)
                 weight = NEAR_WEIGHT if target == 0 else -NEAR_WEIGHT
                 caps = {} if target == 0 else {column[k]: (0.0, min(float(threshold), col_high[column[k]]))
-                                                 for k in remaining}
-                x = self._nearest_solve(comp, {column[k]: weight for k in remaining}, caps)
+                                                 for k in push}
+                x = self._nearest_solve(comp, {column[k]: weight for k in push}, caps)
                 if x is None or not bool(np.all(np.abs(x - np.round(x)) <= EPSILON)):
-                    break
-                hit = {k for k in remaining if (x[column[k]] <= EPSILON if target == 0
-                                               else x[column[k]] >= threshold - EPSILON)}
-                if not hit:
-                    break
-                reached |= hit
-                remaining = [k for k in remaining if k not in hit]
-            found.append(reached)
-        return found[0], found[1]
+                    continue
+                self._credit({k: float(x[column[k]]) for k in keys}, threshold, low_ok, high_ok)
 
-    def _vertex_witnesses(self, keys: list[Key], threshold: int) -> tuple[set[Key], set[Key]]:
-        low_ok: set[Key] = set()
-        high_ok: set[Key] = set()
-        remaining = list(keys)
-        for _attempt in range(WITNESS_ROUNDS):
-            if not remaining:
-                break
-            _, found = self.solve({k: 1 for k in remaining})
-            if not _whole(found):
-                break
-            reached = {k for k in remaining if found.get(k, 1) <= EPSILON}
-            if not reached:
-                break
-            low_ok |= reached
-            remaining = [k for k in remaining if k not in reached]
-        remaining = list(keys)
-        for _attempt in range(WITNESS_ROUNDS):
-            if not remaining:
-                break
-            _, found = self.solve({k: -1 for k in remaining}, {k: threshold for k in remaining})
-            if not _whole(found):
-                break
-            reached = {k for k in remaining if found.get(k, 0) >= threshold - EPSILON}
-            if not reached:
-                break
-            high_ok |= reached
-            remaining = [k for k in remaining if k not in reached]
-        return low_ok, high_ok
+    def _rows_of(self, comp: int) -> dict[int, set[int]]:
+        """The relations of each column of a group's model (local column numbers)."""
+        lookup, _solver, _numbers, _low, _high = self._solver(comp)
+        found: dict[int, set[int]] = defaultdict(set)
+        for row, var in zip(self.f_row.tolist(), self.f_var.tolist(), strict=True):
+            column = lookup.get(var)
+            if column is not None:
+                found[column].add(row)
+        return found
+
+    def _vertex_witnesses(self, keys: list[Key], threshold: int, low_ok: set[Key], high_ok: set[Key]) -> None:
+        for target, ok in ((0, low_ok), (threshold, high_ok)):
+            for _attempt in range(WITNESS_ROUNDS):
+                remaining = [k for k in keys if k not in ok]
+                if not remaining or (_attempt and len(remaining) <= FEW):  # a few: one by one is quicker
+                    break
+                if target == 0:
+                    _, found = self.solve({k: 1 for k in remaining})
+                else:
+                    _, found = self.solve({k: -1 for k in remaining}, dict.fromkeys(remaining, threshold))
+                if not _whole(found):
+                    break
+                before = len(ok)
+                self._credit({k: found[k] for k in keys if k in found}, threshold, low_ok, high_ok)
+                if len(ok) == before:
+                    break
 
 
 WITNESS_ROUNDS = 6
+FEW = 4  # cells left without a witness that are solved one by one rather than jointly again
 NEAR_WEIGHT = 20.0  # cost of a cell not yet at 0 (at t), against 1 per unit moved away from the truth
 
 
