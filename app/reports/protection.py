@@ -928,7 +928,8 @@ def sensitive_cells(system: CellSystem, threshold: int) -> set[Key]:
 
 
 def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: bool = False,
-              only: set[Key] | None = None, cheap: bool = False, progress: Progress | None = None) -> AuditResult:
+              only: set[Key] | None = None, cheap: bool = False, progress: Progress | None = None,
+              attacker: Attacker | None = None) -> AuditResult:
     """Check every sensitive hidden cell: can it be 0, can it reach the threshold?
 
     A cell the relations narrow on their own (bound propagation) fails without a solver. For the
@@ -938,8 +939,10 @@ def run_audit(system: CellSystem, hidden: set[Key], threshold: int, integer: boo
 
     *cheap*: only the solver-free part — its failures are real, but a cell it passes is not proven.
     *progress*: called with (cells checked, cells to check).
+    *attacker*: one built for exactly these hidden cells by a cheap audit (its bounds are reused).
     """
-    attacker = Attacker(system, hidden, integer)
+    if attacker is None or attacker.integer != integer or attacker.index.keys() != hidden:
+        attacker = Attacker(system, hidden, integer)
     sensitive = sorted(k for k in sensitive_cells(system, threshold) if only is None or k in only)
     failures = [key for key in sensitive if key not in hidden]
     intervals: dict[Key, Interval] = {}
@@ -1175,7 +1178,7 @@ def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
         if not quick.failures and not quick.homogeneity_broken:
             break
         _widen(system, hidden, quick, relations_of, closing_of, threshold)
-    audit = run_audit(system, hidden, threshold, progress=_part(progress, 0.15, 0.85))
+    audit = run_audit(system, hidden, threshold, progress=_part(progress, 0.15, 0.85), attacker=quick.attacker)
     for _round in range(MAX_ROUNDS):
         if not audit.failures and not audit.homogeneity_broken:
             break
