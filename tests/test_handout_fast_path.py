@@ -209,3 +209,20 @@ def test_pyside_support_code_is_compiled_once_and_a_damaged_cache_is_replaced(tm
     cache.write_bytes(b"kaputt")
     assert _shiboken_start(cache) > 5  # a damaged file is ignored and written again
     assert _shiboken_start(cache) == 0
+
+
+def test_text_measured_in_a_worker_keeps_no_layout_beyond_its_thread(qapp) -> None:
+    kept: list[int] = []
+
+    def work() -> None:
+        text = Text("Ein Absatz zum Messen.\n\nUnd noch einer.", BODY)
+        text.measure(5000, 8000)
+        kept.append(len(text.lines._kept))  # noqa: SLF001 - the short cut under test
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(30)
+    main_text = Text("Ein Absatz zum Messen.\n\nUnd noch einer.", BODY)
+    main_text.measure(5000, 8000)
+    assert kept == [0]  # layouts made in a worker die with it; painting there lays them out again
+    assert len(main_text.lines._kept) == 2  # noqa: SLF001 - the main thread keeps both paragraphs for painting

@@ -76,9 +76,10 @@ class TextLines:
 
     The lines are kept as numbers. Qt's text layouts hold font engines that belong to the thread
     that made them (they die with a worker thread), so painting in another thread builds fresh
-    layouts and breaks them exactly where measuring did. Painting in the measuring thread (the
-    command line, a PDF written by one worker) draws the measured layouts themselves, each
-    paragraph's once, and lets them go after its last line is drawn.
+    layouts and breaks them exactly where measuring did. Text measured in the main thread (the
+    command line) keeps its layouts until they are painted in that thread, each paragraph's once,
+    and lets them go after its last line is drawn; a worker keeps none, so no layout outlives the
+    thread it was made in.
     """
 
     def __init__(self, paragraphs: Sequence[markdown.Paragraph], style: TextStyle, width: float) -> None:
@@ -86,6 +87,7 @@ class TextLines:
         self.paragraphs = list(paragraphs)
         self.lines: list[_Line] = []
         self._thread = threading.get_ident()
+        keep = threading.current_thread() is threading.main_thread()
         self._kept: dict[int, tuple[QTextLayout, int]] = {}  # paragraph -> (layout, lines not yet drawn)
         self._kept_chars = 0
         base = _base_font(style)
@@ -115,7 +117,7 @@ class TextLines:
                 y += advance
                 first = False
             layout.endLayout()
-            if _kept[0] + len(paragraph.text) <= KEPT_LAYOUT_CHARS:
+            if keep and _kept[0] + len(paragraph.text) <= KEPT_LAYOUT_CHARS:
                 self._kept[number] = (layout, layout.lineCount())
                 self._kept_chars += len(paragraph.text)
                 _kept[0] += len(paragraph.text)
