@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTextCharFormat, QTextLayout, QTextOption
@@ -48,9 +49,11 @@ HEADING = TextStyle(size=20, bold=True, line_height=1.25, paragraph_gap=0.3)
 SUBHEADING = TextStyle(size=MIN_HEADING_PT, bold=True, line_height=1.3, paragraph_gap=0.3)
 
 
-@dataclass(frozen=True)
-class _Line:
-    """Where one line of a paragraph starts and sits — plain numbers, valid in every thread."""
+class _Line(NamedTuple):
+    """Where one line of a paragraph starts and sits — plain numbers, valid in every thread.
+
+    A named tuple: made for every printed line and hashed when painting, both in C.
+    """
 
     paragraph: int
     start: int
@@ -88,7 +91,7 @@ class TextLines:
         self.lines: list[_Line] = []
         self._thread = threading.get_ident()
         keep = threading.current_thread() is threading.main_thread()
-        self._kept: dict[int, tuple[QTextLayout, int]] = {}  # paragraph -> (layout, lines not yet drawn)
+        self._kept: dict[int, tuple[QTextLayout, int, int]] = {}  # paragraph -> (layout, lines to draw, chars)
         self._kept_chars = 0
         base = _base_font(style)
         metrics = QFontMetricsF(base)
@@ -117,10 +120,11 @@ class TextLines:
                 y += advance
                 first = False
             layout.endLayout()
-            if keep and _kept[0] + len(paragraph.text) <= KEPT_LAYOUT_CHARS:
-                self._kept[number] = (layout, layout.lineCount())
-                self._kept_chars += len(paragraph.text)
-                _kept[0] += len(paragraph.text)
+            size = len(paragraph.text) if keep else 0
+            if keep and _kept[0] + size <= KEPT_LAYOUT_CHARS:
+                self._kept[number] = (layout, layout.lineCount(), size)
+                self._kept_chars += size
+                _kept[0] += size
             previous = paragraph
         self.height = y
 
@@ -128,8 +132,7 @@ class TextLines:
         _kept[0] -= getattr(self, "_kept_chars", 0)  # layouts measured but never painted (e.g. laid out again)
 
     def _release(self, number: int) -> None:
-        del self._kept[number]
-        size = len(self.paragraphs[number].text)
+        size = self._kept.pop(number)[2]
         self._kept_chars -= size
         _kept[0] -= size
 
@@ -161,7 +164,7 @@ class TextLines:
             paragraph_lines = [line for line in self.lines if line.paragraph == number]
             kept = self._kept.get(number) if same_thread else None
             if kept is not None:
-                layout, left = kept
+                layout, left, size = kept
                 for index, spec in enumerate(paragraph_lines):
                     if spec in wanted and index < layout.lineCount():
                         self._draw_line(painter, layout, index, spec, base, origin)
@@ -169,7 +172,7 @@ class TextLines:
                 if left <= 0:
                     self._release(number)
                 else:
-                    self._kept[number] = (layout, left)
+                    self._kept[number] = (layout, left, size)
                 continue
             last_wanted = max(line.start for line in wanted if line.paragraph == number)
             layout = self._layout(number, base)
