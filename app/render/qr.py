@@ -93,14 +93,14 @@ def qr_rects(modules: list[list[bool]], module_size: float) -> list[QRectF]:
     Painted with one ``drawRects`` call, which Qt's PDF writer stores as one filled path of
     ``re`` operators (a quarter of the bytes of the same path from ``fillPath``; no seams).
     """
+    return [QRectF(x * module_size, y * module_size, w * module_size, h * module_size)
+            for x, y, w, h in module_rects(modules)]
+
+
+def module_rects(modules: list[list[bool]]) -> list[tuple[int, int, int, int]]:
+    """(column, row, width, height) in modules of the rectangles :func:`qr_rects` draws."""
     open_runs: dict[tuple[int, int], list[int]] = {}  # (start, end) -> [first row, row count]
-    rects: list[QRectF] = []
-
-    def close(key: tuple[int, int], first: int, count: int) -> None:
-        start, end = key
-        rects.append(QRectF(start * module_size, first * module_size, (end - start) * module_size,
-                            count * module_size))
-
+    rects: list[tuple[int, int, int, int]] = []
     for row_index, row in enumerate(modules):
         runs = []
         column = 0
@@ -113,15 +113,18 @@ def qr_rects(modules: list[list[bool]], module_size: float) -> list[QRectF]:
                 column += 1
             runs.append((start, column))
         for key in [key for key in open_runs if key not in runs]:
-            close(key, *open_runs.pop(key))
+            first, count = open_runs.pop(key)
+            rects.append((key[0], first, key[1] - key[0], count))
         for key in runs:
             if key in open_runs:
                 open_runs[key][1] += 1
             else:
                 open_runs[key] = [row_index, 1]
-    for key, (first, count) in open_runs.items():
-        close(key, first, count)
+    rects.extend((start, first, end - start, count) for (start, end), (first, count) in open_runs.items())
     return rects
+
+
+_rects_by_url: dict[str, list[tuple[int, int, int, int]]] = {}  # a booklet paints the same help links often
 
 
 @dataclass
@@ -177,7 +180,13 @@ class QrCode(Block):
         painter.translate(x + self.quiet, y + self.quiet)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#000000"))
-        painter.drawRects(qr_rects(self.modules, self.module_size))
+        rects = _rects_by_url.get(self.url)
+        if rects is None:
+            if len(_rects_by_url) > 256:
+                _rects_by_url.clear()
+            rects = _rects_by_url[self.url] = module_rects(self.modules)
+        size = self.module_size
+        painter.drawRects([QRectF(x * size, y * size, w * size, h * size) for x, y, w, h in rects])
         painter.restore()
         top = y + self.quiet
         for text in self.texts:
