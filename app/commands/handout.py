@@ -93,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
     from app.render.shiboken_cache import import_shiboken
 
     import_shiboken()  # PySide's own support code compiled once, not on every start
+    from app.render.qr import allow_lazy_pillow
+
+    allow_lazy_pillow()  # a one-shot command without other threads: Pillow only if something draws with it
     from app.render.output import OutputError, check_target
 
     try:
