@@ -62,3 +62,15 @@ def test_first_paint_comes_before_lessons_database_and_commands(data_dir, db):
     assert state["lessons"] == 0  # read by a worker thread right after the paint
     assert state["loaded"] == []  # no lesson parser, no SQLAlchemy, no sub-command, no start backup yet
     assert [info for info in backups.list_backups(path) if info.reason == "start"] == []  # taken after the paint
+
+
+def test_benchmark_hook_reports_cpu_time_then_first_paint_then_lessons(data_dir):
+    """What ``app/bench/startup.py`` reads: ``cpu SECONDS`` and ``painted`` at the first paint, ``loaded`` later."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KURSLOTSE_DATEN": str(data_dir),
+           "KURSLOTSE_BENCH_EXIT_NACH_ZEICHNEN": "1", "QT_LOGGING_RULES": "qt.qpa.*=false"}
+    result = subprocess.run([sys.executable, "-m", "app"], cwd=PROJECT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split()
+    assert lines[0] == "cpu" and lines[2:] == ["painted", "loaded"], result.stdout
+    assert 0.01 < float(lines[1]) < 30  # seconds of CPU of a real Python + Qt start

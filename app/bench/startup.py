@@ -34,6 +34,7 @@ class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and obj is window:
             obj.removeEventFilter(self)
+            print(f"cpu {time.process_time():.4f}", flush=True)
             QTimer.singleShot(0, lambda: (print("painted", flush=True), app.quit()))
         return False
 watcher = FirstPaint()
@@ -45,7 +46,10 @@ app.exec()
 
 def _time_to_paint(command: list[str], env: dict[str, str], extra: dict[str, float] | None = None,
                    cwd: Path | None = None) -> float:
-    """Seconds from process start to its "painted" line; other marker lines go into *extra*."""
+    """Seconds from process start to its "painted" line; other marker lines go into *extra*.
+
+    A line ``cpu SECONDS`` (the process's CPU time at its first paint) goes into ``extra["cpu"]``.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
                                cwd=cwd)
@@ -56,6 +60,8 @@ def _time_to_paint(command: list[str], env: dict[str, str], extra: dict[str, flo
         marker = line.strip()
         if marker == "painted":
             elapsed = now
+        elif extra is not None and marker.startswith("cpu "):
+            extra["cpu"] = float(marker.split()[1])
         elif extra is not None and marker:
             extra[marker] = now
     wait_measured(process)
@@ -74,20 +80,26 @@ def rows(ctx: BenchContext) -> list[Row]:
     _time_to_paint(app_command, env)  # first runs warm the disk cache (and set up the empty folder)
     _time_to_paint(app_command, empty_env)
     _time_to_paint(bare_command, env)
-    app_times, bare_times, empty_times, loaded_times = [], [], [], []
+    app_times, bare_times, empty_times, loaded_times, app_cpu, bare_cpu = [], [], [], [], [], []
     for _ in range(runs):  # interleaved, so all see the same machine load
-        bare_times.append(_time_to_paint(bare_command, env))
+        bare_markers: dict[str, float] = {}
+        bare_times.append(_time_to_paint(bare_command, env, bare_markers))
+        bare_cpu.append(bare_markers.get("cpu", float("nan")))
         markers: dict[str, float] = {}
         app_times.append(_time_to_paint(app_command, env, markers))
         loaded_times.append(markers.get("loaded", float("nan")))
+        app_cpu.append(markers.get("cpu", float("nan")))
         empty_times.append(_time_to_paint(app_command, empty_env))
     app_median, bare_median = median(app_times), median(bare_times)
     ratio = app_median / bare_median
+    cpu_app, cpu_bare = median(app_cpu), median(bare_cpu)
     return _launcher_rows(env, runs) + [
         Row("Kaltstart bis erstes Hauptfenster, Demo-Datenordner (Median)", app_median, "s", baseline=bare_median,
             baseline_name="leeres PySide6-Fenster", peak_mib=peak_of(app_command, env),
             note=f"{runs} Läufe; leichtere Variante leerer Datenordner {german(median(empty_times))} s"),
-        Row("Kaltstart-Verhältnis Kurslotse (Demo-Daten) / leeres Fenster", ratio, "x", target=1.5),
+        Row("Kaltstart-Verhältnis Kurslotse (Demo-Daten) / leeres Fenster", ratio, "x", target=1.5,
+            note=f"CPU bis zum ersten Zeichnen {german(cpu_app)} s, leeres Fenster {german(cpu_bare)} s "
+                 f"(Verhältnis {german(cpu_app / cpu_bare, 2)})"),
         Row("Kaltstart bis Lektionsliste gefüllt (Median)", median(loaded_times), "s",
             note="alle mitgelieferten Lektionen gelesen"),
     ]
