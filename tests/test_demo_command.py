@@ -192,3 +192,29 @@ def test_demo_through_the_program_command_line(tmp_path, demo_made):
     )
     assert real.returncode == 0 and "Smartphone-Kurs aktuell" not in real.stdout
     assert "Noch keine Kurse" in real.stdout
+
+
+def test_demo_change_log_records_every_record_as_it_is_stored(data_dir, demo_copy):
+    """Demo data syncs like real data: every record and value is in the change log, stamped in order."""
+    path = data_dir / "demo" / "kurslotse.sqlite3"
+    for table in ("participants", "consents", "courses", "enrolments", "termine", "attendances", "topic_tallies"):
+        stored = {row[0] for row in _query(path, f"SELECT uuid FROM {table}")}
+        logged = {row[0] for row in _query(path, f"SELECT DISTINCT record_uuid FROM sync_ops WHERE table_name = '{table}'")}
+        assert logged == stored, table
+    # each attendance carries its five synced fields, with the status the table holds
+    assert _query(path, "SELECT count(*) FROM attendances a JOIN sync_fields f ON f.record_uuid = a.uuid "
+                        "AND f.field = 'status' AND f.value = '\"' || a.status || '\"'") \
+        == _query(path, "SELECT count(*) FROM attendances")
+    assert _query(path, "SELECT count(*) FROM sync_ops WHERE table_name = 'attendances'") \
+        == [(5 * _query(path, "SELECT count(*) FROM attendances")[0][0],)]
+    # a Sprechstunde's head count is base plus this laptop's part, summing to the stored number
+    counted = _query(path, "SELECT sum(CAST(value AS INTEGER)) FROM sync_fields "
+                           "WHERE table_name = 'termine' AND field LIKE 'head_count@%'")[0][0]
+    assert counted == _query(path, "SELECT sum(head_count) FROM termine")[0][0] and counted > 20
+    # all 120 people got their recorded date when first enrolled: a change stamped after their creation
+    changed = _query(path, "SELECT s.hlc, f.hlc FROM sync_superseded s JOIN sync_fields f "
+                           "ON f.record_uuid = s.record_uuid AND f.field = s.field "
+                           "WHERE s.field = 'created_at' AND f.table_name = 'participants'")
+    assert len(changed) == 120 and all(old < new for old, new in changed)
+    assert _query(path, "SELECT count(*) FROM participants p JOIN sync_fields f ON f.record_uuid = p.uuid "
+                        "AND f.field = 'created_at' AND f.value = '\"' || p.created_at || '\"'") == [(120,)]

@@ -131,7 +131,14 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 class _DemoBuilder:
-    """Builds the demo records in one session; all randomness comes from one seeded generator."""
+    """Builds the demo records in one session; all randomness comes from one seeded generator.
+
+    Each flush becomes one batch of change-log operations, and a flush costs far more than the rows
+    in it, so the builder flushes once per course (its Termine and enrolments), not once per Termin:
+    attendance and topic rows wait in ``pending`` until their Termine have ids. A record changed
+    after it was first written (a person's recorded date, a Sprechstunde's head count) is still
+    changed in a later flush than its insert, so the change log holds the same operations.
+    """
 
     def __init__(self, rng: random.Random, today: dt.date, years: int, lesson_ids: list[str] | None) -> None:
         self.rng = rng
@@ -142,6 +149,11 @@ class _DemoBuilder:
         self.next_new = 0
         self.counts = {"termine": 0, "attendances": 0}
         self.drop_in_termine: list[Termin] = []
+        self.enrolled: set[tuple[int, int]] = set()  # (course id, participant id)
+        self.pending: list[tuple[Termin, int, str, int]] = []  # attendance: termin, person id, status, hour
+        # The session's identity map holds records weakly; kept here, the change log finds a Termin's
+        # UUID in memory instead of asking the database once per attendance row.
+        self.termine: list[Termin] = []
 
     def build(self, session: Session) -> DemoSummary:
         session.add(Organisation(
@@ -215,6 +227,7 @@ class _DemoBuilder:
         return chosen
 
     def _enrol(self, session: Session, course: Course, person: Participant, on: dt.date, walk_in: bool = False) -> None:
+        self.enrolled.add((course.id, person.id))
         session.add(Enrolment(course_id=course.id, participant_id=person.id, enrolled_on=on, walk_in=walk_in,
                               created_at=_at(on, 9)))
         given = session.info.setdefault("consented", set())
@@ -258,10 +271,18 @@ class _DemoBuilder:
                         note="Beamer defekt, ausgefallen" if status is TerminStatus.CANCELLED else "")
         for position, lesson_id in enumerate(lessons):
             termin.lesson_links.append(TerminLesson(lesson_id=lesson_id, position=position))
-        session.add(termin)
-        session.flush()
+        session.add(termin)  # written with the course's other Termine by ``_write_pending``
+        self.termine.append(termin)
         self.counts["termine"] += 1
         return termin
+
+    def _write_pending(self, session: Session) -> None:
+        """Write the Termine made so far (one flush), then add the attendance waiting for their ids."""
+        session.flush()
+        for termin, person_id, status, hour in self.pending:
+            session.add(Attendance(termin_id=termin.id, participant_id=person_id, status=status,
+                                   created_at=_at(termin.date, hour)))
+        self.pending.clear()
 
     def _mark(self, session: Session, termin: Termin, people: list[Participant]) -> None:
         if termin.status != TerminStatus.HELD.value:
@@ -270,8 +291,7 @@ class _DemoBuilder:
             roll = self.rng.random()
             status = (AttendanceStatus.PRESENT if roll < 0.84
                       else AttendanceStatus.EXCUSED if roll < 0.94 else AttendanceStatus.ABSENT)
-            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status=status.value,
-                                   created_at=_at(termin.date, 14)))
+            self.pending.append((termin, person.id, status.value, 14))
             self.counts["attendances"] += 1
 
     def _course(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
@@ -292,9 +312,9 @@ class _DemoBuilder:
                 if guest not in people:
                     people.append(guest)
                     self._enrol(session, course, guest, day, walk_in=True)
-                    session.add(Attendance(termin_id=termin.id, participant_id=guest.id, status="present",
-                                           created_at=_at(day, 14)))
+                    self.pending.append((termin, guest.id, "present", 14))
                     self.counts["attendances"] += 1
+        self._write_pending(session)
 
     def _event(self, session: Session, town: Municipality, place: str, title: str, trainer: Trainer,
                day: dt.date) -> None:
@@ -305,6 +325,7 @@ class _DemoBuilder:
             self._enrol(session, course, person, day - dt.timedelta(days=7))
         termin = self._termin(session, course, day, dt.time(18, 0), dt.time(20, 0), plan, may_fail=False)
         self._mark(session, termin, people)
+        self._write_pending(session)
 
     def _drop_in(self, session: Session, town: Municipality, place: str, trainer: Trainer, first: dt.date,
                  every_days: int) -> None:
@@ -312,14 +333,22 @@ class _DemoBuilder:
         course = self._new_course(session, town, place, f"Smartphone-Sprechstunde {town.name}", trainer,
                                   CourseFormat.DROP_IN, first, last, [])
         day = first
+        counted: list[tuple[Termin, int, list[tuple[str, int]]]] = []
         while day <= last:
             termin = self._termin(session, course, day, dt.time(10, 0), dt.time(12, 0), [])
             if termin.status == TerminStatus.HELD.value:
                 self.drop_in_termine.append(termin)
-                termin.head_count = self.rng.randint(2, 11)
-                for topic in self.rng.sample(DEFAULT_TOPICS, self.rng.randint(1, 4)):
-                    session.add(TopicTally(termin_id=termin.id, topic=topic, count=self.rng.randint(1, 3)))
+                head_count = self.rng.randint(2, 11)
+                topics = [(topic, self.rng.randint(1, 3))
+                          for topic in self.rng.sample(DEFAULT_TOPICS, self.rng.randint(1, 4))]
+                counted.append((termin, head_count, topics))
             day += dt.timedelta(days=every_days)
+        self._write_pending(session)
+        # The counts come after the Termine were written: a head count is entered on a Termin that exists.
+        for termin, head_count, topics in counted:
+            termin.head_count = head_count
+            for topic, count in topics:
+                session.add(TopicTally(termin_id=termin.id, topic=topic, count=count))
 
     def _named_visitors(self, session: Session) -> None:
         """People not in any course came to a Sprechstunde and gave their name."""
@@ -327,14 +356,11 @@ class _DemoBuilder:
             return
         for person in self.people[self.next_new:]:
             termin = self.rng.choice(self.drop_in_termine)
-            course = session.get(Course, termin.course_id)
-            if session.scalars(select(Enrolment).where(
-                Enrolment.course_id == course.id, Enrolment.participant_id == person.id
-            )).first() is None:
-                self._enrol(session, course, person, termin.date, walk_in=True)
-            session.add(Attendance(termin_id=termin.id, participant_id=person.id, status="present",
-                                   created_at=_at(termin.date, 11)))
+            if (termin.course_id, person.id) not in self.enrolled:
+                self._enrol(session, session.get_one(Course, termin.course_id), person, termin.date, walk_in=True)
+            self.pending.append((termin, person.id, "present", 11))
             self.counts["attendances"] += 1
+        self._write_pending(session)
         self.next_new = len(self.people)
 
 
