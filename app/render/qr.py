@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from app.render.document import Block, PaintContext
 from app.render.markdown import Paragraph, Run
+from app.render.qr_encode import allow_lazy_pillow, encode  # noqa: F401 - allow_lazy_pillow re-exported
 from app.render.text import BODY, Text, TextStyle
 from app.render.units import mm
 
@@ -35,65 +36,14 @@ def qr_modules(data: str) -> list[list[bool]]:
     """The dark/light modules of *data* (without quiet zone), error correction level M or better.
 
     Cached: a booklet prints the same help links in several lessons. Callers only read the result.
-    The maintained ``qrcode`` package encodes (no encoder of our own); see :func:`_import_qrcode`.
+    The maintained ``qrcode`` package encodes (no encoder of our own; see
+    :mod:`app.render.qr_encode`); the handout command may have encoded it already in a helper
+    process (:mod:`app.render.qr_prefetch`, same function).
     """
-    qrcode = _import_qrcode()
-    from qrcode.constants import ERROR_CORRECT_M
+    from app.render import qr_prefetch
 
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
-
-
-_lazy_pillow = False
-
-
-def allow_lazy_pillow() -> None:
-    """Let :func:`_import_qrcode` defer Pillow; only for a process that runs no other threads."""
-    global _lazy_pillow
-    _lazy_pillow = True
-
-
-def _import_qrcode():  # noqa: ANN202 - the qrcode module
-    """``import qrcode`` without executing Pillow, which only qrcode's image output uses.
-
-    qrcode imports its Pillow module drawers at import time "for backwards compatibility"; we
-    only read the module matrix, so Pillow's ``Image``/``ImageDraw`` are registered as lazy
-    modules (stdlib ``importlib.util.LazyLoader``): they run on first attribute access, i.e.
-    never on the handout command's path, and normally for any later user in the same process.
-    Saves about 0.02 s CPU per handout; only after :func:`allow_lazy_pillow` (the handout command).
-    """
-    import sys
-
-    # Python 3.11's lazy modules have no lock, and the window runs Python in Qt's worker threads
-    # (which ``threading`` does not count): only the one-shot handout command asks for this.
-    if _lazy_pillow and "qrcode" not in sys.modules:
-        for name in ("PIL.Image", "PIL.ImageDraw"):
-            _lazy_module(name)
-    import qrcode
-
-    return qrcode
-
-
-def _lazy_module(name: str) -> None:
-    import importlib.util
-    import sys
-
-    if name in sys.modules:
-        return
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return
-    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    setattr(sys.modules[parent], child, module)
+    prefetched = qr_prefetch.take(data)
+    return prefetched if prefetched is not None else encode(data)
 
 
 def qr_rects(modules: list[list[bool]], module_size: float) -> list[QRectF]:
