@@ -16,12 +16,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, delete, func, literal_column, select, update
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    select,
+    update,
+)
 
 from app.storage import device as device_state
 from app.storage.changelog import PERSONAL_FIELDS, Op, erased_records, upsert
 from app.storage.database import Database
-from app.storage.models import SyncConflict, SyncDevice, SyncErased, SyncField, SyncFile, SyncOp, utc_now
+from app.storage.models import (
+    LocalMeta,
+    SyncConflict,
+    SyncDevice,
+    SyncErased,
+    SyncField,
+    SyncFile,
+    SyncOp,
+    utc_now,
+)
 from app.storage.sqlcompat import is_server
 from app.sync import fileformat, keycheck
 from app.sync import folder as folder_io
@@ -35,6 +52,29 @@ KEY_SALT = "sync_salt"
 DEMO_META_KEY = "demo_data"  # app.services.demo marks a database of demo data with it
 
 Progress = Callable[[int, int, str], None]
+
+# The statements every sync runs, built once: SQLAlchemy reuses a compiled statement only when it is
+# handed the same statement object; building ``select(...).where(...)`` anew each time costs more
+# than the query itself (a sync with nothing to do runs about fifteen of them).
+_META = select(LocalMeta.key, LocalMeta.value).where(LocalMeta.key.in_(bindparam("keys", expanding=True)))
+_OWN_SEQS = select(SyncFile.seq).where(SyncFile.device == bindparam("device"))
+_ALL_FILES = select(SyncFile.device, SyncFile.seq, SyncFile.size, SyncFile.mtime_ns)
+_OWN_RANGES = select(SyncFile.device, SyncFile.seq, SyncFile.first_op, SyncFile.last_op).where(SyncFile.own.is_(True))
+_OWN_WRITTEN = (select(SyncFile.device, SyncFile.seq, SyncFile.first_op, SyncFile.last_op, SyncFile.encrypted,
+                       SyncFile.erasures, SyncFile.size, SyncFile.mtime_ns, SyncFile.checksum)
+                .where(SyncFile.own.is_(True), SyncFile.ops > 0))
+_HIGHEST_OP = select(func.max(SyncOp.id))
+_HIGHEST_SEQ = select(func.max(SyncFile.seq)).where(SyncFile.device == bindparam("device"))
+_CHECKSUM = select(SyncFile.checksum).where(SyncFile.device == bindparam("device"), SyncFile.seq == bindparam("seq"))
+_SET_SIZE = (update(SyncFile).where(SyncFile.device == bindparam("b_device"), SyncFile.seq == bindparam("b_seq"))
+             .values(size=bindparam("b_size"), mtime_ns=bindparam("b_mtime")))
+_ERASED_COUNT = select(func.count()).select_from(SyncErased)
+_ERASED_ROWID = select(func.coalesce(func.max(literal_column("rowid")), 0)).select_from(SyncErased)
+_OPEN_CONFLICTS = (
+    select(func.count()).select_from(SyncConflict)
+    .join(SyncField, (SyncField.record_uuid == SyncConflict.record_uuid) & (SyncField.field == SyncConflict.field))
+    .where(SyncConflict.value.is_distinct_from(SyncField.value))
+)
 
 TABLE_LABELS = {
     "organisation": ("Organisation", "Organisationen"), "trainers": ("Trainer/in", "Trainer/innen"),
@@ -200,11 +240,14 @@ def _synchronise(
     files = folder_io.scan(root, problems)
     key = _check_passphrase(root, files, passphrase)  # before anything is written anywhere
     with db.write_connection() as conn:
-        if device_state.get_meta(conn, DEMO_META_KEY):
+        # the small facts in one query; device_state creates the id if there is none yet
+        meta = dict(conn.execute(_META, {"keys": [DEMO_META_KEY, device_state.KEY_DEVICE, device_state.KEY_NAME]})
+                    .all())
+        if meta.get(DEMO_META_KEY):
             raise SyncError("Diese Datenbank enthält Demo-Daten. Damit sie nicht in echte Daten geraten, "
                             "ist der Abgleich gesperrt. Bitte mit einem leeren Datenordner beginnen.")
-        me = device_state.device_id(conn)
-        own_known = set(conn.execute(select(SyncFile.seq).where(SyncFile.device == me)).scalars())
+        me = meta.get(device_state.KEY_DEVICE) or device_state.device_id(conn)
+        own_known = set(conn.execute(_OWN_SEQS, {"device": me}).scalars())
         strangers = [f for f in files if f.device == me and not f.copy and f.seq not in own_known]
         renewed = False
         if strangers and (renew_id or (key.encrypted and passphrase)):
@@ -213,7 +256,8 @@ def _synchronise(
             # at once (and the report says so); in an open folder only when the trainer confirms.
             me = device_state.renew(conn, f"fremde Dateien unter der eigenen Kennung in {root}", give_away=True)
             renewed = True
-        report = SyncReport(root, me, device_state.device_name(conn), renewed=renewed)
+        name = meta.get(device_state.KEY_NAME) or device_state.device_name(conn)
+        report = SyncReport(root, me, name, renewed=renewed)
         report.clock_note = device_state.clock_warning(conn) or ""
     report.refused.extend(Refusal(p.label, "unlesbar", p.message) for p in problems)
     if strangers and not renewed:
@@ -364,10 +408,7 @@ def erasure_mark(conn: Connection) -> int:
     when the number grew the file itself is read to see whether it still holds an erased
     person's values (see ``_file_holds_erased``), so clean files stay untouched there too.
     """
-    if is_server(conn):
-        return int(conn.execute(select(func.count()).select_from(SyncErased)).scalar() or 0)
-    return int(conn.execute(select(func.coalesce(func.max(literal_column("rowid")), 0))
-                            .select_from(SyncErased)).scalar() or 0)
+    return int(conn.execute(_ERASED_COUNT if is_server(conn) else _ERASED_ROWID).scalar() or 0)
 
 
 def _file_holds_erased(conn: Connection, item: folder_io.FolderFile, passphrase: str | None) -> bool:
@@ -396,8 +437,7 @@ def _holds_erased(conn: Connection, first: int, last: int, done: int) -> bool:
 
 def _covered_ranges(conn: Connection, files: list[folder_io.FolderFile]) -> list[tuple[int, int]]:
     present = {(f.device, f.seq) for f in files if not f.copy}
-    rows = conn.execute(select(SyncFile.device, SyncFile.seq, SyncFile.first_op, SyncFile.last_op)
-                        .where(SyncFile.own.is_(True))).all()
+    rows = conn.execute(_OWN_RANGES).all()
     return sorted((first, last) for dev, seq, first, last in rows if (dev, seq) in present and last >= first > 0)
 
 
@@ -434,7 +474,7 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
     chunk = EXPORT_CHUNK
     while True:
         with db.write_connection() as conn:
-            highest = conn.execute(select(func.max(SyncOp.id))).scalar() or 0
+            highest = conn.execute(_HIGHEST_OP).scalar() or 0
             gaps = _gaps(_covered_ranges(conn, files), highest)
             if not gaps:
                 return
@@ -451,7 +491,7 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
                 return
             ops = [Op(hlc, dev, table, record, name, value, _prev(prev)) for _id, hlc, dev, table, record, name, value, prev in rows]
             seq = max(
-                conn.execute(select(func.max(SyncFile.seq)).where(SyncFile.device == report.device_id)).scalar() or 0,
+                conn.execute(_HIGHEST_SEQ, {"device": report.device_id}).scalar() or 0,
                 folder_io.highest_seq(root, report.device_id),
             ) + 1
             data = fileformat.encode_file(
@@ -478,8 +518,8 @@ def _export(db: Database, root: Path, files: list[folder_io.FolderFile], passphr
             return
         stat = path.stat()
         with db.write_connection() as conn:
-            conn.execute(update(SyncFile).where(SyncFile.device == report.device_id, SyncFile.seq == seq)
-                         .values(size=stat.st_size, mtime_ns=stat.st_mtime_ns))
+            conn.execute(_SET_SIZE, {"b_device": report.device_id, "b_seq": seq, "b_size": stat.st_size,
+                                     "b_mtime": stat.st_mtime_ns})
         files = files + [folder_io.FolderFile(path, report.device_id, seq, stat.st_size, stat.st_mtime_ns)]
         report.written_files += 1
         report.written_ops += len(ops)
@@ -504,11 +544,7 @@ def _scrub(db: Database, root: Path, files: list[folder_io.FolderFile], passphra
     with db.engine.connect() as conn:
         newest_erasure = erasure_mark(conn)
         not_ours = set(device_state.given_away(conn))
-        own = conn.execute(
-            select(SyncFile.device, SyncFile.seq, SyncFile.first_op, SyncFile.last_op, SyncFile.encrypted,
-                   SyncFile.erasures, SyncFile.size, SyncFile.mtime_ns, SyncFile.checksum)
-            .where(SyncFile.own.is_(True), SyncFile.ops > 0)
-        ).all()
+        own = conn.execute(_OWN_WRITTEN).all()
     for dev, seq, first, last, encrypted, done, size, mtime, checksum in own:
         item = present.get((dev, seq))
         if item is None or (encrypted and not passphrase):
@@ -583,7 +619,7 @@ def _prev(text: str) -> tuple[tuple[int, str], ...]:
 def _files_to_read(db: Database, files: list[folder_io.FolderFile], me: str) -> list[folder_io.FolderFile]:
     with db.engine.connect() as conn:
         known = {(dev, seq): (size, mtime) for dev, seq, size, mtime in
-                 conn.execute(select(SyncFile.device, SyncFile.seq, SyncFile.size, SyncFile.mtime_ns))}
+                 conn.execute(_ALL_FILES)}
     wanted = []
     for item in files:
         if item.device == me and not item.copy:
@@ -628,15 +664,14 @@ def _import_one(db: Database, root: Path, item: folder_io.FolderFile, passphrase
         return
     checksum = data[-32:].hex() if len(data) >= 32 else ""
     with db.engine.connect() as conn:
-        known = conn.execute(select(SyncFile.checksum).where(SyncFile.device == item.device,
-                                                             SyncFile.seq == item.seq)).scalar()
+        known = conn.execute(_CHECKSUM, {"device": item.device, "seq": item.seq}).scalar()
     if known is not None and known == checksum:
         if item.copy:
             report.duplicates += 1
         else:
             with db.write_connection() as conn:
-                conn.execute(update(SyncFile).where(SyncFile.device == item.device, SyncFile.seq == item.seq)
-                             .values(size=item.size, mtime_ns=item.mtime_ns))
+                conn.execute(_SET_SIZE, {"b_device": item.device, "b_seq": item.seq, "b_size": item.size,
+                                         "b_mtime": item.mtime_ns})
         return
     try:
         content = fileformat.decode_file(data, label, passphrase, item.device, item.seq)
@@ -703,11 +738,7 @@ def _stale_own_copy(conn: Connection, device: str, ops: list[Op]) -> bool:
 
 def count_open_conflicts(conn: Connection) -> int:
     """Conflicts whose losing value still differs from the value the field holds."""
-    return int(conn.execute(
-        select(func.count()).select_from(SyncConflict)
-        .join(SyncField, (SyncField.record_uuid == SyncConflict.record_uuid) & (SyncField.field == SyncConflict.field))
-        .where(SyncConflict.value.is_distinct_from(SyncField.value))
-    ).scalar() or 0)
+    return int(conn.execute(_OPEN_CONFLICTS).scalar() or 0)
 
 
 # --------------------------------------------------------------------------- small helpers for the views
