@@ -180,26 +180,35 @@ def _read_svg(path: Path, alt: str) -> LoadedPicture:
 
 _renderers = threading.local()
 _RENDERERS_PER_THREAD = 16
+# The command line reads all pictures of a booklet (200-odd small SVGs) before painting any:
+# the main thread keeps a renderer for each of them, within a budget of SVG source bytes (the
+# whole shipped library has about 0.6 MB), and drops them when the document is painted.
+_RENDERERS_MAIN_THREAD = 256
+_MAIN_THREAD_SVG_BYTES = 4_000_000
 
 
 def _svg_renderer(data: bytes) -> QSvgRenderer:
     """A renderer of the SVG *data*, parsed once per thread while recent.
 
-    Reading a picture parses it to check it; painting the same bytes soon after (a handout's
-    pictures) reuses that parse. Kept per thread (a renderer is a QObject) and only for the last
-    few pictures, so a booklet of hundreds of pictures does not keep them all in memory.
+    Reading a picture parses it to check it; painting the same bytes later (a handout's or a
+    booklet's pictures) reuses that parse. Kept per thread (a renderer is a QObject) and only
+    for the last few pictures (more, within a byte budget, in the main thread), so memory stays bounded.
     """
     cache: OrderedDict[int, tuple[bytes, QSvgRenderer]] | None = getattr(_renderers, "cache", None)
     if cache is None:
         cache = _renderers.cache = OrderedDict()
+        _renderers.size = 0
     found = cache.get(id(data))
     if found is not None and found[0] is data:
         cache.move_to_end(id(data))
         return found[1]
     renderer = QSvgRenderer(QByteArray(data))
     cache[id(data)] = (data, renderer)
-    while len(cache) > _RENDERERS_PER_THREAD:
-        cache.popitem(last=False)
+    _renderers.size += len(data)
+    main = threading.current_thread() is threading.main_thread()
+    limit, budget = (_RENDERERS_MAIN_THREAD, _MAIN_THREAD_SVG_BYTES) if main else (_RENDERERS_PER_THREAD, 0)
+    while len(cache) > 1 and (len(cache) > limit or (budget and _renderers.size > budget)):
+        _renderers.size -= len(cache.popitem(last=False)[1][0])
     return renderer
 
 
@@ -208,6 +217,7 @@ def release_svg_renderers() -> None:
     cache = getattr(_renderers, "cache", None)
     if cache:
         cache.clear()
+        _renderers.size = 0
 
 
 def paint_picture(painter: QPainter, picture: LoadedPicture, rect: QRectF) -> None:
