@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, select, text, update
+from sqlalchemy import Connection, bindparam, delete, event, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
@@ -396,8 +396,12 @@ def erased_records(conn: Connection, records: Iterable[str] | None = None) -> se
     return found
 
 
+# built once (every imported file asks): SQLAlchemy reuses the compiled query only for the same object
+_ERASED_AMONG = select(SyncErased.record_uuid).where(SyncErased.record_uuid.in_(bindparam("records", expanding=True)))
+
+
 def _erased_chunk(conn: Connection, chunk: list[str]) -> set[str]:
-    return set(conn.execute(select(SyncErased.record_uuid).where(SyncErased.record_uuid.in_(chunk))).scalars())
+    return set(conn.execute(_ERASED_AMONG, {"records": chunk}).scalars())
 
 
 # --------------------------------------------------------------------------- ORM hooks

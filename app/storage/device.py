@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from app.platform import IS_WINDOWS, location_key
 from app.storage import sqlcompat
@@ -94,8 +94,13 @@ def server_anchor(conn: Connection) -> str:
     return hashlib.sha256(marker.encode("utf-8")).hexdigest()
 
 
+# built once: SQLAlchemy reuses the compiled query only for the same statement object (a sync and
+# every edit read several of these rows; building the statement cost more than running it)
+_GET_META = select(LocalMeta.value).where(LocalMeta.key == bindparam("key"))
+
+
 def get_meta(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(LocalMeta.value).where(LocalMeta.key == key)).scalar()
+    return conn.execute(_GET_META, {"key": key}).scalar()
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:

@@ -98,6 +98,7 @@ def scan(root: Path, problems: list[Unreadable] | None = None) -> list[FolderFil
         entries = [entry for entry in top if DEVICE_DIR_RE.match(entry.name)]
     for entry in entries:
         label = _label(root, entry.path)
+        device_folder = Path(entry.path)  # each file's path is made from it (cheaper than parsing every path)
         try:
             if not entry.is_dir():
                 bad.append(Unreadable(label, "Ist kein Geräte-Ordner (eine Datei mit dem Namen einer Geräte-Kennung)."))
@@ -130,7 +131,7 @@ def scan(root: Path, problems: list[Unreadable] | None = None) -> list[FolderFil
             except OSError as error:
                 bad.append(Unreadable(_label(root, item.path), _why(error)))
                 continue
-            found.append(FolderFile(Path(item.path), entry.name, int(match.group(1)), stat.st_size,
+            found.append(FolderFile(device_folder / item.name, entry.name, int(match.group(1)), stat.st_size,
                                     stat.st_mtime_ns, copy))
     return sorted(found, key=lambda f: (f.device, f.seq, f.copy, f.path.name))
 

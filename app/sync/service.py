@@ -287,7 +287,9 @@ def _synchronise(
             progress(number, total, f"Lese {item.label(root)}")
         _import_one(db, root, item, passphrase, key, report, accept_future)
     if not report.export_note:
-        _scrub(db, root, folder_io.scan(root), passphrase, report)
+        # the listing from before the import: reading others' files changes none of this device's own
+        # (the import removes at most a file-sync tool's copy, and _scrub ignores copies)
+        _scrub(db, root, files, passphrase, report)
     report.version_folders = [str(path) for path in version_folders(root)]
     # An erasure that arrived blanks the fields at once; the old values also leave the file's free
     # pages, the WAL and the backups (cheap when no new erasure came).
