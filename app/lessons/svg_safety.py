@@ -123,7 +123,7 @@ def _check_references(root: ElementTree.Element) -> None:
                     raise SvgRefused(
                         f"verweist mit <{tag} {local}=…> auf »{_short(target)}« außerhalb des Bildes; Bilder müssen in "
                         "sich geschlossen sein (keine Verweise auf andere Dateien oder Adressen).")
-            else:
+            elif "(" in value or "@" in value:  # url( and @import need one; lower() makes neither of others
                 _check_css(value, tag)
         if tag == "style" and element.text:
             _check_css(element.text, tag)
