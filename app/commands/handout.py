@@ -90,12 +90,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"Warnung: {item.format()} (das Handout wird trotzdem erstellt)", file=sys.stderr)
         lessons.append(lesson)
 
+    from app.render import qr_prefetch
+    from app.render.qr_encode import allow_lazy_pillow
+
+    allow_lazy_pillow()  # a one-shot command without other threads: Pillow only if something draws with it
+    # The QR codes are encoded in a helper process while Qt starts and the text is set (Linux).
+    qr_prefetch.start(link.url for lesson in lessons for link in lesson.links
+                      if link.url.lower().startswith("https://"))
     from app.render.shiboken_cache import import_shiboken
 
     import_shiboken()  # PySide's own support code compiled once, not on every start
-    from app.render.qr import allow_lazy_pillow
-
-    allow_lazy_pillow()  # a one-shot command without other threads: Pillow only if something draws with it
     from app.render.output import OutputError, check_target
 
     try:
@@ -122,12 +126,14 @@ def run(args: argparse.Namespace) -> int:
         args.geraet, notes=args.notizen, organisation=organisation, course=args.kurs,
         trainer=args.kursleitung, date=args.datum, logo_path=logo, duplex=args.beidseitig,
     )
-    document = build_booklet(lessons, options) if len(lessons) > 1 else build_handout(lessons[0], options)
     try:
+        document = build_booklet(lessons, options) if len(lessons) > 1 else build_handout(lessons[0], options)
         layout = write_pdf(document, target)
     except OutputError as error:
         print(f"Kurslotse: {error}", file=sys.stderr)
         return 1
+    finally:
+        qr_prefetch.stop()
     for warning in layout.warnings:
         print(f"Warnung: {warning}", file=sys.stderr)
     kind = "Kursheft" if len(lessons) > 1 else "Handout"
