@@ -182,7 +182,7 @@ import builtins, sys
 from pathlib import Path
 original, calls = builtins.compile, []
 builtins.compile = lambda *a, **k: calls.append(a[1]) or original(*a, **k)
-from app.render.shiboken_cache import import_shiboken
+from app.qt_import import import_shiboken
 import_shiboken(Path(sys.argv[1]))
 builtins.compile = original
 from PySide6.QtCore import QRectF

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     # The QR codes are encoded in a helper process while Qt starts and the text is set (Linux).
     qr_prefetch.start(link.url for lesson in lessons for link in lesson.links
                       if link.url.lower().startswith("https://"))
-    from app.render.shiboken_cache import import_shiboken
+    from app.qt_import import import_shiboken
 
     import_shiboken()  # PySide's own support code compiled once, not on every start
     from app.render.output import OutputError, check_target

@@ -76,6 +76,9 @@ def run_gui(present: str | None = None, device: str | None = None, start_step: i
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from app.qt_import import import_shiboken
+
+    import_shiboken()  # PySide's own support code compiled once, not on every start (~0.03 s CPU)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
