@@ -46,6 +46,11 @@ from app.storage.models import Base, SyncConflict, SyncField, SyncPending, SyncS
 
 log = logging.getLogger(__name__)
 CHUNK = 900
+# built once (asked for every losing value): SQLAlchemy reuses the compiled query only for the same object
+_SUPERSEDED = select(SyncSuperseded.hlc).where(
+    SyncSuperseded.record_uuid == bindparam("s_record"), SyncSuperseded.field == bindparam("s_field"),
+    SyncSuperseded.hlc == bindparam("s_hlc"), SyncSuperseded.device == bindparam("s_device"),
+)
 
 Key = tuple[str, str]  # (record uuid, field)
 
@@ -218,10 +223,7 @@ def _record_conflicts(
     for record, name, hlc, dev, table, value in losers:
         if (record, name, hlc, dev) in replaced:
             continue
-        if conn.execute(select(SyncSuperseded.hlc).where(
-            SyncSuperseded.record_uuid == record, SyncSuperseded.field == name, SyncSuperseded.hlc == hlc,
-            SyncSuperseded.device == dev,
-        )).first():
+        if conn.execute(_SUPERSEDED, {"s_record": record, "s_field": name, "s_hlc": hlc, "s_device": dev}).first():
             continue
         kept.append((record, name, hlc, dev, table, value))
     if not kept:

@@ -68,6 +68,11 @@ _HIGHEST_SEQ = select(func.max(SyncFile.seq)).where(SyncFile.device == bindparam
 _CHECKSUM = select(SyncFile.checksum).where(SyncFile.device == bindparam("device"), SyncFile.seq == bindparam("seq"))
 _SET_SIZE = (update(SyncFile).where(SyncFile.device == bindparam("b_device"), SyncFile.seq == bindparam("b_seq"))
              .values(size=bindparam("b_size"), mtime_ns=bindparam("b_mtime")))
+_OWN_DEVICE = select(SyncFile.seq).where(SyncFile.device == bindparam("device"), SyncFile.own.is_(True)).limit(1)
+_OP_KNOWN = select(SyncOp.id).where(
+    SyncOp.record_uuid == bindparam("record"), SyncOp.field == bindparam("field"), SyncOp.hlc == bindparam("hlc"),
+    SyncOp.device == bindparam("device"),
+).limit(1)
 _ERASED_COUNT = select(func.count()).select_from(SyncErased)
 _ERASED_ROWID = select(func.coalesce(func.max(literal_column("rowid")), 0)).select_from(SyncErased)
 _OPEN_CONFLICTS = (
@@ -730,12 +735,10 @@ def _store_file(conn: Connection, **row: object) -> None:
 
 def _stale_own_copy(conn: Connection, device: str, ops: list[Op]) -> bool:
     """A conflict copy in a folder this database writes, holding only operations it made itself."""
-    if conn.execute(select(SyncFile.seq).where(SyncFile.device == device, SyncFile.own.is_(True)).limit(1)).first() \
-            is None:
+    if conn.execute(_OWN_DEVICE, {"device": device}).first() is None:
         return False
-    return all(conn.execute(select(SyncOp.id).where(
-        SyncOp.record_uuid == op.record, SyncOp.field == op.field, SyncOp.hlc == op.hlc, SyncOp.device == op.device,
-    ).limit(1)).first() is not None for op in ops)
+    return all(conn.execute(_OP_KNOWN, {"record": op.record, "field": op.field, "hlc": op.hlc, "device": op.device})
+               .first() is not None for op in ops)
 
 
 def count_open_conflicts(conn: Connection) -> int:
