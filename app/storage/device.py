@@ -94,8 +94,8 @@ def server_anchor(conn: Connection) -> str:
     return hashlib.sha256(marker.encode("utf-8")).hexdigest()
 
 
-# built once: SQLAlchemy reuses the compiled query only for the same statement object (a sync and
-# every edit read several of these rows; building the statement cost more than running it)
+# built once: a sync and every edit read several of these rows, and building the statement (and its
+# cache key) each time cost more than running the query
 _GET_META = select(LocalMeta.value).where(LocalMeta.key == bindparam("key"))
 
 

@@ -46,7 +46,7 @@ from app.storage.models import Base, SyncConflict, SyncField, SyncPending, SyncS
 
 log = logging.getLogger(__name__)
 CHUNK = 900
-# built once (asked for every losing value): SQLAlchemy reuses the compiled query only for the same object
+# built once (asked for every losing value): building the statement each time cost more than the query
 _SUPERSEDED = select(SyncSuperseded.hlc).where(
     SyncSuperseded.record_uuid == bindparam("s_record"), SyncSuperseded.field == bindparam("s_field"),
     SyncSuperseded.hlc == bindparam("s_hlc"), SyncSuperseded.device == bindparam("s_device"),

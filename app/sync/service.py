@@ -53,9 +53,9 @@ DEMO_META_KEY = "demo_data"  # app.services.demo marks a database of demo data w
 
 Progress = Callable[[int, int, str], None]
 
-# The statements every sync runs, built once: SQLAlchemy reuses a compiled statement only when it is
-# handed the same statement object; building ``select(...).where(...)`` anew each time costs more
-# than the query itself (a sync with nothing to do runs about fifteen of them).
+# The statements every sync runs, built once: building ``select(...).where(...)`` and its cache key
+# anew each time cost more than running the small query itself (a sync with nothing to do runs
+# about fifteen of them).
 _META = select(LocalMeta.key, LocalMeta.value).where(LocalMeta.key.in_(bindparam("keys", expanding=True)))
 _OWN_SEQS = select(SyncFile.seq).where(SyncFile.device == bindparam("device"))
 _ALL_FILES = select(SyncFile.device, SyncFile.seq, SyncFile.size, SyncFile.mtime_ns)
