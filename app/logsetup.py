@@ -10,19 +10,28 @@ driver connection strings (``password=…``) and every secret registered with :f
 
 from __future__ import annotations
 
+import functools
 import logging
-import logging.handlers
 import re
 import time
+from typing import TYPE_CHECKING
 
-_PARAMETERS = re.compile(r"\[(?:SQL )?parameters: .*?\](?=\s*(?:\n|\(Background|$))", re.DOTALL)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w:.-])(?:\+|00)?\d[\d /()-]{5,}\d(?![\w:.-])")
+if TYPE_CHECKING:
+    from typing import Any
 
-
-_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s'\"]*):[^\s/?#'\"]*@")
-_CONNINFO_PASSWORD = re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'\"]+)")
 _secrets: set[str] = set()
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """The masking patterns, compiled on the first record (no start pays for them before it logs)."""
+    return {
+        "parameters": re.compile(r"\[(?:SQL )?parameters: .*?\](?=\s*(?:\n|\(Background|$))", re.DOTALL),
+        "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        "phone": re.compile(r"(?<![\w:.-])(?:\+|00)?\d[\d /()-]{5,}\d(?![\w:.-])"),
+        "url_password": re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s'\"]*):[^\s/?#'\"]*@"),
+        "conninfo_password": re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'\"]+)"),
+    }
 
 
 def add_secret(secret: str | None) -> None:
@@ -33,8 +42,9 @@ def add_secret(secret: str | None) -> None:
 
 def hide_secrets(text: str) -> str:
     """*text* with passwords in addresses and connection strings and every registered secret as ``***``."""
-    text = _URL_PASSWORD.sub(r"\1:***@", text)
-    text = _CONNINFO_PASSWORD.sub(r"\1***", text)
+    patterns = _patterns()
+    text = patterns["url_password"].sub(r"\1:***@", text)
+    text = patterns["conninfo_password"].sub(r"\1***", text)
     for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
@@ -43,9 +53,10 @@ def hide_secrets(text: str) -> str:
 def redact(text: str) -> str:
     """*text* without secrets, SQL parameter lists, e-mail addresses and phone numbers."""
     text = hide_secrets(text)
-    text = _PARAMETERS.sub("[Parameter entfernt]", text)
-    text = _EMAIL.sub("[E-Mail entfernt]", text)
-    return _PHONE.sub(_phone_or_keep, text)
+    patterns = _patterns()
+    text = patterns["parameters"].sub("[Parameter entfernt]", text)
+    text = patterns["email"].sub("[E-Mail entfernt]", text)
+    return patterns["phone"].sub(_phone_or_keep, text)
 
 
 def _phone_or_keep(match: re.Match[str]) -> str:
@@ -78,31 +89,80 @@ from app import paths
 ROTATION_PAUSE_S = 300.0
 
 
-class SharedLogHandler(logging.handlers.RotatingFileHandler):
-    """Rotation that gives way when another Kurslotse holds the log file.
+@functools.cache
+def _shared_log_handler_class() -> type[logging.FileHandler]:
+    """:class:`SharedLogHandler`, built on first use: ``logging.handlers`` pulls in socket, pickle and
+    queue (~0.01 s), which the window's start does not need before its first paint."""
+    import logging.handlers
 
-    On Windows a log that the window program has open cannot be renamed by a command started beside
-    it (and vice versa): the rotation fails. Then this process keeps appending to the current file
-    and tries again after a few minutes, instead of printing a logging error on every line.
-    """
+    class SharedLogHandler(logging.handlers.RotatingFileHandler):
+        """Rotation that gives way when another Kurslotse holds the log file.
 
-    _paused_until = 0.0
+        On Windows a log that the window program has open cannot be renamed by a command started beside
+        it (and vice versa): the rotation fails. Then this process keeps appending to the current file
+        and tries again after a few minutes, instead of printing a logging error on every line.
+        """
 
-    def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 - logging API
-        if time.monotonic() < self._paused_until:
-            return False
-        return bool(super().shouldRollover(record))
+        _paused_until = 0.0
 
-    def doRollover(self) -> None:  # noqa: N802 - logging API
-        try:
-            super().doRollover()
-        except OSError:
-            self._paused_until = time.monotonic() + ROTATION_PAUSE_S
-            if self.stream is None:  # closed for the rename that failed: keep writing to the same file
-                self.stream = self._open()
+        def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 - logging API
+            if time.monotonic() < self._paused_until:
+                return False
+            return bool(super().shouldRollover(record))
+
+        def doRollover(self) -> None:  # noqa: N802 - logging API
+            try:
+                super().doRollover()
+            except OSError:
+                self._paused_until = time.monotonic() + ROTATION_PAUSE_S
+                if self.stream is None:  # closed for the rename that failed: keep writing to the same file
+                    self.stream = self._open()
+
+    return SharedLogHandler
 
 
-_handler: logging.handlers.RotatingFileHandler | None = None
+def __getattr__(name: str) -> Any:  # module attribute hook (PEP 562): SharedLogHandler on first use
+    if name == "SharedLogHandler":
+        return _shared_log_handler_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _LogFileHandler(logging.Handler):
+    """Masks every record (:class:`PersonalDataFilter`) and hands it to the rotating file handler,
+    which is created with the first record — a start that logs nothing imports no rotation code."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.baseFilename = target
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.addFilter(PersonalDataFilter())
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:  # called under this handler's lock, after the filter
+        if self._file is None:
+            try:
+                self._file = _shared_log_handler_class()(
+                    self.baseFilename, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
+            except Exception:  # noqa: BLE001 - logging reports its own errors, as for any handler
+                self.handleError(record)
+                return
+            self._file.setFormatter(self.formatter)
+        self._file.handle(record)
+
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr] - created in Handler.__init__
+            if self._file is not None:
+                self._file.flush()
+
+    def close(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+        super().close()
+
+
+_handler: _LogFileHandler | None = None
 
 
 def setup_logging(level: int = logging.INFO) -> None:
@@ -115,8 +175,6 @@ def setup_logging(level: int = logging.INFO) -> None:
             return
         root.removeHandler(_handler)
         _handler.close()
-    _handler = SharedLogHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
-    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    _handler.addFilter(PersonalDataFilter())
+    _handler = _LogFileHandler(target)
     root.addHandler(_handler)
     root.setLevel(level)

@@ -52,3 +52,33 @@ def test_a_held_log_is_appended_to_and_rotated_later(tmp_path, monkeypatch, caps
     handler.close()
     assert (tmp_path / "kurslotse.log.1").is_file()  # the other program closed the file: rotated now
     assert target.read_text(encoding="utf-8").strip().endswith("Zeile 40: nach der Pause")
+
+
+_LAZY_PROBE = """
+import logging, sys
+from app import logsetup, paths
+logsetup.setup_logging()
+before = 'logging.handlers' in sys.modules
+logsetup.add_secret('Geheimwort42')
+logging.getLogger('probe').warning('Anmeldung mit Geheimwort42 an postgresql://kurs:pw123@db/kl, Mail anna@example.org')
+logging.getLogger().handlers[-1].flush()
+print(before, 'logging.handlers' in sys.modules, paths.log_file())
+"""
+
+
+def test_the_rotating_file_opens_with_the_first_record_and_every_record_is_masked(tmp_path):
+    """A start that logs nothing loads no rotation code; the first record still arrives, masked."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "KURSLOTSE_DATEN": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", _LAZY_PROBE], cwd=Path(__file__).resolve().parent.parent, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    before, after, log_file = result.stdout.split()
+    assert (before, after) == ("False", "True")
+    text = Path(log_file).read_text(encoding="utf-8")
+    assert text.endswith("WARNING probe: Anmeldung mit *** an postgresql://kurs:***@db/kl, Mail [E-Mail entfernt]\n")
+    assert "Geheimwort42" not in text and "pw123" not in text and "anna@" not in text
