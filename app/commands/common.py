@@ -10,13 +10,16 @@ or in a folder that does not exist) · 3 ``abgleich`` ran but refused files (wit
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.platform import IS_WINDOWS
+
+if TYPE_CHECKING:
+    import datetime as dt  # only for hints: the window's start does not import datetime before its first paint
 
 EXIT_OK = 0
 EXIT_FAILED = 1
