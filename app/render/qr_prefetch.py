@@ -29,7 +29,9 @@ def start(addresses: Iterable[str]) -> bool:
     """Fork a child that encodes *addresses*; False (nothing started) where that is not safe."""
     global _child
     wanted = list(dict.fromkeys(addresses))  # first appearance first: the order they are drawn
-    if _child is not None or len(wanted) < 2 or not sys.platform.startswith("linux"):
+    from app.platform import IS_LINUX
+
+    if _child is not None or len(wanted) < 2 or not IS_LINUX:
         return False
     if "PySide6.QtCore" in sys.modules:  # Qt may run threads of its own: no fork after it loaded
         return False
