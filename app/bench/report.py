@@ -255,14 +255,14 @@ def rows(ctx: BenchContext) -> list[Row]:
         seconds, report = _report_seconds(db, period, repeat, lessons)
         baseline = _plain_read_seconds(path, period.start, period.end, repeat)
         total = report.data.total.values
-        result.append(Row("Bericht über 1 000 000 Anwesenheiten (lesen, rechnen, XLSX)", seconds, "s", target=5.0,
+        result.append(Row("Bericht über 1.000.000 Anwesenheiten (lesen, rechnen, XLSX)", seconds, "s", target=5.0,
                           baseline=baseline, baseline_name="blanke SQL-Abfrage derselben Zeilen",
                           note=f"Median von {repeat}; {_n(counts['attendances'])} Anwesenheiten, "
                                f"{_n(counts['termine'])} Termine, {_n(total['persons'])} Personen; "
                                f"Daten erzeugt in {german(made, 1)} s"))
         quarter = quarter_period(FIRST_DAY.year, 2)
         without, with_, again, report = _protected_ratio(db, quarter, repeat, lessons)
-        result.append(_protection_row(f"Bericht mit Schutz kleiner Zahlen ({quarter.label}, 1 000 000 Anwesenheiten)",
+        result.append(_protection_row(f"Bericht mit Schutz kleiner Zahlen ({quarter.label}, 1.000.000 Anwesenheiten)",
                                       without, with_, again, report, repeat, unit_ms=False))
     finally:
         db.close()

@@ -183,8 +183,8 @@ def rows(ctx: BenchContext) -> list[Row]:
     try:
         records = sum(report.result.new_records.values())
         result.append(Row(
-            "Abgleich: 100 000 Änderungen von 5 Geräten einlesen", median(imports), "s", target=3,
-            baseline=_bare_insert_s(work, total), baseline_name="blankes SQLite: 100 000 Zeilen einfügen",
+            "Abgleich: 100.000 Änderungen von 5 Geräten einlesen", median(imports), "s", target=3,
+            baseline=_bare_insert_s(work, total), baseline_name="blankes SQLite: 100.000 Zeilen einfügen",
             note=f"{report.read_files} Dateien, {records} neue Einträge, Median von {repeat}",
         ))
         nothing = []
@@ -210,7 +210,7 @@ def rows(ctx: BenchContext) -> list[Row]:
             assert written.written_ops == len(local)
             baseline.append(_plain_write_s(work, local))
         result.append(Row(
-            "Abgleich: 10 000 neue Änderungen schreiben", median(exports), "s", target=0.5,
+            "Abgleich: 10.000 neue Änderungen schreiben", median(exports), "s", target=0.5,
             baseline=median(baseline), baseline_name="dieselben Änderungen als JSON schreiben (fsync)",
             note=f"Median von {repeat}; Zeit bis die neue Datei sicher auf der Platte liegt",
         ))
