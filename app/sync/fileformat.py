@@ -309,13 +309,15 @@ def _ops_of(payload: Any, label: str) -> list[Op]:
         raise _invalid(label, "Geräteliste falsch")
     ops: list[Op] = []
     checked: dict[tuple[str, str, str | None], str | None] = {}
+    valid_records: set[str] = set()  # a record's several fields: its id is matched once
     try:
         for row in payload["ops"]:
             hlc, dev, table, record, name, value, prev = row
             if not isinstance(hlc, int) or isinstance(hlc, bool) or not 0 < hlc < 2**63:
                 raise ValueError("Zeitstempel")
-            if not isinstance(record, str) or not _UUID_RE.match(record):
+            if not isinstance(record, str) or (record not in valid_records and not _UUID_RE.match(record)):
                 raise ValueError("Datensatz-Kennung")
+            valid_records.add(record)
             if not isinstance(value, (str, type(None))) or not isinstance(table, str) or not isinstance(name, str):
                 raise ValueError("Wert")
             if name == ERASE_FIELD:
@@ -326,7 +328,9 @@ def _ops_of(payload: Any, label: str) -> list[Op]:
             problem = checked[key] if key in checked else checked.setdefault(key, check_value(table, name, value))
             if problem:
                 raise ValueError(problem)
-            stamps = tuple((_stamp_hlc(h), devices[_index(d, devices)]) for h, d in prev)
+            # nearly every operation has no earlier stamps: skip building an empty tuple from a generator
+            stamps = () if prev.__class__ is list and not prev else \
+                tuple((_stamp_hlc(h), devices[_index(d, devices)]) for h, d in prev)
             ops.append(Op(hlc, devices[_index(dev, devices)], table, record, name, value, stamps))
     except (ValueError, TypeError, IndexError) as error:
         raise _invalid(label, str(error) or "Änderung falsch") from None

@@ -28,6 +28,7 @@ from app.storage.changelog import (
     ANONYMOUS_NAME,
     COUNTER_FIELDS,
     ERASE_FIELD,
+    PART_MARK,
     PERSONAL_FIELDS,
     QUIET_FIELDS,
     TABLE_ORDER,
@@ -133,7 +134,7 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
     erasures = [op for op in ops if op.field == ERASE_FIELD and op.table in PERSONAL_FIELDS
                 and records[op.record] == op.table]
     erased_now = erased_before | {op.record for op in erasures}
-    replaced = {(op.record, op.field, hlc, dev) for op in ops for hlc, dev in op.prev}
+    replaced = {(op.record, op.field, hlc, dev) for op in ops if op.prev for hlc, dev in op.prev}
 
     groups: dict[Key, list[Op]] = defaultdict(list)
     for op in ops:
@@ -146,13 +147,17 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
     winners: dict[Key, tuple[str, int, str, str | None]] = {}
     losers: list[tuple[str, str, int, str, str, str | None]] = []
     changed: dict[str, set[str]] = defaultdict(set)
+    quiet_names: dict[Key, bool] = {}  # (table, field) -> never a conflict (asked once per field name)
     for key, group in groups.items():
         record, name = key
         table = records[record]
         blank = PERSONAL_FIELDS.get(table, {}).get(name) if record in erased_now else None
         # Counters add up instead of competing: neither a part nor the base is ever a conflict.
-        quiet = blank is not None or name in QUIET_FIELDS or name in COUNTER_FIELDS.get(table, ()) \
-            or counter_of(table, name) is not None
+        quiet = quiet_names.get((table, name))
+        if quiet is None:
+            quiet = quiet_names[(table, name)] = name in QUIET_FIELDS or name in COUNTER_FIELDS.get(table, ()) \
+                or counter_of(table, name) is not None
+        quiet = quiet or blank is not None
         before = current.get(key)
         held = before
         for op in (group if len(group) == 1 else sorted(group, key=lambda o: (o.hlc, o.device))):
@@ -189,7 +194,17 @@ def apply_ops(conn: Connection, ops: Sequence[Op]) -> ImportResult:
     pending = dict(conn.execute(select(SyncPending.record_uuid, SyncPending.table_name)).all())
     for record, table in pending.items():
         targets.setdefault(record, table)
-    inserted, updated, still_pending = materialize(conn, targets, changed, erased_now | erased_before)
+    # What the changed records hold now is known without reading it back: what they held before plus
+    # this batch's winners (an erasure of this batch rewrote fields after that, so those are read).
+    erased_here = {op.record for op in erasures}
+    held_now: dict[str, dict[str, str | None]] = {}
+    for (record, name), (_hlc, _dev, value) in current.items():
+        if record in changed and record not in erased_here:
+            held_now.setdefault(record, {})[name] = value
+    for (record, name), won in winners.items():
+        if record not in erased_here:
+            held_now.setdefault(record, {})[name] = won[3]
+    inserted, updated, still_pending = materialize(conn, targets, changed, erased_now | erased_before, held_now)
     result.new_records.update(inserted)
     result.changed_records = updated
     result.pending = still_pending
@@ -245,27 +260,34 @@ def _record_conflicts(
 
 def materialize(
     conn: Connection, targets: dict[str, str], changed: dict[str, set[str]] | None,
-    erased: Iterable[str] = (),
+    erased: Iterable[str] = (), held: dict[str, dict[str, str | None]] | None = None,
 ) -> tuple[Counter[str], int, int]:
     """Write the winning values of *targets* (record -> table) into their tables.
 
     Existing records get the *changed* fields (all fields when not given); new records are
     inserted once they are complete and everything they point to exists. Returns inserted
     records per table, the number of updated records, and how many records still wait.
+    *held* (record -> field -> JSON) gives the ``sync_fields`` values the caller already knows
+    (every field of such a record); the other targets' values are read.
     """
     if not targets:
         return Counter(), 0, 0
     erased = set(erased)
     values: dict[str, dict[str, str | None]] = defaultdict(dict)
+    unknown = list(targets) if held is None else [record for record in targets if record not in held]
+    if held:
+        values.update((record, dict(fields)) for record, fields in held.items() if record in targets)
     for record, name, value in _select_in(
-        conn, (SyncField.record_uuid, SyncField.field, SyncField.value), SyncField.record_uuid, list(targets),
+        conn, (SyncField.record_uuid, SyncField.field, SyncField.value), SyncField.record_uuid, unknown,
     ):
         values[record][name] = value
     for record, table in targets.items():
         if table in COUNTER_FIELDS and record in values:
             values[record] = fold_counters(table, values[record])  # counters: base + every device's part
     if changed is not None:
-        changed = {record: {counter_of(targets.get(record, ""), name) or name for name in names}
+        # a counter's part writes the counter; a name without the part mark is never a part (no call needed)
+        changed = {record: {(counter_of(targets.get(record, ""), name) or name) if PART_MARK in name else name
+                            for name in names}
                    for record, names in changed.items()}
     ids: dict[str, dict[str, int]] = defaultdict(dict)
     server = sqlcompat.is_server(conn)  # SQLite takes the stored form as it is; a server wants typed values
