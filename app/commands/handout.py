@@ -111,6 +111,11 @@ def run(args: argparse.Namespace) -> int:
     from app.commands.common import gui_application
 
     gui_application()
+    from app.render.pictures import end_read_ahead, read_ahead
+
+    # The pictures after the first are decoded in a helper thread while this one builds the text.
+    read_ahead([picture.path for lesson in lessons for step in lesson.steps
+                for picture in (step.picture, *(v.picture for v in step.variants.values())) if picture])
     from app.render.booklet import build_booklet
     from app.render.handout import HandoutOptions, build_handout
     from app.render.output import write_pdf
@@ -134,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         qr_prefetch.stop()
+        end_read_ahead()
     for warning in layout.warnings:
         print(f"Warnung: {warning}", file=sys.stderr)
     kind = "Kursheft" if len(lessons) > 1 else "Handout"

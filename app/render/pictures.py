@@ -67,6 +67,10 @@ def load_picture(path: Path, alt: str = "") -> LoadedPicture:
         return LoadedPicture(path.name, alt, problem=f"Die Bilddatei ist nicht lesbar ({error.strerror}).")
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     with _cache_lock:
+        ahead = _reading_ahead.get(str(path))
+    if ahead is not None:
+        ahead.wait()  # being read in the helper thread of read_ahead: take its result from the cache
+    with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
@@ -77,6 +81,55 @@ def load_picture(path: Path, alt: str = "") -> LoadedPicture:
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return loaded
+
+
+_reading_ahead: dict[str, threading.Event] = {}  # path -> set when read_ahead has cached it
+_READ_AHEAD_MAX = 8
+_read_ahead_threads: list[threading.Thread] = []
+
+
+def read_ahead(paths: list[Path]) -> None:
+    """Decode the PNG/JPEG pictures among *paths* except the first in a helper thread (command line).
+
+    The main thread reads the first picture itself and sets the text while the helper decodes
+    the next ones (Qt releases the GIL while decoding); :func:`load_picture` waits for a picture
+    the helper is still reading and then takes it from the cache. Same :func:`_read`, same pixels;
+    at most a few pictures (the cache keeps 48), nothing when there is only one.
+    """
+    wanted = [Path(p) for p in dict.fromkeys(str(p) for p in paths if Path(p).suffix.lower() != ".svg")]
+    wanted = wanted[1:_READ_AHEAD_MAX + 1]
+    with _cache_lock:
+        wanted = [p for p in wanted if str(p) not in _reading_ahead]
+        events = {str(p): threading.Event() for p in wanted}
+        _reading_ahead.update(events)
+    if wanted:
+        thread = threading.Thread(target=_read_ahead, args=(wanted, events), name="Bilder vorlesen", daemon=True)
+        _read_ahead_threads.append(thread)
+        thread.start()
+
+
+def end_read_ahead() -> None:
+    """Wait for the helper threads of :func:`read_ahead` (the command is done or failed)."""
+    while _read_ahead_threads:
+        _read_ahead_threads.pop().join()
+
+
+def _read_ahead(paths: list[Path], events: dict[str, threading.Event]) -> None:
+    for path in paths:
+        try:
+            stat = path.stat()
+            if stat.st_size <= MAX_FILE_BYTES:
+                loaded = _read(path, "", stat.st_size)
+                with _cache_lock:
+                    _cache[(str(path), stat.st_size, stat.st_mtime_ns)] = loaded
+                    while len(_cache) > _CACHE_SIZE:
+                        _cache.popitem(last=False)
+        except Exception:  # load_picture reads it again and reports the problem
+            log.debug("Bild %s nicht vorab gelesen", path, exc_info=True)
+        finally:
+            with _cache_lock:
+                _reading_ahead.pop(str(path), None)
+            events[str(path)].set()
 
 
 def read_checked(path: Path) -> tuple[bytes | None, str]:
@@ -115,12 +168,31 @@ def image_reader_for(path: Path) -> QImageReader | None:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     reader = QImageReader(buffer)
     reader.keep_buffer = buffer  # the reader does not own its device
+    hint = format_hint(data)
+    if hint:
+        reader.setFormat(hint)
     return reader
+
+
+def format_hint(data: bytes) -> bytes:
+    """b"png"/b"jpeg" when *data* starts with that format's signature, else b"" (Qt guesses).
+
+    Without a format Qt asks every image plugin (GIF, TIFF, WebP, ICNS, PDF …) whether it can
+    read the bytes, which loads all of them: about 5 ms on a handout's first picture. With the
+    hint Qt goes straight to the same decoder it would have found (PNG built in, JPEG plugin);
+    bytes that do not match still fall back to Qt's own guess.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return b"png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return b"jpeg"
+    return b""
 
 
 def load_image_bytes(data: bytes, name: str) -> LoadedPicture:
     """A picture from memory (e.g. an organisation logo stored in the database)."""
-    image = QImage.fromData(QByteArray(data))
+    hint = format_hint(data)
+    image = QImage.fromData(QByteArray(data), hint.decode() or None)
     if image.isNull():
         return LoadedPicture(name, problem="Das Bild ist beschädigt oder hat ein unbekanntes Format.")
     return LoadedPicture(name, "", image.width(), image.height(), image=image)
