@@ -310,6 +310,8 @@ def _ops_of(payload: Any, label: str) -> list[Op]:
     ops: list[Op] = []
     checked: dict[tuple[str, str, str | None], str | None] = {}
     valid_records: set[str] = set()  # a record's several fields: its id is matched once
+    # index -> device id; JSON gives plain ints, so the class check excludes booleans as _index does
+    device_at = dict(enumerate(devices))
     try:
         for row in payload["ops"]:
             hlc, dev, table, record, name, value, prev = row
@@ -331,7 +333,10 @@ def _ops_of(payload: Any, label: str) -> list[Op]:
             # nearly every operation has no earlier stamps: skip building an empty tuple from a generator
             stamps = () if prev.__class__ is list and not prev else \
                 tuple((_stamp_hlc(h), devices[_index(d, devices)]) for h, d in prev)
-            ops.append(Op(hlc, devices[_index(dev, devices)], table, record, name, value, stamps))
+            device = device_at.get(dev) if dev.__class__ is int else None
+            if device is None:
+                raise ValueError("Geräteverweis")
+            ops.append(Op(hlc, device, table, record, name, value, stamps))
     except (ValueError, TypeError, IndexError) as error:
         raise _invalid(label, str(error) or "Änderung falsch") from None
     return ops
