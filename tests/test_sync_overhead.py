@@ -38,7 +38,8 @@ def _empty_sync_statements(laptop: Laptop, folder) -> list[str]:
     return list(seen)
 
 
-def test_empty_sync_runs_the_same_few_queries_with_2_or_12_files(laptops, shared):
+def _two_laptops_in_step(laptops, shared) -> tuple[Laptop, Laptop]:
+    """A and B with one course each, synced until A has nothing new to read or write."""
     a, b = laptops("A"), laptops("B")
     a.add_course("Smartphone-Grundkurs")
     b.add_course("Tablet-Kurs")
@@ -46,6 +47,11 @@ def test_empty_sync_runs_the_same_few_queries_with_2_or_12_files(laptops, shared
         a.sync(shared)
         b.sync(shared)
     a.sync(shared)
+    return a, b
+
+
+def test_empty_sync_runs_the_same_few_queries_with_2_or_12_files(laptops, shared):
+    a, b = _two_laptops_in_step(laptops, shared)
     few = _empty_sync_statements(a, shared)
     assert len(few) <= MAX_STATEMENTS, few
 
@@ -58,13 +64,7 @@ def test_empty_sync_runs_the_same_few_queries_with_2_or_12_files(laptops, shared
 
 
 def test_repeated_empty_syncs_compile_nothing_new(laptops, shared):
-    a, b = laptops("A"), laptops("B")
-    a.add_course("Smartphone-Grundkurs")
-    b.add_course("Tablet-Kurs")
-    for _ in range(2):
-        a.sync(shared)
-        b.sync(shared)
-    a.sync(shared)
+    a, _b = _two_laptops_in_step(laptops, shared)
     cache = a.db.engine._compiled_cache
     assert cache is not None
     _empty_sync_statements(a, shared)
