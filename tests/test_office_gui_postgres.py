@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -85,20 +86,27 @@ def _on(url: str | None) -> None:
     paths.set_database_url(url)
 
 
+@contextmanager
+def _the_window_on(url: str) -> Iterator[str]:
+    """The program's database is *url* while the block runs; afterwards the default again."""
+    _on(url)
+    try:
+        yield url
+    finally:
+        context.close()
+        paths.set_database_url(None)
+
+
 @pytest.fixture
 def on_read(read_url: str) -> Iterator[str]:
-    _on(read_url)
-    yield read_url
-    context.close()
-    paths.set_database_url(None)
+    with _the_window_on(read_url) as url:
+        yield url
 
 
 @pytest.fixture
 def on_write(write_url: str) -> Iterator[str]:
-    _on(write_url)
-    yield write_url
-    context.close()
-    paths.set_database_url(None)
+    with _the_window_on(write_url) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- the window
