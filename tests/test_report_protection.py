@@ -202,6 +202,29 @@ def test_periods_standard_or_internal(demo_db):
     assert info["Zeitraum"] == "01.02.2025 – 31.03.2025 (nur intern)"
 
 
+def test_a_village_report_is_internal_and_always_written(demo_db):
+    """One Ortsgemeinde's report is for internal use: protected on its own, marked, never refused.
+
+    Protected against the year's reports for all (until 28.11.2026), the 1st quarter 2025 of
+    Glan-Münchweiler in the data folder of ``python3 -m app demo`` was refused (26 cells left
+    narrowable), and the reports of its three villages read side by side narrowed 13 cells of 2026 to
+    »at least 1«; so a village's numbers go to the funder only as rows of the report for all."""
+    town = build_report(demo_db, quarter_period(2025, 1), "Glan-Münchweiler", lessons=LESSONS)
+    assert town.title == "Smart-City-Kennzahlen 1. Quartal 2025 – Glan-Münchweiler (nur intern)"
+    assert town.data.internal and town.data.audit.internal and town.data.audit.reports == 1
+    info = {row[0]: row[1] for row in town.sheet("Zeitraum und Definitionen").rows}
+    assert info["Zeitraum"] == "1. Quartal 2025 (nur intern)" and info["Ortsgemeinde"] == "Glan-Münchweiler"
+    assert "eine Ortsgemeinde: nur intern" in town.privacy_note
+    assert "der Bericht einer einzelnen Ortsgemeinde ist »nur intern«" in town.privacy_note
+    # the report for all Ortsgemeinden of the same quarter is the published one, checked with its year
+    everyone = build_report(demo_db, quarter_period(2025, 1), lessons=LESSONS)
+    assert not everyone.data.internal and everyone.data.audit.reports == 7
+    assert not everyone.title.endswith("(nur intern)")
+    # the village's row there and the village's own report count the same Termine
+    row = next(f for f in everyone.data.by_municipality if f.label == "Glan-Münchweiler")
+    assert row.values["termine_held"] == town.data.total.values["termine_held"] > 0
+
+
 def test_linked_facts_equal_facts_read_on_their_own(demo_db):
     """Each report of the year, cut from the year's facts, equals the report read for its own period."""
     from app.reports import query

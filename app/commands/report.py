@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Schreibt die Smart-City-Kennzahlen eines Zeitraums (Termine, Stunden, erreichte Personen, "
         "Altersgruppen, Themen …) als XLSX, CSV oder PDF mit Diagrammen. Felder mit 1 oder 2 Personen und Felder, aus "
         "denen sie sich zurückrechnen ließen, erscheinen als ».«; zur Weitergabe gedacht sind Quartal, Halbjahr und "
-        "Jahr (ein Monat oder ein freier Zeitraum ist »nur intern«). Mit --rohdaten: eine pseudonymisierte Zeile je Anwesenheit (nur XLSX oder CSV). "
+        "Jahr für alle Ortsgemeinden (ein Monat, ein freier Zeitraum oder --gemeinde ist »nur intern«). Mit --rohdaten: eine pseudonymisierte Zeile je Anwesenheit (nur XLSX oder CSV). "
         f"Beispiel: {EXAMPLE}",
     )
     parser.add_argument("--von", required=True, type=parse_date, metavar="DATUM",
@@ -91,8 +91,9 @@ def run(args: argparse.Namespace) -> int:
           f"{display_text(float(total['clock_hours'] or 0))} Zeitstunden.")
     if report.data.audit:
         print(f"  Datenschutz: {report.data.audit.note(threshold)}")
-    if not period.kind.standard:
-        print("  Hinweis: Monat oder frei gewählter Zeitraum – nur intern, nicht zur Weitergabe.")
+    if report.data.internal:
+        print("  Hinweis: Monat, frei gewählter Zeitraum oder eine einzelne Ortsgemeinde – nur intern, nicht zur "
+              "Weitergabe (die Zahlen je Ortsgemeinde stehen im Bericht für alle).")
     for note in report.data.notes:
         print(f"Hinweis: {note}", file=sys.stderr)
     return 0

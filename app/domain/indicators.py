@@ -357,8 +357,9 @@ SUPPRESSION_RULES = (
     "Gruppe (außer »keine Angabe«) stehen, wird ganz gesperrt.",
     "Ein Durchschnitt oder eine Quote wird gesperrt, wenn eine Personenzahl, aus der sie berechnet ist, gesperrt ist.",
     "Ein gesperrtes Feld erscheint als ».«; 0 heißt: niemand.",
-    "Zur Weitergabe gedacht sind nur Berichte über ein Quartal, ein Halbjahr oder ein Jahr; ein Monat oder ein frei "
-    "gewählter Zeitraum ist »nur intern«.",
+    "Zur Weitergabe gedacht sind nur Berichte über ein Quartal, ein Halbjahr oder ein Jahr für alle Ortsgemeinden; "
+    "ein Monat, ein frei gewählter Zeitraum oder der Bericht einer einzelnen Ortsgemeinde ist »nur intern« (die "
+    "Zahlen je Ortsgemeinde stehen im Bericht für alle).",
 )
 SUPPRESSION_NOTE = (
     "Datenschutz: " + " ".join(SUPPRESSION_RULES) + " Der Bericht enthält keine Namen und keine Kontaktdaten."

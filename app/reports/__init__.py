@@ -10,9 +10,9 @@ The pipeline, each step plain data and testable on its own::
     app.render.report.build_report_document(report)       # PDF with charts (needs Qt)
 
 :func:`build_report` runs the first three steps; :func:`export` writes a file by its suffix.
-A standard period (quarter, half-year, year) is protected together with every other
-standard report of its year (:mod:`app.reports.linked`); a free period only on its own, and it is
-marked »nur intern« (so is a month). Nothing here imports Qt; the PDF goes to :mod:`app.render.report`.
+A standard period (quarter, half-year, year) for all Ortsgemeinden is protected together with
+every other such report of its year (:mod:`app.reports.linked`); a month, a free period or the
+report of one Ortsgemeinde only on its own, and it is marked »nur intern«. Nothing here imports Qt; the PDF goes to :mod:`app.render.report`.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Report:
     @property
     def title(self) -> str:
         where = f" – {self.data.municipality}" if self.data.municipality else ""
-        internal = "" if self.data.period.kind.standard else f" ({INTERNAL})"
+        internal = f" ({INTERNAL})" if self.data.internal else ""
         return f"{REPORT_TITLE} {self.data.period.label}{where}{internal}"
 
     @property
@@ -106,25 +106,21 @@ def build_report(db, period: Period, municipality: str | None = None,  # noqa: A
         if not protected:
             facts = query.read_facts(db, period, municipality, lessons)
             data = compute.compute(facts, created, _stage(progress, 1, 3))
-        elif linked and period.kind.standard:
+        elif linked and period.kind.standard and not municipality:
             year = year_period(period.start.year)
-            town = query.municipality_spelling(db, municipality) if municipality else None
             facts = query.read_facts(db, year, None, lessons)
             if step:
                 step(1, 1)
-            reports = links.year_reports(facts, created, [town] if town else [], _stage(progress, 1, 3))
-            data = reports[(period, town)]
-            everyone = [report for (_p, where), report in reports.items() if where is None]
-            village = [report for (_p, where), report in reports.items() if where is not None]
-            protection.protect_reports(everyone, threshold, focus=data, village=village,
+            reports = links.year_reports(facts, created, (), _stage(progress, 1, 3))
+            data = reports[(period, None)]
+            protection.protect_reports(list(reports.values()), threshold, focus=data,
                                        progress=_stage(progress, 2, 3))
-        else:
+        else:  # a month, a free period or one Ortsgemeinde: »nur intern«, protected on its own
             facts = query.read_facts(db, period, municipality, lessons)
             if step:
                 step(1, 1)
             data = compute.compute(facts, created, _stage(progress, 1, 3))
-            protection.protect_reports([data], threshold, internal=not period.kind.standard,
-                                       progress=_stage(progress, 2, 3))
+            protection.protect_reports([data], threshold, internal=data.internal, progress=_stage(progress, 2, 3))
     sheets = tables.report_sheets(data, threshold)
     head = _letterhead(db)
     if progress:

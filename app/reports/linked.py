@@ -1,9 +1,9 @@
 """The reports a reader can put side by side: every standard-period report of a year, for all and for each village.
 
 A published report is protected together with the other standard-period reports of its year (4
-quarters, 2 half-years, the year, for all Ortsgemeinden; a village's report also with that village's
-standard reports), so the same cell is hidden in every report that shows it and no difference
-between two reports gives a hidden cell away. The year's facts are read once and every report of the
+quarters, 2 half-years, the year, for all Ortsgemeinden; a village's own reports are »nur intern«),
+so the same cell is hidden in every report that shows it and no difference between two reports
+gives a hidden cell away. The year's facts are read once and every report of the
 set is computed from them exactly as if it had been read on its own (:func:`restrict` cuts one
 report's facts; :func:`year_reports` sums each month once for all reports).
 """

@@ -105,7 +105,7 @@ class AuditFigures:
     narrowest: tuple[int, int | None] | None  # the narrowest interval an attacker gets (None above: no limit)
     reports: int  # reports audited together (this one and the other standard reports of its year)
     cells: int  # person cells in those reports
-    internal: bool  # a free period: only audited on its own, marked »nur intern«
+    internal: bool  # a month, a free period or one Ortsgemeinde: only audited on its own, »nur intern«
 
     def note(self, threshold: int) -> str:
         if self.narrowest is None:
@@ -113,7 +113,8 @@ class AuditFigures:
         else:
             low, high = self.narrowest
             narrow = f"{low} bis {high}" if high is not None else f"ab {low} ohne Obergrenze"
-        scope = ("nur dieser Bericht (frei gewählter Zeitraum, nur intern)" if self.internal
+        scope = ("nur dieser Bericht; Monat, frei gewählter Zeitraum oder eine Ortsgemeinde: nur intern"
+                 if self.internal
                  else f"dieser Bericht und die anderen Standardberichte des Jahres, zusammen {self.reports} Berichte "
                       f"mit {self.cells} Personenfeldern")
         return (f"Prüfung durch Nachrechnen ({scope}): {self.hidden} Felder mit 1 bis {threshold - 1} Personen "
@@ -138,6 +139,12 @@ class ReportData:
     lessons: list[LessonCount]
     notes: list[str]
     audit: AuditFigures | None = None  # set by app.reports.protection before the tables are made
+
+    @property
+    def internal(self) -> bool:
+        """For the trainer's own use, not for the funder: a month, a free period, or one Ortsgemeinde (whose
+        reports, read side by side with the others, could narrow cells each leaves open alone)."""
+        return not self.period.kind.standard or self.municipality is not None
 
     def breakdown(self, name: str) -> list[GroupFigures]:
         return {"municipality": self.by_municipality, "format": self.by_format, "topic": self.by_topic,

@@ -93,7 +93,6 @@ class CellSystem:
     reports: list[ReportData] = field(default_factory=list)
     # equalities and »whole ≤ sum of parts«: with exactly one hidden cell they give it away (or nearly)
     closing: dict[tuple, Relation] = field(default_factory=dict)
-    frozen: set[Key] = field(default_factory=set)  # published elsewhere already: may not be hidden now
     overview: set[Key] = field(default_factory=set)
 
     # ------------------------------------------------------------------ building
@@ -1087,7 +1086,7 @@ def _relations_of(system: CellSystem, closing: bool = False) -> dict[Key, list[R
 
 def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], threshold: int,
              headline: bool = True) -> Key | None:
-    options = [k for k in candidates if k not in hidden and k not in system.frozen]
+    options = [k for k in candidates if k not in hidden]
     # a report's overview only when nothing else can help; else a cell with room to move, else any
     plain = [k for k in options if k not in system.headline]
     options = plain if plain or not headline else options
@@ -1098,9 +1097,12 @@ def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], th
 
 
 def _close_equalities(system: CellSystem, hidden: set[Key], relations_of: dict[Key, list[Relation]],
-                      threshold: int) -> None:
-    """A sum with exactly one hidden cell gives it away: hide a partner (the cheap first pass)."""
-    queue = sorted(hidden, reverse=True)  # a fixed order: the same tables give the same cells in every run
+                      threshold: int, fresh: Iterable[Key] | None = None) -> None:
+    """A sum with exactly one hidden cell gives it away: hide a partner (the cheap first pass).
+
+    *fresh*: the cells hidden since the last pass (default: all). The relations of the other hidden
+    cells were closed then, or had no cell left to hide, and hiding more changes neither."""
+    queue = sorted(hidden if fresh is None else fresh, reverse=True)  # a fixed order: the same cells in every run
     while queue:
         key = queue.pop()
         for relation in relations_of.get(key, ()):
@@ -1118,6 +1120,8 @@ def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_o
     attacker = audit.attacker
     if attacker is None or attacker.integer or attacker.index.keys() != hidden:
         attacker = Attacker(system, hidden)
+    added: list[Key] = []
+    around_group: dict[int, set[Key]] = {}  # the cells next to a group of linked cells, gathered once per call
     for key in [*audit.failures, *(case.single for case in audit.homogeneity_broken)]:
         # the relations that pin the cell: hide a published cell in them (LP duals, as in τ-Argus' audit)
         candidates: set[Key] = set()
@@ -1140,32 +1144,36 @@ def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_o
             around = {k for relation in relations_of.get(key, ()) for k, _c in relation.terms}
             partner = _partner(system, around, hidden, threshold, headline=False)
             if partner is None:
-                near = set(attacker.keys_of(attacker.group(key))) if key in attacker.index else {key}
-                around |= {k for cell in near for relation in relations_of.get(cell, ()) for k, _c in relation.terms}
+                if key in attacker.index:
+                    comp = attacker.group(key)
+                    if comp not in around_group:
+                        around_group[comp] = {k for cell in attacker.keys_of(comp)
+                                              for relation in relations_of.get(cell, ()) for k, _c in relation.terms}
+                    around |= around_group[comp]
                 partner = (_partner(system, around, hidden, threshold, headline=False)
                            or _partner(system, candidates | around, hidden, threshold))
-        if partner is not None:
+        if partner is not None and partner not in hidden:
             hidden.add(partner)
-    _close_equalities(system, hidden, closing_of, threshold)
+            added.append(partner)
+    _close_equalities(system, hidden, closing_of, threshold, added)
 
 
 def protect(system: CellSystem, threshold: int, exact: Iterable[Key] = (),
-            already: set[Key] | None = None, progress: Progress | None = None) -> Protection:
+            progress: Progress | None = None) -> Protection:
     """Choose the cells to withhold and audit them; marks them on the reports' GroupFigures.
 
-    *already*: cells hidden by an earlier protection whose published cells are in ``system.frozen``.
     *progress*: called with (done, total) now and then (the first full audit is most of the work).
     """
     tick = _part(progress, 0.0, 1.0)
     system.find_homogeneous()
     primary = sensitive_cells(system, threshold)
     homogeneous_cells = {k for case in system.homogeneous for k in (case.single, *case.others)}
-    fingerprint = (threshold, frozenset(system.values.items()), frozenset(system.frozen), frozenset(already or ()))
+    fingerprint = (threshold, frozenset(system.values.items()))
     if fingerprint in _DONE:  # the same tables again (preview then export, another report of the year)
         hidden, checked, kept = _DONE[fingerprint]
         return _publish(_with_reach(Protection(system, set(hidden), primary, homogeneous_cells, checked), exact,
                                     threshold, kept))
-    hidden = set(primary) | homogeneous_cells | (already or set())
+    hidden = set(primary) | homogeneous_cells
     relations_of = _relations_of(system)
     closing_of = _relations_of(system, closing=True)
     _close_equalities(system, hidden, closing_of, threshold)
@@ -1267,28 +1275,17 @@ def audit_figures(protection: Protection, data: ReportData, internal: bool) -> A
 
 
 def protect_reports(reports: Sequence[ReportData], threshold: int, internal: bool = False,
-                    focus: ReportData | None = None, village: Sequence[ReportData] = (),
-                    progress: Progress | None = None) -> Protection:
+                    focus: ReportData | None = None, progress: Progress | None = None) -> Protection:
     """Protect *reports* together (the same cells hidden wherever they appear) and note the audit on *focus*.
 
-    *village*: the standard reports of one Ortsgemeinde, protected in a second step against *reports*
-    whose withheld cells stay as they are — so the reports for all villages come out the same
-    whichever village's report is asked for. The report to be written (*focus*, default the first)
-    gets exact intervals for its note. *progress*: called with (done, total) while the audit runs.
+    The report to be written (*focus*, default the first) gets exact intervals for its note.
+    *progress*: called with (done, total) while the audit runs.
     """
     focus = focus or reports[0]
     system = _system(reports)
-    first_keys = set(system.values)
     mine = system.report_keys.get(id(focus), set())
     protection = protect(system, threshold, exact=sorted(k for k in mine if 0 < system.values[k] < threshold),
-                         progress=_part(progress, 0.0, 0.5 if village else 1.0))
-    if village:
-        hidden = set(protection.hidden)
-        system = _system([*reports, *village])
-        system.frozen = first_keys - hidden
-        mine = system.report_keys[id(focus)]
-        protection = protect(system, threshold, exact=sorted(k for k in mine if 0 < system.values[k] < threshold),
-                             already=hidden, progress=_part(progress, 0.5, 1.0))
+                         progress=progress)
     focus.audit = audit_figures(protection, focus, internal)
     if progress is not None:
         progress(1000, 1000)

@@ -55,7 +55,7 @@ BREAKDOWN_SHEETS = (
     ("month", "Monate", "Monat"),
 )
 REPORT_TITLE = "Smart-City-Kennzahlen"
-INTERNAL = "nur intern"  # a free period: not protected against the standard reports, not for the funder
+INTERNAL = "nur intern"  # a month, a free period or one village: not protected against the others, not for the funder
 
 
 # The person counts an average or a rate is computed from: it is withheld whenever one of them is.
@@ -87,7 +87,7 @@ def indicator_cell(indicator: Indicator, figures: GroupFigures, threshold: int) 
 def _period_rows(data: ReportData, threshold: int) -> list[list[Cell]]:
     return [
         ["Bericht", f"{REPORT_TITLE} (Kurslotse)"],
-        ["Zeitraum", data.period.label if data.period.kind.standard else f"{data.period.label} ({INTERNAL})"],
+        ["Zeitraum", f"{data.period.label} ({INTERNAL})" if data.internal else data.period.label],
         ["von", data.period.start],
         ["bis", data.period.end],
         ["Ortsgemeinde", data.municipality or "alle"],
