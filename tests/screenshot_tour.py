@@ -156,6 +156,10 @@ class Tour:
         self._settle()
         self._wait_for_job(reports)
         self.save(window, "berichte")
+        reports.set_period(reports.period(), "Nanzdietschweiler")  # one village: »nur intern«
+        self._settle()
+        self._wait_for_job(reports)
+        self.save(window, "berichte-gemeinde")
         window.tabs.setCurrentIndex(0)
         self._dialogs(window, KEY_HELP)
         # the presentation: console on the laptop, the wall on the projector
