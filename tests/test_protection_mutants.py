@@ -370,6 +370,30 @@ def test_quarters_tile_the_year_not_a_half_year_twice():
                         *((key("drop_in_topics:WhatsApp", span=q), -1) for q in quarters)], True)
 
 
+def test_new_and_returning_from_two_reference_days():
+    """The April row counts »neu« from 1 April in the 2nd quarter and from 1 January in the year."""
+    system = CellSystem()
+    q2, year = quarter_period(2026, 2), year_period(2026)
+    for period, new in ((q2, 1), (year, 2)):  # of the 3 persons in April, 1 is new since April, 2 since January
+        data = report(period=period, months=False)
+        data.by_month = [figures("m4", row_values(3, 6, 2, new=new), month=D(2026, 4, 1))]
+        system.add_report(data)
+    system.link_reference_days()
+    span = (D(2026, 4, 1), D(2026, 4, 30))
+    new_april1 = (*span, "", "", "", "new_persons", D(2026, 4, 1))
+    new_jan1 = (*span, "", "", "", "new_persons", D(2026, 1, 1))
+    back_april1 = (*span, "", "", "", "returning_persons", D(2026, 4, 1))
+    back_jan1 = (*span, "", "", "", "returning_persons", D(2026, 1, 1))
+    # new since 1 April ≤ new since 1 January; back since 1 January ≤ back since 1 April
+    assert has(system, [(new_april1, 1), (new_jan1, -1)], False)
+    assert has(system, [(back_jan1, 1), (back_april1, -1)], False)
+    assert not has(system, [(new_jan1, 1), (new_april1, -1)], False)
+    assert not has(system, [(back_april1, 1), (back_jan1, -1)], False)
+    # the totals of the two reports are different rows (other spans): nothing between them here
+    assert not any({key("new_persons", span=(q2.start, q2.end)), key("new_persons", span=(year.start, year.end))}
+                   <= {k for k, _c in r.terms} for r in system.relations.values())
+
+
 def test_one_period_alone_links_nothing():
     system = CellSystem()
     system.add_report(report(months=False))

@@ -300,6 +300,17 @@ def _protected_year(facts: ReportFacts) -> list[Report]:
     return result
 
 
+@pytest.mark.parametrize("seed", [3, 8, 21])
+def test_every_relation_the_attacker_model_knows_holds_for_the_true_numbers(seed):
+    """A relation in the wrong direction would make the audit prove nonsense: each must hold for the truth."""
+    facts = _facts(2025, 3, seed, people=16, termine=30)
+    system = protection._system(list(linked.year_reports(facts, dt.datetime(2026, 1, 2)).values()))
+    assert any(len({k[6] for k, _c in r.terms} - {None}) == 2 for r in system.relations.values())  # two days
+    for relation in system.relations.values():
+        total = sum(coefficient * system.values[k] for k, coefficient in relation.terms)
+        assert (total == 0) if relation.equal else (total <= 0), relation
+
+
 def test_a_village_where_everyone_is_male_does_not_say_so():
     facts = _facts(2025, 2, seed=7)
     # every person who comes in Dorf 2 is male, and there are several of them

@@ -225,6 +225,22 @@ class CellSystem:
             for outer, tiles in tilings:
                 self.relate([(by_span[outer], 1), *((by_span[s], -1) for s in tiles)], additive)
 
+    def link_reference_days(self) -> None:
+        """The same row counted from two reference days (the April row of the 2nd quarter counts »neu« from
+        1 April, that of the year from 1 January): whoever is new since the later day is new since the
+        earlier one, and whoever returns since the earlier day returns since the later one."""
+        by_day: dict[tuple, dict[dt.date, Key]] = defaultdict(dict)
+        for key in self.values:
+            if key[6] is not None:
+                by_day[key[:6]][key[6]] = key
+        for rest, keys in by_day.items():
+            days = sorted(keys)
+            for earlier, later in zip(days, days[1:], strict=False):
+                if rest[5] == "new_persons":
+                    self.relate([(keys[later], 1), (keys[earlier], -1)], False)
+                else:
+                    self.relate([(keys[earlier], 1), (keys[later], -1)], False)
+
     def find_homogeneous(self) -> None:
         """Distribution columns where everyone is in one category (other than »keine Angabe«)."""
         seen: set[Key] = set()
@@ -1310,6 +1326,7 @@ def _system(reports: Sequence[ReportData]) -> CellSystem:
             figures.hidden.clear()
         system.add_report(data)
     system.link_periods()
+    system.link_reference_days()
     return system
 
 
