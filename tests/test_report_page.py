@@ -169,6 +169,29 @@ def test_protection_runs_off_the_gui_thread_and_moves_the_progress_bar(qtbot, pa
     assert not page.progress.isVisible() and page.xlsx_button.isEnabled()
 
 
+def test_abbrechen_stops_the_computation_at_its_next_step(qtbot, page):
+    """»Abbrechen« ends the computation itself (not only its result): the progress never reaches the end."""
+    from app.reports import protection
+
+    protection._DONE.clear()  # the whole protection of the year is to be computed
+    shown_before = page.report
+    seen: list[int] = []
+    page.set_period(quarter_period(2025, 3))
+    job = page.job
+    assert job is not None and page.cancel_button.isVisible()
+    job.progressed.connect(lambda done, total: seen.append(1000 * done // total if total else 0))
+    with qtbot.waitSignal(job.cancelled_, timeout=WAIT_MS):
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.job is None, timeout=WAIT_MS)
+    assert 1000 not in seen, seen  # build_report reports 1000 only when it has finished
+    assert page.message.text() == "Abgebrochen."
+    assert page.report is shown_before and not page.cancel_button.isVisible()
+    assert not protection._DONE  # nothing half-computed was kept
+    # the next request computes the report in full
+    _show(qtbot, page, quarter_period(2025, 3))
+    assert page.report.data.period == quarter_period(2025, 3) and page.report.data.audit is not None
+
+
 def test_status_line_names_the_published_count_of_persons(qtbot, page):
     """The green line under the table says what the table shows for »Erreichte Personen« (after
     suppression), never a number the table hides."""

@@ -56,6 +56,19 @@ EXPORTS = {
 }
 
 
+def _stoppable(progress, cancelled):  # noqa: ANN001, ANN202 - progress(done, total), cancelled() → a progress
+    """A progress callback that ends the computation at its next step once »Abbrechen« was pressed
+    (the report is computed in steps that each report progress; nothing is kept of a stopped one)."""
+    from app.render.document import RenderCancelled
+
+    def report(done: int, total: int) -> None:
+        if cancelled():
+            raise RenderCancelled
+        if progress is not None:
+            progress(done, total)
+    return report
+
+
 class ReportsPage(QWidget):
     """Period picker, Ortsgemeinde filter, preview (tables and charts) and export buttons."""
 
@@ -370,11 +383,11 @@ class ReportsPage(QWidget):
             return
         period, municipality, db = self.period(), self.municipality(), self.db
 
-        def work(progress, _cancelled):  # noqa: ANN001, ANN202
+        def work(progress, cancelled):  # noqa: ANN001, ANN202
             from app.reports import build_report
             from app.render.report import report_charts
 
-            report = build_report(db, period, municipality, progress=progress)
+            report = build_report(db, period, municipality, progress=_stoppable(progress, cancelled))
             return report, report_charts(report)
 
         self._start(work, "Der Bericht wird berechnet …", lambda result: self._show_report(key, *result))
@@ -471,12 +484,12 @@ class ReportsPage(QWidget):
         db, municipality = self.db, self.municipality()
         ready = self.report if self.report_key == key else None
 
-        def work(progress, _cancelled):  # noqa: ANN001, ANN202
+        def work(progress, cancelled):  # noqa: ANN001, ANN202
             from app.reports import build_report, export, export_raw
 
             if kind == "raw":
                 return export_raw(db, period, target, municipality, progress)
-            report = ready or build_report(db, period, municipality)
+            report = ready or build_report(db, period, municipality, progress=_stoppable(None, cancelled))
             export(report, target, progress)
             return None
 
