@@ -525,3 +525,38 @@ def test_one_person_of_another_group_makes_a_column_mixed():
     system.add_report(data)
     system.find_homogeneous()
     assert key("genders:w", "Adorf") not in {case.single for case in system.homogeneous}
+
+
+# ------------------------------------------------------------------ choosing the cells to withhold
+
+
+def test_a_cell_every_reader_knows_is_no_partner():
+    """A row without a Termin has 0 persons: withholding that 0 would hide nothing (and looks odd)."""
+    system = CellSystem()
+    zero, small, other = key("persons", "Adorf"), key("persons", "Bedorf"), key("persons", "Cedorf")
+    system.values.update({zero: 0, small: 1, other: 5})
+    system.relate([(zero, 1)], True)  # no Termin held in Adorf
+    assert system.known == {zero}
+    assert prot._partner(system, [zero, other], {small}, 3) == other
+    assert prot._partner(system, [zero], {small}, 3) is None
+
+
+def test_the_first_pass_leaves_a_total_to_the_audit():
+    system = CellSystem()
+    total, part, zero = key("attendances"), key("attendances", "Adorf"), key("attendances", "Bedorf")
+    system.values.update({total: 9, part: 2, zero: 0})
+    system.headline.add(total)
+    system.relate([(total, 1), (part, -1), (zero, -1)], True)
+    system.relate([(zero, 1)], True)
+    hidden = {part}
+    prot._close_equalities(system, hidden, prot._relations_of(system, closing=True), 3)
+    assert hidden == {part}  # neither the total nor the known 0: the audit decides
+    # without the known 0 the same sum gets a partner that is no total
+    system2 = CellSystem()
+    plain = key("attendances", "Cedorf")
+    system2.values.update({total: 9, part: 2, plain: 7})
+    system2.headline.add(total)
+    system2.relate([(total, 1), (part, -1), (plain, -1)], True)
+    hidden = {part}
+    prot._close_equalities(system2, hidden, prot._relations_of(system2, closing=True), 3)
+    assert hidden == {part, plain}

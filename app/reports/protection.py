@@ -94,6 +94,7 @@ class CellSystem:
     # equalities and »whole ≤ sum of parts«: with exactly one hidden cell they give it away (or nearly)
     closing: dict[tuple, Relation] = field(default_factory=dict)
     overview: set[Key] = field(default_factory=set)
+    known: set[Key] = field(default_factory=set)  # fixed by a relation alone (no Termin: 0): hiding them hides nothing
 
     # ------------------------------------------------------------------ building
 
@@ -104,6 +105,8 @@ class CellSystem:
         items = tuple(sorted((k, c) for k, c in merged.items() if c))
         if len(items) >= 2 or (equal and items):
             self.relations.setdefault((items, equal), Relation(items, equal))
+            if len(items) == 1:
+                self.known.add(items[0][0])
             if equal or _is_cover(items):
                 self.closing.setdefault(items, self.relations[(items, equal)])
 
@@ -1102,7 +1105,7 @@ def _relations_of(system: CellSystem, closing: bool = False) -> dict[Key, list[R
 
 def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], threshold: int,
              headline: bool = True) -> Key | None:
-    options = [k for k in candidates if k not in hidden]
+    options = [k for k in candidates if k not in hidden and k not in system.known]
     # a report's overview only when nothing else can help; else a cell with room to move, else any
     plain = [k for k in options if k not in system.headline]
     options = plain if plain or not headline else options
@@ -1114,7 +1117,8 @@ def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], th
 
 def _close_equalities(system: CellSystem, hidden: set[Key], relations_of: dict[Key, list[Relation]],
                       threshold: int, fresh: Iterable[Key] | None = None) -> None:
-    """A sum with exactly one hidden cell gives it away: hide a partner (the cheap first pass).
+    """A sum with exactly one hidden cell gives it away: hide a partner (the cheap first pass; a
+    report's totals are left to the audit, which hides one only when nothing else helps).
 
     *fresh*: the cells hidden since the last pass (default: all). The relations of the other hidden
     cells were closed then, or had no cell left to hide, and hiding more changes neither."""
@@ -1124,7 +1128,7 @@ def _close_equalities(system: CellSystem, hidden: set[Key], relations_of: dict[K
         for relation in relations_of.get(key, ()):
             members = [k for k, _c in relation.terms]
             if sum(1 for k in members if k in hidden) == 1:
-                partner = _partner(system, members, hidden, threshold)
+                partner = _partner(system, members, hidden, threshold, headline=False)
                 if partner is not None:
                     hidden.add(partner)
                     queue.append(partner)
