@@ -176,9 +176,10 @@ def _office_row(ctx: BenchContext, lesson: Path, data: Path, repeat: int) -> Row
     convert = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(work),
                str(html)]
     run_process(convert)  # the first start sets up LibreOffice's profile folder: not measured
-    office_runs = [run_process(convert) for _ in range(max(2, repeat // 2))]
-    ours = [_command(["handout", str(lesson), "-o", str(work / "kurslotse.pdf")], data)
-            for _ in range(max(2, repeat // 2))]
+    office_runs, ours = [], []
+    for _ in range(max(2, repeat // 2)):  # interleaved, as the other rows: both see the same machine load
+        office_runs.append(run_process(convert))
+        ours.append(_command(["handout", str(lesson), "-o", str(work / "kurslotse.pdf")], data))
     office_seconds, ours_seconds = median([r.seconds for r in office_runs]), median([r.seconds for r in ours])
     return Row("Verhältnis Kurslotse-Handout / LibreOffice-Umwandlung", ours_seconds / office_seconds, "x", target=0.2,
                note=f"Kurslotse {german(ours_seconds)} s, LibreOffice {german(office_seconds)} s "
