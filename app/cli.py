@@ -134,7 +134,10 @@ def build_parser(prog: str = "kurslotse", with_commands: bool = True,
         return parser
     subparsers = parser.add_subparsers(dest="befehl", metavar="BEFEHL", parser_class=GermanArgumentParser,
                                        title="Befehle")
-    for name in COMMAND_MODULES:
+    # A module named like the typed command (``handout`` → app.commands.handout) is asked first: the
+    # modules before it in the list (lessons with its six sub-parsers, …) are then not imported.
+    named = [name for name in COMMAND_MODULES if command is not None and name.rsplit(".", 1)[-1] == command]
+    for name in (*named, *(name for name in COMMAND_MODULES if name not in named)):
         importlib.import_module(name).register(subparsers)
         if command is not None and command in subparsers.choices:
             return parser
