@@ -4,7 +4,38 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
+
+
+def _ram_temp_root() -> str | None:
+    """A RAM file system for the tests' temporary files (Linux /dev/shm), if it has room; else ``None``.
+
+    The program commits with synchronous=FULL and writes files with fsync, rightly; on a disk each
+    fsync waits for the device (about 5 ms on the CI machine), and the kill and sync tests commit
+    thousands of times, so the suite spent about a minute of its wall time waiting. The files are
+    still real SQLite files and PDFs, only kept in memory; no test depends on reaching the platter
+    (a SIGKILLed process loses nothing the kernel already has). As for the throwaway PostgreSQL
+    server (fsync=off, app.bench.pg_cluster). KURSLOTSE_TEST_TMP=disk keeps the usual place.
+    """
+    if os.environ.get("KURSLOTSE_TEST_TMP", "").lower() == "disk" or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return None
+    root = Path("/dev/shm")
+    try:
+        stats = os.statvfs(root)
+    except (OSError, AttributeError):  # no /dev/shm (macOS, Windows)
+        return None
+    if not os.access(root, os.W_OK | os.X_OK) or stats.f_bavail * stats.f_frsize < 1024**3:
+        return None
+    return str(root)
+
+
+# Before pytest picks its base temporary folder (tmp_path) and before any test asks tempfile;
+# the xdist workers and the program's subprocesses inherit TMPDIR.
+_RAM = _ram_temp_root()
+if _RAM is not None:
+    os.environ["TMPDIR"] = _RAM
+    tempfile.tempdir = _RAM
 
 # Two virtual screens (a laptop and a projector), so the presenter's screen handling runs for real.
 # (Qt splits platform arguments at ":"; on Windows the file is named relatively, see app.platform.)
