@@ -4,7 +4,38 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
+
+
+def _ram_temp_root() -> str | None:
+    """A RAM file system for the tests' temporary files (Linux /dev/shm), if it has room; else ``None``.
+
+    The program commits with synchronous=FULL and writes files with fsync, rightly; on a disk each
+    fsync waits for the device (about 5 ms on the CI machine), and the kill and sync tests commit
+    thousands of times, so the suite spent about a minute of its wall time waiting. The files are
+    still real SQLite files and PDFs, only kept in memory; no test depends on reaching the platter
+    (a SIGKILLed process loses nothing the kernel already has). As for the throwaway PostgreSQL
+    server (fsync=off, app.bench.pg_cluster). KURSLOTSE_TEST_TMP=disk keeps the usual place.
+    """
+    if os.environ.get("KURSLOTSE_TEST_TMP", "").lower() == "disk" or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return None
+    root = Path("/dev/shm")
+    try:
+        stats = os.statvfs(root)
+    except (OSError, AttributeError):  # no /dev/shm (macOS, Windows)
+        return None
+    if not os.access(root, os.W_OK | os.X_OK) or stats.f_bavail * stats.f_frsize < 1024**3:
+        return None
+    return str(root)
+
+
+# Before pytest picks its base temporary folder (tmp_path) and before any test asks tempfile;
+# the xdist workers and the program's subprocesses inherit TMPDIR.
+_RAM = _ram_temp_root()
+if _RAM is not None:
+    os.environ["TMPDIR"] = _RAM
+    tempfile.tempdir = _RAM
 
 # Two virtual screens (a laptop and a projector), so the presenter's screen handling runs for real.
 # (Qt splits platform arguments at ":"; on Windows the file is named relatively, see app.platform.)
@@ -27,19 +58,19 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from app import paths  # noqa: E402
 
-# The files that take longest (seconds, rounded, from a run on two busy cores) start first, so
-# `--dist loadfile` does not leave one worker alone with a long file at the end while the other idles
-# (xdist's own order, by number of tests, put the one-test files — the longest — last). The rest
+# The files that take longest (seconds, rounded, from a full run with two workers on busy cores) start
+# first, so `--dist loadfile` does not leave one worker alone with a long file at the end while the other
+# idles (xdist's own order, by number of tests, put the one-test files — the longest — last). The rest
 # follows in collection order; the numbers only need to be roughly right.
 SLOW_FILES = {
-    "test_sync_stateful.py": 45, "test_checkin_kill.py": 40, "test_handout_booklet.py": 25,
-    "test_sync_faults.py": 22, "test_demo_command.py": 20, "test_handout_pdf.py": 17,
-    "test_report_protection.py": 16, "test_report_page.py": 15, "test_office_postgres.py": 15,
-    "test_office_gui_postgres.py": 10, "test_report_numbers.py": 9, "test_sync_merge.py": 9,
-    "test_postgres_storage.py": 8, "test_lesson_editor.py": 7, "test_print_handouts.py": 7,
-    "test_main_window.py": 6, "test_cli.py": 5, "test_sync_hardening.py": 5, "test_report_pdf_cli.py": 5,
-    "test_demo_gui.py": 4, "test_lesson_writer.py": 4, "test_lesson_package.py": 4, "test_presenter.py": 4,
-    "test_merge_mutants.py": 4, "test_privacy_erasure.py": 4, "test_handout_dialog.py": 4,
+    "test_checkin_kill.py": 56, "test_sync_stateful.py": 29, "test_sync_faults.py": 23,
+    "test_report_protection.py": 18, "test_office_postgres.py": 16, "test_office_gui_postgres.py": 16,
+    "test_handout_pdf.py": 16, "test_handout_booklet.py": 15, "test_lesson_editor.py": 14, "test_report_page.py": 11,
+    "test_demo_command.py": 10, "test_ui_fit.py": 9, "test_privacy_erasure.py": 9, "test_print_handouts.py": 9,
+    "test_sync_merge.py": 8, "test_sync_hardening.py": 8, "test_handout_dialog.py": 8, "test_main_window.py": 7,
+    "test_lesson_writer.py": 7, "test_sync_cli.py": 6, "test_report_pdf_cli.py": 6, "test_postgres_storage.py": 6,
+    "test_lesson_package.py": 6, "test_handout_organisation.py": 6, "test_checkin_queue.py": 6,
+    "test_presenter.py": 5, "test_editor_preview.py": 5, "test_cli.py": 5,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -110,28 +111,33 @@ class Laptop:
     def conflicts(self) -> set[tuple[str, str, str | None]]:
         with _reading(self.source) as conn:
             # IS DISTINCT FROM: SQLite 3.39+ and PostgreSQL
-            return {tuple(row) for row in conn.execute(sql(
+            return {tuple(row) for row in _rows(conn,
                 "SELECT c.record_uuid, c.field, c.value FROM sync_conflicts c JOIN sync_fields f "
                 "ON f.record_uuid = c.record_uuid AND f.field = c.field WHERE c.value IS DISTINCT FROM f.value"
-            ))}
+            )}
 
 
 @contextmanager
-def _reading(source: Path | Database) -> Iterator[Connection]:
-    """A plain connection to a laptop's file (not through open_database) or to a server database."""
+def _reading(source: Path | Database) -> Iterator[Connection | sqlite3.Connection]:
+    """A plain connection to a laptop's file (sqlite3, not through open_database) or to a server database.
+
+    The file is read with the standard library's driver itself: a new SQLAlchemy engine per snapshot
+    compiled every statement again (the stateful sync test takes hundreds of snapshots), and the rows
+    are the same: SQLite's own values, which is what ``_stored`` makes of a server's."""
     if isinstance(source, Database):
         with source.engine.connect() as conn:
             yield conn
         return
-    engine = create_engine(f"sqlite:///{source}")
+    conn = sqlite3.connect(source)
     try:
-        with engine.connect() as conn:
-            yield conn
+        yield conn
     finally:
-        engine.dispose()
+        conn.close()
 
 
-def _rows(conn: Connection, statement: str) -> list[tuple[object, ...]]:
+def _rows(conn: Connection | sqlite3.Connection, statement: str) -> list[tuple[object, ...]]:
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute(statement).fetchall()
     return [tuple(_stored(value) for value in row) for row in conn.execute(sql(statement))]
 
 
@@ -171,7 +177,11 @@ def all_text(source: Path | Database) -> str:
     """Every text value kept in the database's tables (to look for personal data that must be gone)."""
     with _reading(source) as conn:
         parts = []
-        for table in inspect(conn).get_table_names():
+        names = inspect(conn).get_table_names() if not isinstance(conn, sqlite3.Connection) else [
+            name for (name,) in conn.execute(  # what SQLAlchemy's inspector lists for SQLite
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~' "
+                "ORDER BY name")]
+        for table in names:
             for row in _rows(conn, f"SELECT * FROM {table}"):
                 parts.extend(str(v) for v in row if isinstance(v, str))
         return json.dumps(parts, ensure_ascii=False)

@@ -182,18 +182,22 @@ def _version(code) -> int:
 
 
 def _quiet_zone_white(grey, left, top, right, bottom, module_px) -> bool:
-    """The 4-module ring around the symbol is white (half a module of slack for anti-aliasing)."""
+    """The 4-module ring around the symbol is white (half a module of slack for anti-aliasing).
+
+    Every pixel of the box is compared at once (numpy, a dependency of scipy and highspy); the loop
+    over pixels in Python took 1.5 s of the booklet test's 13 s."""
+    import numpy as np
+
     outer = 4 * module_px
     inner = module_px * 0.5
-    x0, y0 = int(left - outer), int(top - outer)
-    x1, y1 = int(right + outer), int(bottom + outer)
-    pixels = grey.load()
-    for y in range(max(0, y0), min(grey.height, y1)):
-        for x in range(max(0, x0), min(grey.width, x1)):
-            inside = left - inner <= x <= right + inner and top - inner <= y <= bottom + inner
-            if not inside and pixels[x, y] < 128:
-                return False
-    return True
+    x0, y0 = max(0, int(left - outer)), max(0, int(top - outer))
+    x1, y1 = min(grey.width, int(right + outer)), min(grey.height, int(bottom + outer))
+    if x0 >= x1 or y0 >= y1:
+        return True
+    box = np.asarray(grey)[y0:y1, x0:x1]
+    xs, ys = np.arange(x0, x1), np.arange(y0, y1)
+    inside = ((ys >= top - inner) & (ys <= bottom + inner))[:, None] & ((xs >= left - inner) & (xs <= right + inner))[None, :]
+    return not bool(np.any((box < 128) & ~inside))
 
 
 def picture_words(folders) -> set[str]:

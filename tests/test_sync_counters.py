@@ -8,13 +8,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy import text
 
 from app.domain.attendance import CourseFormat
 from app.services.checkin import CheckInDesk
 from app.storage.database import open_database
 from tests.attendance_fixtures import no_leaked_listeners  # noqa: F401
-from tests.sync_helpers import Laptop, _reading
+from tests.sync_helpers import Laptop, _reading, _rows
 
 
 @pytest.fixture
@@ -33,8 +32,8 @@ def pair(tmp_path, database_url):
 
 def _counts(laptop: Laptop) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     with _reading(laptop.source) as conn:
-        return ([tuple(row) for row in conn.execute(text("SELECT head_count FROM termine"))],
-                sorted(tuple(row) for row in conn.execute(text("SELECT topic, count FROM topic_tallies"))))
+        return ([tuple(row) for row in _rows(conn, "SELECT head_count FROM termine")],
+                sorted(tuple(row) for row in _rows(conn, "SELECT topic, count FROM topic_tallies")))
 
 
 def test_visitors_and_topics_counted_on_two_laptops_add_up(pair):
