@@ -530,28 +530,32 @@ def test_one_person_of_another_group_makes_a_column_mixed():
 # ------------------------------------------------------------------ choosing the cells to withhold
 
 
-def test_a_cell_every_reader_knows_is_no_partner():
-    """A row without a Termin has 0 persons: withholding that 0 would hide nothing (and looks odd)."""
+def test_a_cell_every_reader_knows_is_shown():
+    """A row without a Termin has 0 persons: withholding that 0 would hide nothing (and looks odd), so
+    it is shown even where the search used it as a withheld cell."""
     system = CellSystem()
-    zero, small, other = key("persons", "Adorf"), key("persons", "Bedorf"), key("persons", "Cedorf")
-    system.values.update({zero: 0, small: 1, other: 5})
-    system.relate([(zero, 1)], True)  # no Termin held in Adorf
-    assert system.known == {zero}
-    assert prot._partner(system, [zero, other], {small}, 3) == other
-    assert prot._partner(system, [zero], {small}, 3) is None
+    data = report(months=False)
+    data.by_format[1].values.update(row_values(0, 0, 0))  # no Sprechstunde held this quarter
+    system.add_report(data)
+    zero = key("persons", fmt="drop_in")
+    assert zero in system.known and key("persons", fmt="course") not in system.known
+    protection = prot.Protection(system, {zero, key("persons", fmt="course")}, set(), set(),
+                                 prot.AuditResult({}, [], []))
+    prot._publish(protection)
+    assert data.by_format[1].hidden == set() and data.by_format[0].hidden == {"persons"}
+    assert prot.audit_figures(protection, data, False).secondary == 1  # the course cell only
 
 
 def test_the_first_pass_leaves_a_total_to_the_audit():
     system = CellSystem()
-    total, part, zero = key("attendances"), key("attendances", "Adorf"), key("attendances", "Bedorf")
-    system.values.update({total: 9, part: 2, zero: 0})
+    total, part = key("attendances"), key("attendances", "Adorf")
+    system.values.update({total: 9, part: 2})
     system.headline.add(total)
-    system.relate([(total, 1), (part, -1), (zero, -1)], True)
-    system.relate([(zero, 1)], True)
+    system.relate([(total, 1), (part, -1)], True)  # one village only: its row is the total
     hidden = {part}
     prot._close_equalities(system, hidden, prot._relations_of(system, closing=True), 3)
-    assert hidden == {part}  # neither the total nor the known 0: the audit decides
-    # without the known 0 the same sum gets a partner that is no total
+    assert hidden == {part}  # not the total: the audit decides (it hides a total only if nothing else helps)
+    # with a second village the same sum gets a partner that is no total
     system2 = CellSystem()
     plain = key("attendances", "Cedorf")
     system2.values.update({total: 9, part: 2, plain: 7})

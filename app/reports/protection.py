@@ -94,7 +94,7 @@ class CellSystem:
     # equalities and »whole ≤ sum of parts«: with exactly one hidden cell they give it away (or nearly)
     closing: dict[tuple, Relation] = field(default_factory=dict)
     overview: set[Key] = field(default_factory=set)
-    known: set[Key] = field(default_factory=set)  # fixed by a relation alone (no Termin: 0): hiding them hides nothing
+    known: set[Key] = field(default_factory=set)  # fixed by a relation alone (no Termin: 0): withheld, they hide nothing
 
     # ------------------------------------------------------------------ building
 
@@ -1105,7 +1105,7 @@ def _relations_of(system: CellSystem, closing: bool = False) -> dict[Key, list[R
 
 def _partner(system: CellSystem, candidates: Iterable[Key], hidden: set[Key], threshold: int,
              headline: bool = True) -> Key | None:
-    options = [k for k in candidates if k not in hidden and k not in system.known]
+    options = [k for k in candidates if k not in hidden]
     # a report's overview only when nothing else can help; else a cell with room to move, else any
     plain = [k for k in options if k not in system.headline]
     options = plain if plain or not headline else options
@@ -1271,7 +1271,9 @@ def _with_reach(protection: Protection, exact: Iterable[Key], threshold: int,
 
 
 def _publish(protection: Protection) -> Protection:
-    for key in protection.hidden:
+    """Mark the withheld cells on their reports. A cell every reader knows (0 where no Termin was held)
+    may serve the search as a withheld cell, but it is shown: withholding it would hide nothing."""
+    for key in protection.hidden - protection.system.known:
         for figures, name in protection.system.places[key]:
             figures.hidden.add(name)
     return protection
@@ -1284,7 +1286,7 @@ def audit_figures(protection: Protection, data: ReportData, internal: bool) -> A
     hidden = protection.hidden & mine
     primary = protection.primary & mine
     columns = sum(1 for case in system.homogeneous if case.single in mine)
-    secondary = hidden - primary - protection.homogeneous_cells
+    secondary = hidden - primary - protection.homogeneous_cells - system.known
     intervals = [protection.audit.intervals[k] for k in primary if k in protection.audit.intervals]
     narrowest = min(intervals, key=lambda i: (i.width, i.low), default=None)
     return AuditFigures(
