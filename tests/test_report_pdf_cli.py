@@ -50,6 +50,20 @@ def test_pdf_report_text_and_charts(qapp, demo_db, tmp_path):
     assert blue > 500, "no bars painted"
 
 
+def test_an_internal_pdf_says_so_on_every_page(qapp, demo_db, tmp_path):
+    """A village's report (like a month) is for internal use: the first page and every footer say it."""
+    from app.domain.indicators import quarter_period
+
+    village = export(build_report(demo_db, quarter_period(2025, 2), "Nanzdietschweiler", lessons=LESSONS),
+                     tmp_path / "dorf.pdf")
+    pages = [_flat(page.extract_text()) for page in PdfReader(str(village)).pages]
+    assert "2. Quartal 2025 (01.04.2025 bis 30.06.2025) – nur intern, nicht zur Weitergabe" in pages[0]
+    assert all("Smart-City-Kennzahlen · 2. Quartal 2025 (nur intern)" in page for page in pages), len(pages)
+    published = export(build_report(demo_db, quarter_period(2025, 2), lessons=LESSONS), tmp_path / "alle.pdf")
+    assert not any("nur intern" in _flat(page.extract_text()).replace("»nur intern«", "")
+                   for page in PdfReader(str(published)).pages)
+
+
 def test_chart_never_draws_a_hidden_value(qapp):
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QImage, QPainter

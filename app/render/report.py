@@ -30,7 +30,7 @@ from app.render.units import mm
 from app.reports import Report
 from app.reports.cells import display_text
 from app.reports.model import GroupFigures
-from app.reports.tables import SHEET_OVERVIEW, Cell, distribution_cell, indicator_cell
+from app.reports.tables import INTERNAL, SHEET_OVERVIEW, Cell, distribution_cell, indicator_cell
 
 TABLE_STYLE = TextStyle(size=11, line_height=1.3, paragraph_gap=0.2)
 NOTE_STYLE = TextStyle(size=11, italic=True, line_height=1.35)
@@ -171,10 +171,13 @@ def _build_report(report: Report, letterhead: Letterhead | None, definition_gap:
     if head.logo_png:
         logo = load_image_bytes(head.logo_png, "Logo")
         logo = logo if logo.ok else None
-    furniture = StandardFurniture(head.organisation, logo, f"Smart-City-Kennzahlen · {data.period.label}")
+    internal = f" ({INTERNAL})" if data.internal else ""  # on every page: not for the funder
+    furniture = StandardFurniture(head.organisation, logo, f"Smart-City-Kennzahlen · {data.period.label}{internal}")
     document = Document(furniture.page_style(), title=report.title)
     document.author = head.organisation
     period_text = f"{data.period.label} ({format_day(data.period.start)} bis {format_day(data.period.end)})"
+    if data.internal:
+        period_text += " – nur intern, nicht zur Weitergabe"
     document.add(
         Section("Smart-City-Kennzahlen"),
         heading("Smart-City-Kennzahlen", 1),
