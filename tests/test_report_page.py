@@ -58,8 +58,9 @@ def test_period_and_village_change_the_preview(qtbot, page):
     overview = {row[0]: row[1] for row in page.model.rows}
     held_all = overview["Termine stattgefunden"]
     assert held_all == page.report.data.total.values["termine_held"] > 10
-    assert "Jahr 2025" in page.period_text.text()
+    assert "Jahr 2025" in page.period_text.text() and "nur intern" not in page.period_text.text()
     _show(qtbot, page, year_period(2025), "Nanzdietschweiler")
+    assert page.period_text.text() == "Jahr 2025: 01.01.2025 bis 31.12.2025 – nur intern"  # one village
     overview = {row[0]: row[1] for row in page.model.rows}
     assert 0 < overview["Termine stattgefunden"] < held_all
     assert page.report.data.municipality == "Nanzdietschweiler"

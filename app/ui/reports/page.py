@@ -258,6 +258,7 @@ class ReportsPage(QWidget):
                 self.town_box.blockSignals(True)
                 self.town_box.setCurrentIndex(index)
                 self.town_box.blockSignals(False)
+                self._update_period_widgets()  # the line under the picker says »nur intern« for one village
         self.refresh()
 
     def kind(self) -> PeriodKind:
@@ -291,7 +292,8 @@ class ReportsPage(QWidget):
         except PeriodError as error:
             self.period_text.setText(str(error))
             return
-        self.period_text.setText(f"{period.label}: {period.start:%d.%m.%Y} bis {period.end:%d.%m.%Y}")
+        internal = " – nur intern" if not period.kind.standard or self.municipality() else ""
+        self.period_text.setText(f"{period.label}: {period.start:%d.%m.%Y} bis {period.end:%d.%m.%Y}{internal}")
 
     def _selection_changed(self) -> None:
         self._update_period_widgets()
