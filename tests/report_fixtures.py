@@ -13,6 +13,8 @@ from sqlalchemy import create_engine
 from sqlalchemy import text as sql
 
 from app import paths
+from app.domain.indicators import Period
+from app.reports.model import ReportFacts
 from app.services import context
 from app.storage.database import Database
 from app.storage.migrate_v2 import _stored
@@ -181,3 +183,27 @@ def count(path: Path | Database, start: dt.date, end: dt.date, town: str | None 
         result.devices[{"android": "Android", "iphone": "iPhone", "tablet": "Tablet", "none": "kein Gerät"}
                        .get(device or "", "keine Angabe")] += 1
     return result
+
+
+def restrict(facts: ReportFacts, period: Period, municipality: str | None) -> ReportFacts:
+    """The facts of *period* (inside the period of *facts*) and optionally one Ortsgemeinde (its stored name):
+    the oracle for reports computed from a longer period's facts."""
+    if not (facts.period.start <= period.start and period.end <= facts.period.end):
+        raise ValueError("restrict: the period lies outside the facts read")
+    courses = facts.courses if municipality is None else {
+        cid: course for cid, course in facts.courses.items() if course.municipality == municipality}
+    termine = [t for t in facts.termine if period.start <= t.date <= period.end and t.course_id in courses]
+    ids = {t.id for t in termine}
+    earlier = {t.id for t in facts.termine if t.date < period.start and t.status == "held"}
+    seen_before = set(facts.seen_before)
+    if earlier:  # seen in any village before the period: the read facts hold every village's marks
+        seen_before.update(person for termin, person in facts.marks if termin in earlier)
+    marks = [mark for mark in facts.marks if mark[0] in ids]
+    reached = {person for _termin, person in marks}
+    return ReportFacts(
+        period=period, municipality=municipality, courses=courses, termine=termine, marks=marks,
+        people={pid: p for pid, p in facts.people.items() if pid in reached}, seen_before=seen_before,
+        enrolments=[e for e in facts.enrolments if e[2] <= period.end and e[0] in courses],
+        tallies=[t for t in facts.tallies if t[0] in ids], lesson_titles=facts.lesson_titles,
+        lesson_topics=facts.lesson_topics, municipalities=facts.municipalities,
+    )

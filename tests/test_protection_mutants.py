@@ -543,7 +543,7 @@ def test_a_cell_every_reader_knows_is_shown():
                                  prot.AuditResult({}, [], []))
     prot._publish(protection)
     assert data.by_format[1].hidden == set() and data.by_format[0].hidden == {"persons"}
-    assert prot.audit_figures(protection, data, False).secondary == 1  # the course cell only
+    assert prot.audit_figures(protection, data).secondary == 1  # the course cell only
 
 
 def test_the_first_pass_leaves_a_total_to_the_audit():

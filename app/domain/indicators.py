@@ -147,6 +147,12 @@ def period_between(start: dt.date, end: dt.date) -> Period:
     return custom_period(start, end)
 
 
+def for_internal_use(period: Period, municipality: str | None) -> bool:
+    """A month, a free period or one Ortsgemeinde: the trainer's own use, not for the funder (»nur intern«);
+    only the standard reports for all Ortsgemeinden are checked against each other and published."""
+    return not period.kind.standard or bool(municipality)
+
+
 def standard_periods(year: int) -> list[Period]:
     """Every period a published report of *year* may cover: 4 quarters, 2 half-years, the year."""
     return ([quarter_period(year, q) for q in range(1, 5)] + [half_year_period(year, half) for half in (1, 2)]

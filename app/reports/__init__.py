@@ -111,8 +111,8 @@ def build_report(db, period: Period, municipality: str | None = None,  # noqa: A
             facts = query.read_facts(db, year, None, lessons)
             if step:
                 step(1, 1)
-            reports = links.year_reports(facts, created, (), _stage(progress, 1, 3))
-            data = reports[(period, None)]
+            reports = links.year_reports(facts, created, _stage(progress, 1, 3))
+            data = reports[period]
             protection.protect_reports(list(reports.values()), threshold, focus=data,
                                        progress=_stage(progress, 2, 3))
         else:  # a month, a free period or one Ortsgemeinde: »nur intern«, protected on its own
@@ -120,7 +120,7 @@ def build_report(db, period: Period, municipality: str | None = None,  # noqa: A
             if step:
                 step(1, 1)
             data = compute.compute(facts, created, _stage(progress, 1, 3))
-            protection.protect_reports([data], threshold, internal=data.internal, progress=_stage(progress, 2, 3))
+            protection.protect_reports([data], threshold, progress=_stage(progress, 2, 3))
     sheets = tables.report_sheets(data, threshold)
     head = _letterhead(db)
     if progress:

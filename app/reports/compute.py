@@ -324,13 +324,11 @@ def compute(facts: ReportFacts, created: dt.datetime | None = None, progress: Pr
 
 
 def compute_periods(facts: ReportFacts, periods: Sequence[Period], created: dt.datetime | None = None,
-                    seen_from: ReportFacts | None = None,
                     progress: Progress | None = None) -> dict[Period, ReportData]:
     """The report of each of *periods* from *facts* read for a longer period, as if each were read on its own.
 
     Every period other than ``facts.period`` must lie inside it and consist of whole months (the
-    standard periods of a year). »Neu« counts against everyone present before a period's start in
-    *seen_from* (default *facts*; the facts of all villages when *facts* are one village's).
+    standard periods of a year). »Neu« counts against everyone present before a period's start.
     """
     for period in periods:
         if period != facts.period and not (facts.period.start <= period.start and period.end <= facts.period.end
@@ -342,8 +340,7 @@ def compute_periods(facts: ReportFacts, periods: Sequence[Period], created: dt.d
     towns = sorted({c.municipality for c in facts.courses.values()}, key=str.casefold)
     if facts.municipality is None:
         towns = sorted(set(towns) | set(facts.municipalities), key=str.casefold)
-    seen_months = _seen_by_month(seen_from, index) if seen_from is not None else {m: mo.total.persons
-                                                                            for m, mo in months.items()}
+    seen_months = {m: mo.total.persons for m, mo in months.items()}
     created = created or dt.datetime.now()
     result: dict[Period, ReportData] = {}
     for number, period in enumerate(periods, 1):
@@ -358,17 +355,6 @@ def compute_periods(facts: ReportFacts, periods: Sequence[Period], created: dt.d
         if progress is not None:
             progress(number, len(periods))
     return result
-
-
-def _seen_by_month(facts: ReportFacts, index: _Index) -> dict[dt.date, int]:
-    """The persons present at a held Termin of *facts*, per calendar month (bits of *index*)."""
-    held_month = {t.id: t.date.replace(day=1) for t in facts.termine if t.status == HELD}
-    found: dict[dt.date, list[int]] = defaultdict(list)
-    for termin_id, person_id in facts.marks:
-        month = held_month.get(termin_id)
-        if month is not None:
-            found[month].append(person_id)
-    return {month: index.bits(persons) for month, persons in found.items()}
 
 
 def _report(facts: ReportFacts, period: Period, inside: list[_Month], months: dict[dt.date, _Month],

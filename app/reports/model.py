@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from app.domain.indicators import Period
+from app.domain.indicators import Period, for_internal_use
 
 NO_MUNICIPALITY = "ohne Ortsgemeinde"
 NO_LESSON = "ohne Lektion (z. B. Sprechstunde)"
@@ -142,9 +142,9 @@ class ReportData:
 
     @property
     def internal(self) -> bool:
-        """For the trainer's own use, not for the funder: a month, a free period, or one Ortsgemeinde (whose
-        reports, read side by side with the others, could narrow cells each leaves open alone)."""
-        return not self.period.kind.standard or self.municipality is not None
+        """For the trainer's own use, not for the funder (a village's reports, read side by side with the
+        others, could narrow cells each leaves open alone)."""
+        return for_internal_use(self.period, self.municipality)
 
     def breakdown(self, name: str) -> list[GroupFigures]:
         return {"municipality": self.by_municipality, "format": self.by_format, "topic": self.by_topic,

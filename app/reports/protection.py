@@ -27,6 +27,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from app.domain.indicators import AGE_BANDS, DEVICES, GENDERS, NO_ANSWER, Period
 from app.reports.files import ExportError
@@ -238,7 +239,7 @@ class CellSystem:
                 by_day[key[:6]][key[6]] = key
         for rest, keys in by_day.items():
             days = sorted(keys)
-            for earlier, later in zip(days, days[1:], strict=False):
+            for earlier, later in pairwise(days):
                 if rest[5] == "new_persons":
                     self.relate([(keys[later], 1), (keys[earlier], -1)], False)
                 else:
@@ -1172,7 +1173,7 @@ def _widen(system: CellSystem, hidden: set[Key], audit: AuditResult, relations_o
                     around |= around_group[comp]
                 partner = (_partner(system, around, hidden, threshold, headline=False)
                            or _partner(system, candidates | around, hidden, threshold))
-        if partner is not None and partner not in hidden:
+        if partner is not None:
             hidden.add(partner)
             added.append(partner)
     _close_equalities(system, hidden, closing_of, threshold, added)
@@ -1279,7 +1280,7 @@ def _publish(protection: Protection) -> Protection:
     return protection
 
 
-def audit_figures(protection: Protection, data: ReportData, internal: bool) -> AuditFigures:
+def audit_figures(protection: Protection, data: ReportData) -> AuditFigures:
     """The figures of one report's »Datenschutz« note."""
     system = protection.system
     mine = system.report_keys[id(data)]
@@ -1292,12 +1293,12 @@ def audit_figures(protection: Protection, data: ReportData, internal: bool) -> A
     return AuditFigures(
         hidden=len(primary), homogeneous=columns, secondary=len(secondary),
         narrowest=None if narrowest is None else (narrowest.low, narrowest.high),
-        reports=len(system.reports), cells=len(system.values), internal=internal,
+        reports=len(system.reports), cells=len(system.values), internal=data.internal,
     )
 
 
-def protect_reports(reports: Sequence[ReportData], threshold: int, internal: bool = False,
-                    focus: ReportData | None = None, progress: Progress | None = None) -> Protection:
+def protect_reports(reports: Sequence[ReportData], threshold: int, focus: ReportData | None = None,
+                    progress: Progress | None = None) -> Protection:
     """Protect *reports* together (the same cells hidden wherever they appear) and note the audit on *focus*.
 
     The report to be written (*focus*, default the first) gets exact intervals for its note.
@@ -1308,7 +1309,7 @@ def protect_reports(reports: Sequence[ReportData], threshold: int, internal: boo
     mine = system.report_keys.get(id(focus), set())
     protection = protect(system, threshold, exact=sorted(k for k in mine if 0 < system.values[k] < threshold),
                          progress=progress)
-    focus.audit = audit_figures(protection, focus, internal)
+    focus.audit = audit_figures(protection, focus)
     if progress is not None:
         progress(1000, 1000)
     return protection

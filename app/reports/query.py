@@ -63,12 +63,6 @@ def _municipality_names(session: Session) -> list[str]:
     return sorted(names, key=str.casefold)
 
 
-def municipality_spelling(db: Database, name: str) -> str:
-    """The stored name of the Ortsgemeinde called *name* (case and spaces ignored), or a German ReportInputError."""
-    with db.sessions() as session:
-        return _municipality_ids(session, name)[1]
-
-
 def _municipality_ids(session: Session, name: str) -> tuple[list[int], str]:
     """The ids of the Ortsgemeinde called *name* (case and spaces ignored) and its stored spelling."""
     wanted = " ".join(name.split()).casefold()

@@ -35,6 +35,7 @@ from app.domain.indicators import (
     PeriodError,
     PeriodKind,
     custom_period,
+    for_internal_use,
     month_period,
     previous_quarter,
     quarter_period,
@@ -292,7 +293,7 @@ class ReportsPage(QWidget):
         except PeriodError as error:
             self.period_text.setText(str(error))
             return
-        internal = " – nur intern" if not period.kind.standard or self.municipality() else ""
+        internal = " – nur intern" if for_internal_use(period, self.municipality()) else ""
         self.period_text.setText(f"{period.label}: {period.start:%d.%m.%Y} bis {period.end:%d.%m.%Y}{internal}")
 
     def _selection_changed(self) -> None:
